@@ -1,0 +1,210 @@
+"""Finding a course's weeks, days and sessions, and what their READMEs say.
+
+Sessions are found anywhere below the course root by file name
+(`session_01.md`, `session_1.md`, `session1.md`); a session's folder is its day
+and the day's parent is its week. Everything is ordered numerically.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .day_readme import SESSION_FILE, DayReadme, read_day_readme
+from .diagnostics import Diagnostic, Severity
+from .document import read_document
+
+COURSE_FILE = "course.toml"
+_NUMBER = re.compile(r"(\d+)")
+_SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class Session:
+    """One session file and its place in the course."""
+
+    path: Path
+    number: int
+    week: int | None
+    day: int | None
+    relative: Path  # path below the course root, e.g. week_01/day_04/session_01.md
+
+
+@dataclass(frozen=True)
+class Day:
+    """A folder holding sessions, with its README when there is one."""
+
+    path: Path
+    number: int | None
+    week: int | None
+    readme: DayReadme | None
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class Week:
+    """The parent folder of days."""
+
+    path: Path
+    number: int | None
+    days: tuple[Day, ...]
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course tree: its settings from course.toml and its weeks."""
+
+    root: Path
+    title: str
+    organisation: str
+    language: str
+    theme: str
+    weeks: tuple[Week, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    @property
+    def days(self) -> list[Day]:
+        return [day for week in self.weeks for day in week.days]
+
+    @property
+    def sessions(self) -> list[Session]:
+        return [session for day in self.days for session in day.sessions]
+
+    def day_of(self, session: Session) -> Day:
+        return next(day for day in self.days if session in day.sessions)
+
+
+def folder_number(name: str) -> int | None:
+    """The first number in a folder name: week_01 → 1, day4 → 4, day1_eks_setup → 1."""
+    match = _NUMBER.search(name)
+    return int(match.group(1)) if match else None
+
+
+def natural_key(path: Path) -> tuple:
+    """Sort key that orders path parts by their numbers (day_2 before day_10)."""
+    return tuple((folder_number(part) if folder_number(part) is not None else -1, part) for part in path.parts)
+
+
+def _find_session_files(root: Path) -> list[Path]:
+    found = []
+    for path in root.rglob("*.md"):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") or part in _SKIPPED_DIRS for part in relative.parts[:-1]):
+            continue
+        if SESSION_FILE.match(path.name) and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: natural_key(p.relative_to(root)))
+
+
+def _day_folder(session_path: Path) -> Path:
+    """The day folder of a session; a session kept in its own `sessionN/` folder belongs to that folder's parent."""
+    parent = session_path.parent
+    return parent.parent if SESSION_FILE.match(parent.name + ".md") else parent
+
+
+@dataclass(frozen=True)
+class CourseSettings:
+    """What course.toml says (with defaults for courses that have none)."""
+
+    title: str
+    organisation: str
+    language: str
+    theme: str
+
+
+def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
+    """The course's settings from course.toml; problems are appended to diagnostics."""
+    path = root / COURSE_FILE
+    data: dict = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            if diagnostics is not None:
+                line = getattr(error, "lineno", 0) or 0
+                diagnostics.append(Diagnostic(path, line, Severity.ERROR, f"invalid course.toml: {error}"))
+    return CourseSettings(
+        title=str(data.get("title") or _course_title(root)),
+        organisation=str(data.get("organisation", "")),
+        language=str(data.get("language", "ko")),
+        theme=str(data.get("theme", "default")),
+    )
+
+
+def _course_title(root: Path) -> str:
+    readme = root / "README.md"
+    if readme.is_file():
+        title = read_document(readme).title
+        if title != readme.stem:
+            return title
+    return root.resolve().name
+
+
+def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics: list[Diagnostic] | None = None) -> Day:
+    """A day folder with the given session files and its README's facts."""
+    sessions = []
+    for path in session_paths:
+        week_path = day_path.parent
+        sessions.append(
+            Session(
+                path=path,
+                number=int(SESSION_FILE.match(path.name).group(1)),
+                week=folder_number(week_path.name) if root not in (day_path, week_path) else None,
+                day=folder_number(day_path.name) if day_path != root else None,
+                relative=path.relative_to(root),
+            )
+        )
+    sessions.sort(key=lambda s: (s.number, s.path.name))
+    readme = None
+    readme_path = day_path / "README.md"
+    if readme_path.is_file():
+        document = read_document(readme_path)
+        if diagnostics is not None:
+            diagnostics.extend(document.diagnostics)
+        readme = read_day_readme(document)
+    week = sessions[0].week if sessions else None
+    return Day(day_path, folder_number(day_path.name), week, readme, tuple(sessions))
+
+
+def read_session_day(root: Path, session_path: Path) -> tuple[Day, Session]:
+    """The day of one session (its siblings and README) without reading the rest of the course."""
+    day_path = _day_folder(session_path)
+    siblings = [p for p in _find_session_files(day_path) if _day_folder(p) == day_path]
+    day = read_day(root, day_path, siblings)
+    session = next(s for s in day.sessions if s.path == session_path)
+    return day, session
+
+
+def discover(root: Path) -> Course:
+    """Find every week, day and session below root and read the day READMEs."""
+    diagnostics: list[Diagnostic] = []
+    if not root.is_dir():
+        diagnostics.append(Diagnostic(root, 0, Severity.ERROR, "course folder not found"))
+        return Course(root, root.name, "", "ko", "default", (), tuple(diagnostics))
+    settings = read_settings(root, diagnostics)
+
+    by_day: dict[Path, list[Path]] = {}
+    for path in _find_session_files(root):
+        by_day.setdefault(_day_folder(path), []).append(path)
+    if not by_day:
+        hint = "name them session_01.md, session_1.md or session1.md"
+        diagnostics.append(Diagnostic(root, 0, Severity.WARNING, "no session files found", hint))
+
+    weeks: dict[Path, list[Day]] = {}
+    for day_path, paths in by_day.items():
+        weeks.setdefault(day_path.parent, []).append(read_day(root, day_path, paths, diagnostics))
+    week_list = tuple(
+        Week(path, folder_number(path.name), tuple(sorted(days, key=lambda d: natural_key(d.path))))
+        for path, days in sorted(weeks.items(), key=lambda item: natural_key(item[0]))
+    )
+    return Course(
+        root=root,
+        title=settings.title,
+        organisation=settings.organisation,
+        language=settings.language,
+        theme=settings.theme,
+        weeks=week_list,
+        diagnostics=tuple(diagnostics),
+    )

@@ -1,0 +1,50 @@
+"""Every word deckbuild itself puts on a slide, keyed by the course language.
+
+Writers look strings up here instead of writing Korean inline, so an English
+course gets English chrome.
+"""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "ko": {
+        "agenda": "목차",
+        "continued": "계속",
+        "minutes": "{n}분",
+        "total_minutes": "총 {n}분",
+        "week_day": "Week {week} · Day {day}",
+        "session": "Session {n}",
+        "discussion": "토론",
+        "discussion_title": "토론 주제",
+        "readme_topic": "오늘의 토론 주제",
+        "session_questions": "세션 토론 질문",
+        "general_prompt": "이번 세션에서 배운 내용 중 실무에 바로 적용할 수 있는 것은 무엇일까요?",
+        "diagram_source": "Mermaid 다이어그램 ({kind})",
+        "diagram_pending": "도형 변환 전이라 원본 코드를 보여 줍니다.",
+        "image_missing": "이미지를 찾을 수 없습니다: {src}",
+        "notes_minutes": "시간: {n}분",
+    },
+    "en": {
+        "agenda": "Agenda",
+        "continued": "cont.",
+        "minutes": "{n} min",
+        "total_minutes": "{n} min total",
+        "week_day": "Week {week} · Day {day}",
+        "session": "Session {n}",
+        "discussion": "Discussion",
+        "discussion_title": "Discussion topics",
+        "readme_topic": "Today's topic",
+        "session_questions": "Session questions",
+        "general_prompt": "What from this session could you apply at work right away?",
+        "diagram_source": "Mermaid diagram ({kind})",
+        "diagram_pending": "Shown as source until it is drawn as shapes.",
+        "image_missing": "Image not found: {src}",
+        "notes_minutes": "Time: {n} min",
+    },
+}
+
+
+def text(language: str, key: str, **values: object) -> str:
+    """The string for key in language (Korean when the language is unknown), filled in."""
+    table = STRINGS.get(language, STRINGS["ko"])
+    return table[key].format(**values)

@@ -1,0 +1,182 @@
+"""Text metrics from the real font files, so the planner knows what fits before writing.
+
+Fonts are located through fontconfig (`fc-match`), read with Pillow (advance
+widths) and fontTools (which characters a font has). Widths are in points.
+Lines break as PowerPoint breaks Korean: between words, and inside a word
+only when the word alone is longer than the line. Characters a font lacks
+(emoji in a CJK font) are counted one em wide, as the fallback font draws them.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from dataclasses import dataclass
+
+from fontTools.ttLib import TTCollection, TTFont
+from PIL import ImageFont
+
+UNITS = 1000  # Pillow fonts are loaded at this pixel size; widths scale from it
+LINE_PITCH = 1.2  # baseline-to-baseline distance in ems, written into decks as exact spacing
+SAFETY = 1.06  # room for differences between our metrics and the presenting app's
+
+
+class FontNotFound(Exception):
+    """fontconfig knows no font file for a family."""
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face inside a font file (collections hold several)."""
+
+    path: str
+    index: int
+
+
+@functools.lru_cache(maxsize=None)
+def locate(family: str, bold: bool = False) -> FontFile:
+    """The file fontconfig uses for family (and weight)."""
+    pattern = f"{family}:bold" if bold else family
+    try:
+        result = subprocess.run(
+            ["fc-match", "-f", "%{file}\n%{index}", pattern], capture_output=True, text=True, timeout=10, check=True
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        raise FontNotFound(f"fc-match failed for '{family}': {error}") from error
+    path, _, index = result.stdout.partition("\n")
+    if not path:
+        raise FontNotFound(f"no font file for '{family}'")
+    return FontFile(path, int(index or 0))
+
+
+class Face:
+    """Advance widths and line height of one font face, cached per character."""
+
+    def __init__(self, font_file: FontFile) -> None:
+        self.font = ImageFont.truetype(font_file.path, size=UNITS, index=font_file.index)
+        self.covered = _cmap(font_file)
+        self._widths: dict[str, float] = {}
+
+    def char_width_em(self, char: str) -> float:
+        width = self._widths.get(char)
+        if width is None:
+            if ord(char) in self.covered:
+                width = self.font.getlength(char) / UNITS
+            elif ord(char) < 0x300 or char in "\u200d\ufe0f\ufe0e":
+                width = 0.0 if char in "\u200d\ufe0f\ufe0e" else 0.6
+            else:
+                width = 1.0
+            self._widths[char] = width
+        return width
+
+    def width_em(self, text: str) -> float:
+        return sum(self.char_width_em(char) for char in text)
+
+
+def _cmap(font_file: FontFile) -> frozenset[int]:
+    if font_file.path.lower().endswith((".ttc", ".otc")):
+        font = TTCollection(font_file.path, lazy=True).fonts[font_file.index]
+    else:
+        font = TTFont(font_file.path, lazy=True, fontNumber=font_file.index)
+    return frozenset(font.getBestCmap())
+
+
+@functools.lru_cache(maxsize=None)
+def face(family: str, bold: bool = False) -> Face:
+    """The cached Face for a family."""
+    return Face(locate(family, bold))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text with the style that changes its width."""
+
+    text: str
+    bold: bool = False
+    mono: bool = False
+
+
+class Measurer:
+    """Measures and wraps text set in a theme's body and code fonts."""
+
+    def __init__(self, body_family: str, mono_family: str, safety: float = SAFETY) -> None:
+        self.body_family = body_family
+        self.mono_family = mono_family
+        self.safety = safety
+
+    def _face(self, bold: bool, mono: bool) -> Face:
+        return face(self.mono_family if mono else self.body_family, bold and not mono)
+
+    def width(self, text: str, size: float, bold: bool = False, mono: bool = False) -> float:
+        """Width of one line of text in points."""
+        return self._face(bold, mono).width_em(text) * size * self.safety
+
+    @staticmethod
+    def line_height(size: float) -> float:
+        """Height of one line in points; decks set this pitch exactly, so every app agrees."""
+        return LINE_PITCH * size
+
+    def wrap(self, spans: list[Span], width: float, size: float) -> list[str]:
+        """Break styled text into the lines it takes in a box `width` points wide.
+
+        Hard line breaks ("\\n") always end a line; otherwise lines break at spaces,
+        and a word wider than the line is broken between characters.
+        """
+        lines: list[str] = []
+        for segment in _split_lines(spans):
+            lines.extend(self._wrap_line(segment, width, size))
+        return lines or [""]
+
+    def _wrap_line(self, chars: list[tuple[str, bool, bool]], width: float, size: float) -> list[str]:
+        lines: list[str] = []
+        line: list[str] = []
+        line_width = 0.0
+        for word in _words(chars):
+            word_width = sum(self._char_width(c, b, m, size) for c, b, m in word)
+            is_space = all(c == " " for c, _, _ in word)
+            if line_width + word_width <= width or (is_space and line):
+                line.extend(c for c, _, _ in word)
+                line_width += word_width
+                continue
+            if line:
+                lines.append("".join(line).rstrip())
+                line, line_width = [], 0.0
+            if is_space:
+                continue
+            for c, b, m in word:  # a word longer than the line breaks inside
+                char_width = self._char_width(c, b, m, size)
+                if line and line_width + char_width > width:
+                    lines.append("".join(line))
+                    line, line_width = [], 0.0
+                line.append(c)
+                line_width += char_width
+        if line or not lines:
+            lines.append("".join(line).rstrip())
+        return lines
+
+    def _char_width(self, char: str, bold: bool, mono: bool, size: float) -> float:
+        return self._face(bold, mono).char_width_em(char) * size * self.safety
+
+
+def _split_lines(spans: list[Span]) -> list[list[tuple[str, bool, bool]]]:
+    """Styled characters, cut at hard line breaks."""
+    lines: list[list[tuple[str, bool, bool]]] = [[]]
+    for span in spans:
+        for char in span.text:
+            if char == "\n":
+                lines.append([])
+            else:
+                lines[-1].append((char, span.bold, span.mono))
+    return lines
+
+
+def _words(chars: list[tuple[str, bool, bool]]):
+    """Group styled characters into words and runs of spaces."""
+    word: list[tuple[str, bool, bool]] = []
+    for item in chars:
+        if word and (item[0] == " ") != (word[-1][0] == " "):
+            yield word
+            word = []
+        word.append(item)
+    if word:
+        yield word

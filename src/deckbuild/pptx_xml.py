@@ -1,0 +1,130 @@
+"""The few DrawingML details python-pptx has no API for, kept in one place.
+
+East-Asian font slots and language tags on runs, bullets and hanging indents
+on paragraphs, alt text on shapes, SVG pictures with their PNG fallback, and
+a deterministic zip container.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.package import Part
+from pptx.opc.packuri import PackURI
+from pptx.oxml.ns import qn
+from pptx.util import Pt
+
+SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RPR_AFTER_EA = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+_PPR_BULLET_TAGS = ("a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
+_PPR_BULLET_SUCCESSORS = ("a:tabLst", "a:defRPr", "a:extLst")
+XML_FORBIDDEN = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def xml_safe(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot hold."""
+    return text.translate(XML_FORBIDDEN)
+
+
+def set_run_fonts(rpr, latin: str, east_asian: str, lang: str) -> None:
+    """Name the Latin and East-Asian fonts of a run and tag its language.
+
+    Without a:ea, PowerPoint and LibreOffice pick a Hangul font of their own,
+    which may not exist on the presenting machine.
+    """
+    rpr.set("lang", lang)
+    rpr.set("altLang", "en-US")
+    for tag in ("a:latin", "a:ea"):
+        existing = rpr.find(qn(tag))
+        if existing is not None:
+            rpr.remove(existing)
+    latin_element = etree.SubElement(rpr, qn("a:latin"), typeface=latin)
+    ea_element = etree.SubElement(rpr, qn("a:ea"), typeface=east_asian)
+    successor = next((rpr.find(qn(tag)) for tag in _RPR_AFTER_EA if rpr.find(qn(tag)) is not None), None)
+    if successor is not None:
+        successor.addprevious(latin_element)
+        successor.addprevious(ea_element)
+
+
+def set_paragraph_layout(
+    paragraph,
+    left: float,
+    hanging: float,
+    space_before: float,
+    line_pitch: float,
+    bullet: str | None = None,
+    number: int | None = None,
+) -> None:
+    """Indent, space before and exact line pitch (all points), and a bullet character or a number.
+
+    The marker hangs in the first `hanging` points, so wrapped lines align with the
+    text. An exact pitch (not a percentage of the font's own line height) makes
+    PowerPoint, Keynote and LibreOffice break pages where the planner did.
+    """
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("marL", str(Pt(left)))
+    ppr.set("indent", str(-Pt(hanging)) if hanging else "0")
+    for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS):
+        for element in ppr.findall(qn(tag)):
+            ppr.remove(element)
+    elements = []
+    line_spacing = etree.Element(qn("a:lnSpc"))
+    etree.SubElement(line_spacing, qn("a:spcPts"), val=str(int(round(line_pitch * 100))))
+    elements.append(line_spacing)
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts"), val=str(int(round(space_before * 100))))
+    elements.append(before)
+    if number is not None:
+        elements.append(etree.Element(qn("a:buAutoNum"), type="arabicPeriod", startAt=str(number)))
+    elif bullet:
+        elements.append(etree.Element(qn("a:buChar"), char=bullet))
+    else:
+        elements.append(etree.Element(qn("a:buNone")))
+    successor = next((ppr.find(qn(tag)) for tag in _PPR_BULLET_SUCCESSORS if ppr.find(qn(tag)) is not None), None)
+    for element in elements:
+        if successor is not None:
+            successor.addprevious(element)
+        else:
+            ppr.append(element)
+
+
+def set_alt_text(shape, text: str) -> None:
+    """The description screen readers and accessibility checkers read for a picture or group."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", xml_safe(text))
+
+
+def attach_svg(picture, svg: bytes) -> None:
+    """Store svg beside a picture's PNG, the way PowerPoint 2016+ keeps SVG pictures."""
+    slide_part = picture.part
+    package = slide_part.package
+    partname = package.next_partname("/ppt/media/image%d.svg")
+    svg_part = Part(PackURI(partname), "image/svg+xml", package, svg)
+    relationship_id = slide_part.relate_to(svg_part, RT.IMAGE)
+    blip = picture._element.xpath(".//a:blip")[0]
+    extension_list = blip.find(qn("a:extLst"))
+    if extension_list is None:
+        extension_list = etree.SubElement(blip, qn("a:extLst"))
+    extension = etree.SubElement(extension_list, qn("a:ext"), uri=SVG_EXTENSION_URI)
+    svg_blip = etree.SubElement(extension, f"{{{SVG_NAMESPACE}}}svgBlip", nsmap={"asvg": SVG_NAMESPACE})
+    svg_blip.set(f"{{{R_NAMESPACE}}}embed", relationship_id)
+
+
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def deterministic_zip(data: bytes, date_time: tuple[int, ...] = FIXED_ZIP_TIME) -> bytes:
+    """The same zip with sorted-stable entries and fixed timestamps, so equal inputs give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()

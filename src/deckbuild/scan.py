@@ -1,0 +1,100 @@
+"""What a session needs besides itself (local images) and what is wrong with it, cached.
+
+Task generation asks this for every session on every build, so the answer is
+kept in a small JSON cache keyed by file size and modification time; a no-op
+build then parses no markdown at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Severity
+from .document import Image, Paragraph, Table, iter_blocks, read_document
+from .images import resolve_image
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SessionScan:
+    """Local files a session references, and the problems found in it."""
+
+    images: tuple[Path, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    readable: bool
+
+
+def _image_references(blocks) -> list[tuple[str, int]]:
+    references = []
+    for block in iter_blocks(blocks):
+        if isinstance(block, Image):
+            references.append((block.src, block.line))
+        elif isinstance(block, Paragraph):
+            references.extend((run.image, block.line) for run in block.runs if run.image)
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                references.extend((run.image, block.line) for cell in row for run in cell if run.image)
+    return references
+
+
+def scan_session(path: Path) -> SessionScan:
+    """Parse a session and list its local images; missing or remote images are warnings."""
+    document = read_document(path)
+    diagnostics = list(document.diagnostics)
+    images: list[Path] = []
+    for src, line in _image_references(document.blocks):
+        resolved, problem = resolve_image(src, path)
+        if problem:
+            diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
+        elif resolved not in images:
+            images.append(resolved)
+    readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
+    return SessionScan(tuple(images), tuple(diagnostics), readable)
+
+
+class ScanCache:
+    """SessionScans stored in a JSON file, reused while a file's size and mtime are unchanged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, dict] = {}
+        self.changed = False
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == CACHE_VERSION:
+                self.entries = data["entries"]
+        except (OSError, ValueError, KeyError):
+            pass
+
+    def scan(self, session: Path) -> SessionScan:
+        stat = session.stat()
+        key = str(session)
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = self.entries.get(key)
+        if entry and entry["stamp"] == stamp:
+            return SessionScan(
+                tuple(Path(p) for p in entry["images"]),
+                tuple(Diagnostic(Path(d[0]), d[1], Severity(d[2]), d[3], d[4]) for d in entry["diagnostics"]),
+                entry["readable"],
+            )
+        result = scan_session(session)
+        self.entries[key] = {
+            "stamp": stamp,
+            "images": [str(p) for p in result.images],
+            "diagnostics": [[str(d.file), d.line, int(d.severity), d.message, d.hint] for d in result.diagnostics],
+            "readable": result.readable,
+        }
+        self.changed = True
+        return result
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"version": CACHE_VERSION, "entries": self.entries}, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self.path)

@@ -1,0 +1,126 @@
+"""Themes: the look of every output, read from `themes/<name>/theme.toml`.
+
+A theme is searched first in the course's own `themes/` folder, then among the
+themes shipped beside the package, so a course can override the default look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+class ThemeError(Exception):
+    """A theme that cannot be found or read."""
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font family names written into decks, per PowerPoint script slot."""
+
+    latin: str
+    east_asian: str
+    mono: str
+
+
+@dataclass(frozen=True)
+class Colors:
+    """RGB hex colours (no '#')."""
+
+    background: str
+    title: str
+    text: str
+    muted: str
+    accent: str
+    code_background: str
+    code_border: str
+    table_header: str
+    table_header_text: str
+    table_stripe: str
+    quote_bar: str
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type sizes in points, with the smallest the planner may shrink to."""
+
+    title: float
+    subtitle: float
+    body: float
+    code: float
+    table: float
+    caption: float
+    min_body: float
+    min_code: float
+    min_table: float
+
+
+@dataclass(frozen=True)
+class SlideGeometry:
+    """Slide size and fixed regions, in inches."""
+
+    width: float
+    height: float
+    margin: float
+    title_height: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A loaded theme and the files it came from (build dependencies)."""
+
+    name: str
+    fonts: Fonts
+    colors: Colors
+    sizes: Sizes
+    slide: SlideGeometry
+    pygments_style: str
+    files: tuple[Path, ...]
+
+    def fingerprint(self) -> str:
+        """A digest of the theme's files, so a theme edit rebuilds what uses it."""
+        digest = hashlib.sha256()
+        for path in self.files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+def find_theme_dir(name: str, course_root: Path) -> Path:
+    """The folder of theme `name`: the course's own, else the built-in one."""
+    for base in (course_root / "themes", BUILTIN_THEMES):
+        candidate = base / name
+        if (candidate / "theme.toml").is_file():
+            return candidate
+    raise ThemeError(f"theme '{name}' not found in {course_root / 'themes'} or {BUILTIN_THEMES}")
+
+
+def _section(cls: type, data: dict, table: str, source: Path):
+    names = [f.name for f in fields(cls)]
+    missing = [n for n in names if n not in data.get(table, {})]
+    if missing:
+        raise ThemeError(f"{source}: [{table}] lacks {', '.join(missing)}")
+    return cls(**{n: data[table][n] for n in names})
+
+
+def load_theme(name: str, course_root: Path) -> Theme:
+    """Load theme `name` for the course at course_root."""
+    folder = find_theme_dir(name, course_root)
+    source = folder / "theme.toml"
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ThemeError(f"{source}: {error}") from error
+    return Theme(
+        name=name,
+        fonts=_section(Fonts, data, "fonts", source),
+        colors=_section(Colors, data, "colors", source),
+        sizes=_section(Sizes, data, "sizes", source),
+        slide=_section(SlideGeometry, data, "slide", source),
+        pygments_style=data.get("code", {}).get("pygments_style", "default"),
+        files=tuple(sorted(p for p in folder.rglob("*") if p.is_file())),
+    )
