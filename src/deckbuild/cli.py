@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from doit.cmd_base import ModuleTaskLoader
@@ -12,31 +14,56 @@ from doit.doit_cmd import DoitMain
 from . import __version__
 from .course import discover
 from .diagnostics import Diagnostic, Severity, worst
+from .reporter import BuildRecord, recording_reporter
 from .scan import scan_session
 from .tasks import make_namespace
 
 
-def _print_diagnostics(diagnostics: list[Diagnostic], stream=sys.stderr) -> None:
+def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
+    stream = stream or sys.stderr
     for diagnostic in sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message)):
         print(diagnostic.format(), file=stream)
 
 
-def _run_doit(course: Path, out: Path, arguments: list[str]) -> tuple[int, list[Diagnostic]]:
+@dataclass
+class BuildResult:
+    """What one `deckbuild build` did: doit's exit status, the tasks it ran, the problems found."""
+
+    status: int
+    record: BuildRecord
+    diagnostics: list[Diagnostic]
+    seconds: float
+
+
+def _run_doit(course: Path, out: Path, arguments: list[str]) -> BuildResult:
+    started = time.perf_counter()
     namespace, graph = make_namespace(course, out)
-    loader = ModuleTaskLoader(namespace)
-    status = DoitMain(loader).run(arguments)
-    return status, graph.diagnostics
+    record = BuildRecord()
+    namespace["DOIT_CONFIG"]["reporter"] = recording_reporter(record)
+    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
+    return BuildResult(status, record, graph.diagnostics, time.perf_counter() - started)
+
+
+def build_course(course: Path, out: Path, jobs: int = 1) -> BuildResult:
+    """Run the build graph for course into out."""
+    arguments = ["run", "--continue"]
+    if jobs > 1:
+        arguments += ["-n", str(jobs), "-P", "process"]
+    return _run_doit(course, out, arguments)
 
 
 def command_build(args: argparse.Namespace) -> int:
-    arguments = ["run", "--continue"]
-    if args.jobs > 1:
-        arguments += ["-n", str(args.jobs), "-P", "process"]
-    status, diagnostics = _run_doit(args.course, args.output, arguments)
-    _print_diagnostics(diagnostics)
-    if worst(diagnostics) == Severity.ERROR:
-        return 1
-    return 1 if status else 0
+    result = build_course(args.course, args.output, args.jobs)
+    _print_diagnostics(result.diagnostics)
+    unique = set(result.diagnostics)
+    errors = sum(d.severity == Severity.ERROR for d in unique)
+    warnings = sum(d.severity == Severity.WARNING for d in unique)
+    print(
+        f"deckbuild: {len(result.record.ran)} built, {len(result.record.up_to_date)} up to date, "
+        f"{len(result.record.failed)} failed, {warnings} warnings, {errors} errors in {result.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return 1 if result.status or errors else 0
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -51,8 +78,7 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_clean(args: argparse.Namespace) -> int:
-    status, _ = _run_doit(args.course, args.output, ["clean"])
-    return 1 if status else 0
+    return 1 if _run_doit(args.course, args.output, ["clean"]).status else 0
 
 
 def parser() -> argparse.ArgumentParser:

@@ -65,7 +65,7 @@ def image_size(path: Path) -> tuple[float, float]:
 
 _FONT_ATTRIBUTE = re.compile(rb"""font-family\s*=\s*("[^"]*"|'[^']*')""")
 _FONT_PROPERTY = re.compile(rb"font-family\s*:\s*[^;\"'}>]+")
-_SVG_OPEN = re.compile(rb"<svg\b")
+_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
 
 
 def with_font(svg: bytes, family: str) -> bytes:
@@ -77,7 +77,10 @@ def with_font(svg: bytes, family: str) -> bytes:
     name = family.encode()
     svg = _FONT_ATTRIBUTE.sub(b'font-family="' + name + b'"', svg)
     svg = _FONT_PROPERTY.sub(b"font-family: " + name, svg)
-    return _SVG_OPEN.sub(b'<svg font-family="' + name + b'"', svg, count=1)
+    root = _SVG_OPEN.search(svg)
+    if root is None or b"font-family" in root.group(0):
+        return svg
+    return svg[: root.start() + 4] + b' font-family="' + name + b'"' + svg[root.start() + 4 :]
 
 
 def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:

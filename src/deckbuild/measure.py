@@ -103,6 +103,7 @@ class Measurer:
         self.body_family = body_family
         self.mono_family = mono_family
         self.safety = safety
+        self._faces: dict[tuple[bool, bool], Face] = {}
 
     def _face(self, bold: bool, mono: bool) -> Face:
         return face(self.mono_family if mono else self.body_family, bold and not mono)
@@ -155,7 +156,10 @@ class Measurer:
         return lines
 
     def _char_width(self, char: str, bold: bool, mono: bool, size: float) -> float:
-        return self._face(bold, mono).char_width_em(char) * size * self.safety
+        faces = self._faces.get((bold, mono))
+        if faces is None:
+            faces = self._faces[(bold, mono)] = self._face(bold, mono)
+        return faces.char_width_em(char) * size * self.safety
 
 
 def _split_lines(spans: list[Span]) -> list[list[tuple[str, bool, bool]]]:

@@ -45,7 +45,7 @@ from .plan import (
     TextSlide,
     TitleSlide,
 )
-from .pptx_xml import attach_svg, deterministic_zip, set_alt_text, set_paragraph_layout, set_run_fonts, xml_safe
+from .pptx_xml import add_run, attach_svg, deterministic_zip, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
 
 TITLE_LAYOUT = 0  # "Title Slide" in python-pptx's default template
@@ -120,33 +120,24 @@ class DeckWriter:
 
     # --- text primitives --------------------------------------------------
 
-    def _style_run(self, run, size: float, color: str, bold=False, italic=False, mono=False, strike=False) -> None:
-        font = run.font
-        font.size = Pt(size)
-        font.bold = bold
-        font.italic = italic
-        font.color.rgb = RGBColor.from_string(color)
-        rpr = run._r.get_or_add_rPr()
-        family = self.fonts.mono if mono else self.fonts.latin
-        set_run_fonts(rpr, family, self.fonts.mono if mono else self.fonts.east_asian, self.lang)
-        if strike:
-            rpr.set("strike", "sngStrike")
+    def _run(self, paragraph, text: str, size: float, color: str, bold=False, italic=False, mono=False, strike=False):
+        """Add one run with this theme's fonts (code font for mono) and the course language."""
+        latin = self.fonts.mono if mono else self.fonts.latin
+        east_asian = self.fonts.mono if mono else self.fonts.east_asian
+        return add_run(paragraph, text, size, color, latin, east_asian, self.lang, bold, italic, strike)
 
     def _add_runs(self, paragraph, runs: tuple[Run, ...], size: float, color: str, role: str = "body") -> None:
         for item in runs:
             if item.text == "\n":
                 paragraph.add_line_break()
                 continue
-            run = paragraph.add_run()
-            run.text = xml_safe(item.text)
-            mono = item.code or role == "code"
-            run_color = self.colors.accent if item.code and role != "code" else color
-            self._style_run(
-                run, size, run_color, bold=item.bold or role == "subheading", italic=item.italic or role == "quote",
-                mono=mono, strike=item.strike,
+            self._run(
+                paragraph, item.text, size, self.colors.accent if item.code and role != "code" else color,
+                bold=item.bold or role == "subheading", italic=item.italic or role == "quote",
+                mono=item.code or role == "code", strike=item.strike,
             )
             if item.link and not item.link.startswith("#"):
-                run.hyperlink.address = item.link
+                paragraph.runs[-1].hyperlink.address = item.link
 
     def _frame(self, shape, anchor=MSO_ANCHOR.TOP, inset: float = INSET):
         frame = shape.text_frame
@@ -163,9 +154,7 @@ class DeckWriter:
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
-        run = paragraph.add_run()
-        run.text = xml_safe(title)
-        self._style_run(run, size, self.colors.title, bold=True)
+        self._run(paragraph, title, size, self.colors.title, bold=True)
 
     def _title_slide(self, slide, planned: TitleSlide, title_size: float) -> None:
         box = self.plan.title_box
@@ -178,9 +167,7 @@ class DeckWriter:
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle)
-        run = paragraph.add_run()
-        run.text = xml_safe(planned.subtitle)
-        self._style_run(run, self.theme.sizes.subtitle, self.colors.muted)
+        self._run(paragraph, planned.subtitle, self.theme.sizes.subtitle, self.colors.muted)
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(height * 0.6), Pt(box.width * 0.25), Pt(4))
         band.fill.solid()
         band.fill.fore_color.rgb = RGBColor.from_string(self.colors.accent)
@@ -210,9 +197,7 @@ class DeckWriter:
             caption_height = plan_caption_height(self.theme.sizes.caption)
             caption = slide.shapes.add_textbox(Pt(box.x), Pt(box.y + box.height - caption_height), Pt(box.width), Pt(caption_height))
             paragraph = self._frame(caption, MSO_ANCHOR.BOTTOM).paragraphs[0]
-            run = paragraph.add_run()
-            run.text = xml_safe(planned.caption)
-            self._style_run(run, self.theme.sizes.caption, self.colors.muted, italic=True)
+            self._run(paragraph, planned.caption, self.theme.sizes.caption, self.colors.muted, italic=True)
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height - caption_height))
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(self.colors.code_background)
@@ -228,9 +213,7 @@ class DeckWriter:
             body = line[len(WRAP_MARK):] if pieces else line
             pieces.extend(colours(body))
             for text, colour in pieces or [(" ", self.colors.text)]:
-                run = paragraph.add_run()
-                run.text = xml_safe(text)
-                self._style_run(run, planned.size, colour, mono=True)
+                self._run(paragraph, text, planned.size, colour, mono=True)
 
     # --- tables -------------------------------------------------------------
 
@@ -279,9 +262,7 @@ class DeckWriter:
         frame = slide.notes_slide.notes_text_frame
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            run = paragraph.add_run()
-            run.text = xml_safe(line)
-            set_run_fonts(run._r.get_or_add_rPr(), self.fonts.latin, self.fonts.east_asian, self.lang)
+            self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
 
 
 @lru_cache(maxsize=64)

@@ -20,7 +20,6 @@ from pptx.util import Pt
 SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_RPR_AFTER_EA = ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 _PPR_BULLET_TAGS = ("a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 _PPR_BULLET_SUCCESSORS = ("a:tabLst", "a:defRPr", "a:extLst")
 XML_FORBIDDEN = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
@@ -31,24 +30,41 @@ def xml_safe(text: str) -> str:
     return text.translate(XML_FORBIDDEN)
 
 
-def set_run_fonts(rpr, latin: str, east_asian: str, lang: str) -> None:
-    """Name the Latin and East-Asian fonts of a run and tag its language.
+def add_run(
+    paragraph,
+    text: str,
+    size: float,
+    color: str,
+    latin: str,
+    east_asian: str,
+    lang: str,
+    bold: bool = False,
+    italic: bool = False,
+    strike: bool = False,
+):
+    """Append a fully styled run to a paragraph in one go and return its a:r element.
 
-    Without a:ea, PowerPoint and LibreOffice pick a Hangul font of their own,
-    which may not exist on the presenting machine.
+    Building the XML directly is an order of magnitude faster than setting each
+    font property through python-pptx, which matters for code slides with
+    thousands of coloured tokens.
     """
-    rpr.set("lang", lang)
-    rpr.set("altLang", "en-US")
-    for tag in ("a:latin", "a:ea"):
-        existing = rpr.find(qn(tag))
-        if existing is not None:
-            rpr.remove(existing)
-    latin_element = etree.SubElement(rpr, qn("a:latin"), typeface=latin)
-    ea_element = etree.SubElement(rpr, qn("a:ea"), typeface=east_asian)
-    successor = next((rpr.find(qn(tag)) for tag in _RPR_AFTER_EA if rpr.find(qn(tag)) is not None), None)
-    if successor is not None:
-        successor.addprevious(latin_element)
-        successor.addprevious(ea_element)
+    end = paragraph._p.find(qn("a:endParaRPr"))
+    run = etree.Element(qn("a:r"))
+    rpr = etree.SubElement(run, qn("a:rPr"), lang=lang, altLang="en-US", sz=str(int(round(size * 100))))
+    rpr.set("b", "1" if bold else "0")
+    rpr.set("i", "1" if italic else "0")
+    if strike:
+        rpr.set("strike", "sngStrike")
+    fill = etree.SubElement(rpr, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=color)
+    etree.SubElement(rpr, qn("a:latin"), typeface=latin)
+    etree.SubElement(rpr, qn("a:ea"), typeface=east_asian)
+    etree.SubElement(run, qn("a:t")).text = xml_safe(text)
+    if end is not None:
+        end.addprevious(run)
+    else:
+        paragraph._p.append(run)
+    return run
 
 
 def set_paragraph_layout(

@@ -1,0 +1,36 @@
+"""Shared fixtures: the sample course, the real corpus day, and decks built from them once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckbuild.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_COURSE = ROOT / "slides"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def build(course: Path, out: Path) -> int:
+    """Run `deckbuild build course -o out` in-process."""
+    return main(["build", str(course), "-o", str(out)])
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Path:
+    """The sample course built once into a temporary folder."""
+    out = tmp_path_factory.mktemp("sample-build")
+    assert build(SAMPLE_COURSE, out) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_build(tmp_path_factory) -> Path:
+    """The real corpus day built once into a temporary folder."""
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    out = tmp_path_factory.mktemp("corpus-build")
+    assert build(CORPUS, out) == 0
+    return out

@@ -1,0 +1,70 @@
+"""The doit graph from the command line: incremental builds, check, unreadable sessions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_COURSE
+
+from deckbuild.cli import build_course, main
+
+
+def run_build(course: Path, out: Path) -> list[str]:
+    """Build and return the names of the tasks doit ran."""
+    result = build_course(course, out)
+    assert result.status == 0 and not result.record.failed
+    return result.record.ran
+
+
+@pytest.fixture
+def course_copy(tmp_path) -> Path:
+    target = tmp_path / "course"
+    shutil.copytree(SAMPLE_COURSE, target)
+    return target
+
+
+def test_no_op_and_one_session_edit(course_copy, tmp_path):
+    out = tmp_path / "out"
+    assert len(run_build(course_copy, out)) == 8
+    assert run_build(course_copy, out) == []
+    session = course_copy / "week_01" / "day_04" / "session_03.md"
+    session.write_text(session.read_text(encoding="utf-8") + "\n추가 문단입니다.\n", encoding="utf-8")
+    assert run_build(course_copy, out) == ["deck:week_01/day_04/session_03"]
+
+
+def test_readme_and_image_edits_rebuild_their_users(course_copy, tmp_path):
+    out = tmp_path / "out"
+    run_build(course_copy, out)
+    readme = course_copy / "week_01" / "day_04" / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert len(run_build(course_copy, out)) == 8
+    image = course_copy / "week_01" / "images" / "layer-stack.svg"
+    image.write_text(image.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run_build(course_copy, out) == ["deck:week_01/day_04/session_01"]
+
+
+def test_unreadable_session_is_reported_and_the_rest_builds(course_copy, tmp_path, capfd):
+    bad = course_copy / "week_01" / "day_04" / "session_09.md"
+    bad.write_bytes("# 세션\n".encode("euc-kr"))
+    out = tmp_path / "out"
+    capfd.readouterr()
+    assert main(["build", str(course_copy), "-o", str(out)]) == 1
+    captured = capfd.readouterr()
+    assert f"{bad}:0: error: not UTF-8" in captured.err
+    assert len(list((out / "decks").rglob("*.pptx"))) == 8
+
+
+def test_check_lists_diagnostics_as_file_line(course_copy, capfd):
+    session = course_copy / "week_01" / "day_04" / "session_02.md"
+    session.write_text(session.read_text(encoding="utf-8") + "\n![없는 그림](../images/missing.png)\n", encoding="utf-8")
+    line = len(session.read_text(encoding="utf-8").splitlines())
+    assert main(["check", str(course_copy)]) == 0
+    out = capfd.readouterr().out
+    assert f"{session}:{line}: warning: image not found: ../images/missing.png" in out
+
+
+def test_check_fails_on_errors(course_copy, capfd):
+    (course_copy / "week_01" / "day_04" / "session_09.md").write_bytes(b"\xff\xfe# x\n")
+    assert main(["check", str(course_copy)]) == 1

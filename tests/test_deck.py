@@ -1,0 +1,117 @@
+"""Built decks, read back with python-pptx: structure, text coverage, fonts, pictures."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, SAMPLE_COURSE
+from deck_reading import NAMESPACE, notes_text, open_deck, shapes_inside_slide, slide_text, slide_title, squash
+
+from deckbuild.course import discover
+from deckbuild.discussion import find_discussion
+from deckbuild.document import Heading, Paragraph, iter_blocks, plain_text, read_document
+
+SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
+
+
+def decks_of(course_root, out):
+    course = discover(course_root)
+    for session in course.sessions:
+        deck = out / "decks" / session.relative.with_suffix(".pptx")
+        yield course, session, deck
+
+
+@pytest.fixture(scope="module", params=["sample", "corpus"])
+def built(request, sample_build, tmp_path_factory):
+    if request.param == "sample":
+        return SAMPLE_COURSE, sample_build
+    return CORPUS, request.getfixturevalue("corpus_build")
+
+
+def test_every_session_has_a_deck(built):
+    root, out = built
+    decks = [deck for _, _, deck in decks_of(root, out)]
+    assert len(decks) == 8 and all(deck.is_file() for deck in decks)
+
+
+def test_titles_first_and_last_slides(built):
+    root, out = built
+    for course, session, deck in decks_of(root, out):
+        presentation = open_deck(deck)
+        slides = list(presentation.slides)
+        assert all(slide_title(slide).strip() for slide in slides), deck
+        document = read_document(session.path)
+        assert slides[0].slide_layout.name == "Title Slide"
+        assert slide_title(slides[0]) == document.title
+        last = slides[-1]
+        assert "토론" in slide_title(last)
+        topic = course.day_of(session).readme.topics[session.number]
+        assert topic in slide_text(last)
+        own = find_discussion(document)
+        for question in own.questions if own else ():
+            assert squash(question) in squash(slide_text(last)), (deck, question)
+
+
+def test_every_heading_and_paragraph_is_in_slides_or_notes(built):
+    root, out = built
+    for _, session, deck in decks_of(root, out):
+        presentation = open_deck(deck)
+        everything = squash("\n".join(slide_title(s) + slide_text(s) + notes_text(s) for s in presentation.slides))
+        for block in iter_blocks(read_document(session.path).blocks):
+            if isinstance(block, Heading):
+                assert squash(block.title) in everything, (deck, block)
+            elif isinstance(block, Paragraph):
+                assert squash(plain_text(block.runs)) in everything, (deck, block.line)
+
+
+def test_every_run_names_east_asian_font_and_language(sample_build):
+    for _, _, deck in decks_of(SAMPLE_COURSE, sample_build):
+        for slide in open_deck(deck).slides:
+            for run_properties in slide._element.iterfind(".//a:r/a:rPr", NAMESPACE):
+                assert run_properties.get("lang") == "ko-KR"
+                assert run_properties.find("a:ea", NAMESPACE) is not None
+                assert run_properties.get("sz")  # sizes are explicit
+
+
+def test_pictures_have_alt_text_and_svg_keeps_png_fallback(sample_build):
+    pictures = 0
+    for _, _, deck in decks_of(SAMPLE_COURSE, sample_build):
+        for slide in open_deck(deck).slides:
+            for shape in slide.shapes:
+                if shape.shape_type == 13:  # picture
+                    pictures += 1
+                    assert shape._element.nvPicPr.cNvPr.get("descr")
+                    assert shape.image.content_type == "image/png"
+                    assert shape._element.find(f".//{SVG_BLIP}") is not None
+    assert pictures >= 6
+
+
+def test_diagram_slides_exist_for_every_mermaid_block(sample_build):
+    for _, session, deck in decks_of(SAMPLE_COURSE, sample_build):
+        diagrams = [b for b in iter_blocks(read_document(session.path).blocks) if type(b).__name__ == "Diagram"]
+        texts = squash("\n".join(slide_text(s) for s in open_deck(deck).slides))
+        assert diagrams, session
+        for diagram in diagrams:
+            first_line = next(line for line in diagram.source.splitlines() if line.strip() and not line.strip().startswith("%%"))
+            assert squash(first_line) in texts
+
+
+def test_shapes_stay_inside_the_slide(built):
+    root, out = built
+    for _, _, deck in decks_of(root, out):
+        assert shapes_inside_slide(open_deck(deck)) == []
+
+
+def test_agenda_lists_sections_with_minutes(sample_build):
+    _, session, deck = next(decks_of(SAMPLE_COURSE, sample_build))
+    agenda = list(open_deck(deck).slides)[1]
+    assert slide_title(agenda) == "목차"
+    assert "(5분)" in slide_text(agenda)
+
+
+def test_two_builds_give_identical_decks(tmp_path, sample_build):
+    from conftest import build
+
+    assert build(SAMPLE_COURSE, tmp_path) == 0
+    for _, _, deck in decks_of(SAMPLE_COURSE, sample_build):
+        twin = tmp_path / deck.relative_to(sample_build)
+        assert twin.read_bytes() == deck.read_bytes(), deck.name
