@@ -73,6 +73,7 @@ class TextEntry:
     level: int = 0
     marker: str = ""
     role: str = "body"
+    centered: bool = False
 
 
 @dataclass(frozen=True)
@@ -295,10 +296,10 @@ class Planner:
         if isinstance(block, Paragraph):
             runs = tuple(run if not run.image else Run(f"[{run.text}]", italic=True) for run in block.runs)
             if _is_bold_only(runs):
-                return [TextEntry(runs, level, role="subheading")]
+                return [TextEntry(runs, level, role="subheading", centered=block.centered)]
             if _is_label_line(runs):
                 return [TextEntry(runs, level, marker="•")]
-            return [TextEntry(runs, level)]
+            return [TextEntry(runs, level, centered=block.centered)]
         if isinstance(block, ListBlock):
             entries = []
             for number, item in enumerate(block.items, start=block.start):
@@ -307,12 +308,12 @@ class Planner:
                     child_entries = self._entries(child, level + 1 if isinstance(child, ListBlock) else level)
                     if index == 0 and child_entries and not isinstance(child, ListBlock):
                         first = child_entries[0]
-                        child_entries[0] = TextEntry(first.runs, first.level, marker, "body")
+                        child_entries[0] = replace(first, marker=marker, role="body")
                     entries.extend(child_entries)
             return entries
         if isinstance(block, Quote):
             return [
-                TextEntry(entry.runs, entry.level, entry.marker, "quote")
+                replace(entry, role="quote")
                 for child in block.blocks
                 for entry in self._entries(child, level)
             ]
@@ -358,11 +359,11 @@ class Planner:
                 continue
             pieces: list[TextEntry] = []
             for sentence in _sentences(entry.runs):
-                candidate = TextEntry(pieces[-1].runs + sentence, entry.level, pieces[-1].marker, entry.role) if pieces else None
+                candidate = replace(pieces[-1], runs=pieces[-1].runs + sentence) if pieces else None
                 if candidate and self._entry_height(candidate, size, self.content_box.width) <= usable:
                     pieces[-1] = candidate
                 else:
-                    pieces.append(TextEntry(sentence, entry.level, "" if pieces else entry.marker, entry.role))
+                    pieces.append(replace(entry, runs=sentence, marker="" if pieces else entry.marker))
             result.extend(pieces)
         return result
 

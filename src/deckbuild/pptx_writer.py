@@ -185,6 +185,8 @@ class DeckWriter:
                 paragraph, entry.level * LEVEL_INDENT + hanging, hanging, PARAGRAPH_GAP * entry_size,
                 LINE_PITCH * entry_size, bullet=entry.marker if number is None else None, number=number,
             )
+            if entry.centered:
+                paragraph.alignment = PP_ALIGN.CENTER
             color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role, self.colors.text)
             self._add_runs(paragraph, entry.runs, entry_size, color, entry.role)
 
