@@ -13,6 +13,9 @@ SAMPLE_COURSE = ROOT / "slides"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+requires_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+
+
 def build(course: Path, out: Path) -> int:
     """Run `deckbuild build course -o out` in-process."""
     return main(["build", str(course), "-o", str(out)])

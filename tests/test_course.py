@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from conftest import CORPUS, SAMPLE_COURSE
+from conftest import CORPUS, SAMPLE_COURSE, requires_corpus
 
 from deckbuild.course import discover, read_session_day
 from deckbuild.day_readme import read_day_readme
@@ -132,6 +132,7 @@ def test_session_without_discussion():
     assert discussion_of("# S\n\n## 1. 개요 (10분)\n본문\n") is None
 
 
+@requires_corpus
 def test_corpus_day_is_read():
     course = discover(CORPUS)
     assert len(course.sessions) == 8

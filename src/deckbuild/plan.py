@@ -379,8 +379,8 @@ class Planner:
                 return [CodeSlide(title, language, tuple(lines), size, notes, caption)]
         size = ladder[-1]
         lines = self._wrap_code(code, size)
-        per_slide = max(1, int(usable // self.measure.line_height(size)))
-        chunks = [lines[i : i + per_slide] for i in range(0, len(lines), per_slide)]
+        capacity = max(1, int(usable // self.measure.line_height(size)))
+        chunks = _balanced_chunks(lines, -(-len(lines) // capacity))
         return [CodeSlide(title, language, tuple(chunk), size, notes if i == 0 else "", caption) for i, chunk in enumerate(chunks)]
 
     def _wrap_code(self, code: str, size: float) -> list[str]:
@@ -522,6 +522,17 @@ def _with_notes(slide: Slide, notes: str) -> Slide:
 def _continued_titles(slides: list[Slide], word: str) -> list[Slide]:
     """Every slide after a section's first is titled `제목 (계속)`."""
     return [slide if i == 0 else replace(slide, title=f"{slide.title} ({word})") for i, slide in enumerate(slides)]
+
+
+def _balanced_chunks(items: list, count: int) -> list[list]:
+    """items cut into count consecutive chunks whose lengths differ by at most one (no lonely tail)."""
+    size, extra = divmod(len(items), count)
+    chunks, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
 
 
 def _units(entries: list[TextEntry]) -> list[list[TextEntry]]:
