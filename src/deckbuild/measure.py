@@ -1,10 +1,12 @@
 """Text metrics from the real font files, so the planner knows what fits before writing.
 
-Fonts are located through fontconfig (`fc-match`), read with Pillow (advance
-widths) and fontTools (which characters a font has). Widths are in points.
+Fonts are located through fontconfig (`fc-match`) and their advance widths
+read with fontTools. Widths are in points.
 Lines break as PowerPoint breaks Korean: between words, and inside a word
 only when the word alone is longer than the line. Characters a font lacks
-(emoji in a CJK font) are counted one em wide, as the fallback font draws them.
+(emoji in a CJK font) are measured in the emoji font the renderer falls back
+to. LibreOffice widens the gap where Hangul meets Latin text; that gap is
+counted too, so what fits here fits in PowerPoint and LibreOffice alike.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import subprocess
 from dataclasses import dataclass
 
 from fontTools.ttLib import TTCollection, TTFont
-from PIL import ImageFont
 
-UNITS = 1000  # Pillow fonts are loaded at this pixel size; widths scale from it
+EMOJI_FAMILY = "Noto Color Emoji"
+SCRIPT_GAP = 0.2  # ems LibreOffice adds where Hangul meets Latin letters, digits or punctuation
+_INVISIBLE = frozenset("\u200d\ufe0f\ufe0e\u200b")
 LINE_PITCH = 1.2  # baseline-to-baseline distance in ems, written into decks as exact spacing
-SAFETY = 1.06  # room for differences between our metrics and the presenting app's
+SAFETY = 1.1  # room for differences between our metrics and the presenting app's (LibreOffice draws spaces wider)
 
 
 class FontNotFound(Exception):
@@ -50,41 +53,58 @@ def locate(family: str, bold: bool = False) -> FontFile:
 
 
 class Face:
-    """Advance widths and line height of one font face, cached per character."""
+    """Advance widths of one font face, read from its hmtx table and cached per character.
 
-    def __init__(self, font_file: FontFile) -> None:
-        self.font = ImageFont.truetype(font_file.path, size=UNITS, index=font_file.index)
-        self.covered = _cmap(font_file)
+    Characters the face lacks are measured in the emoji font when it has them
+    (that is what PowerPoint and LibreOffice fall back to), else one em.
+    """
+
+    def __init__(self, font_file: FontFile, fallback: "Face | None" = None) -> None:
+        font = _open(font_file)
+        self.cmap = font.getBestCmap()
+        self.advances = font["hmtx"].metrics
+        self.units_per_em = font["head"].unitsPerEm
+        self.fallback = fallback
         self._widths: dict[str, float] = {}
+
+    def has(self, char: str) -> bool:
+        return ord(char) in self.cmap
 
     def char_width_em(self, char: str) -> float:
         width = self._widths.get(char)
         if width is None:
-            if ord(char) in self.covered:
-                width = self.font.getlength(char) / UNITS
-            elif ord(char) < 0x300 or char in "\u200d\ufe0f\ufe0e":
-                width = 0.0 if char in "\u200d\ufe0f\ufe0e" else 0.6
+            glyph = self.cmap.get(ord(char))
+            if glyph is not None:
+                width = self.advances[glyph][0] / self.units_per_em
+            elif char in _INVISIBLE:
+                width = 0.0
+            elif self.fallback is not None and self.fallback.has(char):
+                width = self.fallback.char_width_em(char)
             else:
                 width = 1.0
             self._widths[char] = width
         return width
 
-    def width_em(self, text: str) -> float:
-        return sum(self.char_width_em(char) for char in text)
 
-
-def _cmap(font_file: FontFile) -> frozenset[int]:
+def _open(font_file: FontFile) -> TTFont:
     if font_file.path.lower().endswith((".ttc", ".otc")):
-        font = TTCollection(font_file.path, lazy=True).fonts[font_file.index]
-    else:
-        font = TTFont(font_file.path, lazy=True, fontNumber=font_file.index)
-    return frozenset(font.getBestCmap())
+        return TTCollection(font_file.path, lazy=True).fonts[font_file.index]
+    return TTFont(font_file.path, lazy=True, fontNumber=font_file.index)
+
+
+@functools.lru_cache(maxsize=None)
+def emoji_face() -> Face | None:
+    """The colour emoji font renderers fall back to, when installed."""
+    try:
+        return Face(locate(EMOJI_FAMILY))
+    except (FontNotFound, OSError):
+        return None
 
 
 @functools.lru_cache(maxsize=None)
 def face(family: str, bold: bool = False) -> Face:
-    """The cached Face for a family."""
-    return Face(locate(family, bold))
+    """The cached Face for a family, falling back to the emoji font."""
+    return Face(locate(family, bold), emoji_face())
 
 
 @dataclass(frozen=True)
@@ -110,7 +130,7 @@ class Measurer:
 
     def width(self, text: str, size: float, bold: bool = False, mono: bool = False) -> float:
         """Width of one line of text in points."""
-        return self._face(bold, mono).width_em(text) * size * self.safety
+        return sum(self._char_width(c, bold, mono, size) for c in text) + _script_gaps(text) * SCRIPT_GAP * size
 
     @staticmethod
     def line_height(size: float) -> float:
@@ -134,6 +154,7 @@ class Measurer:
         line_width = 0.0
         for word in _words(chars):
             word_width = sum(self._char_width(c, b, m, size) for c, b, m in word)
+            word_width += _script_gaps("".join(c for c, _, _ in word)) * SCRIPT_GAP * size
             is_space = all(c == " " for c, _, _ in word)
             if line_width + word_width <= width or (is_space and line):
                 line.extend(c for c, _, _ in word)
@@ -160,6 +181,21 @@ class Measurer:
         if faces is None:
             faces = self._faces[(bold, mono)] = self._face(bold, mono)
         return faces.char_width_em(char) * size * self.safety
+
+
+def _is_hangul(char: str) -> bool:
+    return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+
+
+def _script_gaps(text: str) -> int:
+    """How many times Hangul meets a visible non-Hangul character of the Latin range."""
+    gaps = 0
+    for left, right in zip(text, text[1:]):
+        if left.isspace() or right.isspace():
+            continue
+        if _is_hangul(left) != _is_hangul(right) and (ord(left) < 0x2000 or ord(right) < 0x2000):
+            gaps += 1
+    return gaps
 
 
 def _split_lines(spans: list[Span]) -> list[list[tuple[str, bool, bool]]]:

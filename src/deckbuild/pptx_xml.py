@@ -83,6 +83,7 @@ def set_paragraph_layout(
     PowerPoint, Keynote and LibreOffice break pages where the planner did.
     """
     ppr = paragraph._p.get_or_add_pPr()
+    ppr.set("hangingPunct", "0")  # punctuation stays inside the box, where the planner measured it
     ppr.set("marL", str(Pt(left)))
     ppr.set("indent", str(-Pt(hanging)) if hanging else "0")
     for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS):
