@@ -196,9 +196,11 @@ class Planner:
             if not section_slides:
                 pending.extend(section.parents[-1:] if section.heading is None else [section.heading])
                 continue
-            heading_notes = self._heading_notes([*pending, *([section.heading] if section.heading else [])])
-            first = section_slides[0]
-            section_slides[0] = _with_notes(first, heading_notes + first.notes)
+            own = [section.heading] if section.heading else []
+            text = "\n".join(block_text(b) for b in section.blocks if not isinstance(b, (CodeBlock, Diagram)))
+            first_notes = self._heading_notes([*pending, *own]) + text
+            later_notes = self._heading_notes(own).strip()
+            section_slides = [replace(s, notes=first_notes if i == 0 else later_notes) for i, s in enumerate(section_slides)]
             pending = []
             slides.extend(section_slides)
         slides.extend(self._discussion_slides(document, day, session, discussion, pending))
@@ -259,9 +261,8 @@ class Planner:
         def flush_text() -> None:
             if text_blocks:
                 entries = [entry for block in text_blocks for entry in self._entries(block, 0)]
-                notes = "\n".join(block_text(b) for b in text_blocks)
                 if entries:
-                    slides.extend(self._fit_entries(title, entries, notes))
+                    slides.extend(self._fit_entries(title, entries, ""))
                 text_blocks.clear()
 
         for block in section.blocks:
@@ -277,10 +278,10 @@ class Planner:
 
     def _media_slides(self, title: str, block: Block, source: Path) -> list[Slide]:
         if isinstance(block, CodeBlock):
-            return self._code_slides(title, block.language, block.text, block_text(block))
+            return self._code_slides(title, block.language, block.text)
         if isinstance(block, Diagram):
             caption = f"{self.text('diagram_source', kind=block.kind or 'mermaid')} — {self.text('diagram_pending')}"
-            return self._code_slides(title, "mermaid", block.source, block.source, caption)
+            return self._code_slides(title, "mermaid", block.source, caption)
         if isinstance(block, Table):
             return self._table_slides(title, block)
         if isinstance(block, Image):
@@ -369,19 +370,19 @@ class Planner:
 
     # --- code -------------------------------------------------------------
 
-    def _code_slides(self, title: str, language: str, code: str, notes: str, caption: str = "") -> list[Slide]:
+    def _code_slides(self, title: str, language: str, code: str, caption: str = "") -> list[Slide]:
         box = self.content_box
         usable = box.height - 2 * INSET - (caption_height(self.theme.sizes.caption) if caption else 0)
         ladder = _ladder(self.theme.sizes.code, self.theme.sizes.min_code)
         for size in ladder:
             lines = self._wrap_code(code, size)
             if len(lines) * self.measure.line_height(size) <= usable:
-                return [CodeSlide(title, language, tuple(lines), size, notes, caption)]
+                return [CodeSlide(title, language, tuple(lines), size, "", caption)]
         size = ladder[-1]
         lines = self._wrap_code(code, size)
         capacity = max(1, int(usable // self.measure.line_height(size)))
         chunks = _balanced_chunks(lines, -(-len(lines) // capacity))
-        return [CodeSlide(title, language, tuple(chunk), size, notes if i == 0 else "", caption) for i, chunk in enumerate(chunks)]
+        return [CodeSlide(title, language, tuple(chunk), size, "", caption) for chunk in chunks]
 
     def _wrap_code(self, code: str, size: float) -> list[str]:
         width = self.content_box.width - 2 * INSET
@@ -400,7 +401,6 @@ class Planner:
 
     def _table_slides(self, title: str, table: Table) -> list[Slide]:
         box = self.content_box
-        notes = block_text(table)
         rows = list(table.rows)
         columns = max(len(table.header), *(len(r) for r in rows)) if rows else len(table.header)
         header = _pad(table.header, columns)
@@ -410,7 +410,7 @@ class Planner:
             widths = self._column_widths([header, *rows], size)
             heights = [self._row_height(row, widths, size, bold=i == 0) for i, row in enumerate([header, *rows])]
             if sum(heights) <= box.height:
-                return [TableSlide(title, header, tuple(rows), widths, tuple(heights), size, notes)]
+                return [TableSlide(title, header, tuple(rows), widths, tuple(heights), size, "")]
         size = ladder[-1]
         widths = self._column_widths([header, *rows], size)
         header_height = self._row_height(header, widths, size, bold=True)
@@ -424,8 +424,8 @@ class Planner:
             pages[-1].append((row, height))
             used += height
         return [
-            TableSlide(title, header, tuple(r for r, _ in page), widths, (header_height, *(h for _, h in page)), size, notes if i == 0 else "")
-            for i, page in enumerate(pages)
+            TableSlide(title, header, tuple(r for r, _ in page), widths, (header_height, *(h for _, h in page)), size, "")
+            for page in pages
         ]
 
     def _column_widths(self, rows: list[tuple], size: float) -> tuple[float, ...]:
@@ -458,12 +458,12 @@ class Planner:
         if problem:
             self.diagnostics.append(Diagnostic(source, image.line, Severity.WARNING, problem))
             entry = TextEntry((Run(self.text("image_missing", src=image.src), italic=True),))
-            return self._fit_entries(title, [entry, TextEntry((Run(image.alt),))], image.alt)
+            return self._fit_entries(title, [entry, TextEntry((Run(image.alt),))], "")
         width, height = image_size(path)
         box = self.content_box
         scale = min(box.width / width, box.height / height)
         fitted = Box(box.x + (box.width - width * scale) / 2, box.y + (box.height - height * scale) / 2, width * scale, height * scale)
-        return [ImageSlide(title, path, image.alt, fitted, image.alt)]
+        return [ImageSlide(title, path, image.alt, fitted, "")]
 
     # --- discussion -------------------------------------------------------
 
@@ -513,10 +513,6 @@ def _sections(document: Document, discussion: SessionDiscussion | None) -> list[
         else:
             sections[-1].blocks.append(block)
     return sections
-
-
-def _with_notes(slide: Slide, notes: str) -> Slide:
-    return replace(slide, notes=notes)
 
 
 def _continued_titles(slides: list[Slide], word: str) -> list[Slide]:
