@@ -169,7 +169,7 @@ class Planner:
     def __init__(self, theme: Theme, language: str) -> None:
         self.theme = theme
         self.language = language
-        self.measure = Measurer(theme.fonts.east_asian, theme.fonts.mono)
+        self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
         slide = theme.slide
         width = slide.width * POINTS_PER_INCH
         height = slide.height * POINTS_PER_INCH

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -20,11 +20,26 @@ class ThemeError(Exception):
 
 @dataclass(frozen=True)
 class Fonts:
-    """Font family names written into decks, per PowerPoint script slot."""
+    """Font family names written into decks, per PowerPoint script slot.
+
+    measure_body and measure_mono name the installed fonts whose metrics the
+    planner measures with, when the fonts decks ask for (say Malgun Gothic) are
+    not installed on the build machine; they default to east_asian and mono.
+    """
 
     latin: str
     east_asian: str
     mono: str
+    measure_body: str = ""
+    measure_mono: str = ""
+
+    @property
+    def metrics_body(self) -> str:
+        return self.measure_body or self.east_asian
+
+    @property
+    def metrics_mono(self) -> str:
+        return self.measure_mono or self.mono
 
 
 @dataclass(frozen=True)
@@ -100,11 +115,12 @@ def find_theme_dir(name: str, course_root: Path) -> Path:
 
 
 def _section(cls: type, data: dict, table: str, source: Path):
-    names = [f.name for f in fields(cls)]
-    missing = [n for n in names if n not in data.get(table, {})]
+    values = data.get(table, {})
+    required = [f.name for f in fields(cls) if f.default is MISSING]
+    missing = [n for n in required if n not in values]
     if missing:
         raise ThemeError(f"{source}: [{table}] lacks {', '.join(missing)}")
-    return cls(**{n: data[table][n] for n in names})
+    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
 
 def load_theme(name: str, course_root: Path) -> Theme:
