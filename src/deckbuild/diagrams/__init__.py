@@ -1,0 +1,1 @@
+"""Mermaid diagrams drawn natively: parsers → models → layout → Scene → PowerPoint shapes and SVG."""

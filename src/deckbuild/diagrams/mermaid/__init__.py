@@ -1,0 +1,1 @@
+"""Parsers for Mermaid's diagram languages, one module per diagram type."""
