@@ -85,16 +85,6 @@ def test_pictures_have_alt_text_and_svg_keeps_png_fallback(sample_build):
     assert pictures >= 6
 
 
-def test_diagram_slides_exist_for_every_mermaid_block(sample_build):
-    for _, session, deck in decks_of(SAMPLE_COURSE, sample_build):
-        diagrams = [b for b in iter_blocks(read_document(session.path).blocks) if type(b).__name__ == "Diagram"]
-        texts = squash("\n".join(slide_text(s) for s in open_deck(deck).slides))
-        assert diagrams, session
-        for diagram in diagrams:
-            first_line = next(line for line in diagram.source.splitlines() if line.strip() and not line.strip().startswith("%%"))
-            assert squash(first_line) in texts
-
-
 def test_shapes_stay_inside_the_slide(built):
     root, out = built
     for _, _, deck in decks_of(root, out):

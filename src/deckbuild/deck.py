@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .course import read_session_day, read_settings
+from .diagrams.build import SceneCache
 from .document import read_document
 from .plan import Planner
 from .pptx_writer import write_deck
 from .theme import load_theme
 
 
-def build_deck(course_root: str, session_path: str, target: str) -> None:
-    """Build the deck for session_path (inside course_root) at target."""
+def build_deck(course_root: str, session_path: str, target: str, scene_dir: str = "", scene_salt: str = "") -> None:
+    """Build the deck for session_path (inside course_root) at target, caching diagram scenes in scene_dir."""
     root = Path(course_root)
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
     day, session = read_session_day(root, Path(session_path))
     document = read_document(session.path)
-    plan = Planner(theme, settings.language).plan(document, settings.title, day, session)
+    scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
+    plan = Planner(theme, settings.language, scenes).plan(document, settings.title, day, session)
     write_deck(plan, theme, Path(target), author=settings.organisation)

@@ -35,6 +35,9 @@ from .document import (
     plain_text,
 )
 from .images import image_size, resolve_image
+from .diagrams.build import SceneCache
+from .diagrams.model import MermaidError
+from .diagrams.scene import Scene
 from .measure import LINE_PITCH, Measurer, Span
 from .theme import Theme
 
@@ -122,6 +125,19 @@ class ImageSlide:
 
 
 @dataclass(frozen=True)
+class DiagramSlide:
+    """A Mermaid diagram as native shapes: its Scene placed at (x, y) and scaled."""
+
+    title: str
+    scene: Scene
+    x: float
+    y: float
+    scale: float
+    alt_text: str
+    notes: str
+
+
+@dataclass(frozen=True)
 class DiscussionSlide:
     title: str
     entries: tuple[TextEntry, ...]
@@ -129,7 +145,7 @@ class DiscussionSlide:
     notes: str
 
 
-Slide = Union[TitleSlide, TextSlide, CodeSlide, TableSlide, ImageSlide, DiscussionSlide]
+Slide = Union[TitleSlide, TextSlide, CodeSlide, TableSlide, ImageSlide, DiagramSlide, DiscussionSlide]
 
 
 @dataclass(frozen=True)
@@ -166,9 +182,10 @@ def _ladder(start: float, floor: float) -> list[float]:
 class Planner:
     """Plans one session's deck; holds the theme, metrics and slide geometry."""
 
-    def __init__(self, theme: Theme, language: str) -> None:
+    def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None) -> None:
         self.theme = theme
         self.language = language
+        self.scenes = scenes or SceneCache(None, "")
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
         slide = theme.slide
         width = slide.width * POINTS_PER_INCH
@@ -178,6 +195,7 @@ class Planner:
         top = self.title_box.y + self.title_box.height + margin * 0.3
         self.content_box = Box(margin, top, width - 2 * margin, height - top - margin * 0.6)
         self.cover_title_box = Box(margin, height * 0.28, width - 2 * margin, height * 0.3)
+        self.dense_box = Box(margin * 0.4, top - margin * 0.2, width - margin * 0.8, height - top + margin * 0.2 - margin * 0.3)
         self.diagnostics: list[Diagnostic] = []
 
     def text(self, key: str, **values: object) -> str:
@@ -280,8 +298,7 @@ class Planner:
         if isinstance(block, CodeBlock):
             return self._code_slides(title, block.language, block.text)
         if isinstance(block, Diagram):
-            caption = f"{self.text('diagram_source', kind=block.kind or 'mermaid')} — {self.text('diagram_pending')}"
-            return self._code_slides(title, "mermaid", block.source, caption)
+            return self._diagram_slides(title, block, source)
         if isinstance(block, Table):
             return self._table_slides(title, block)
         if isinstance(block, Image):
@@ -396,6 +413,31 @@ class Planner:
                 wrapped = [wrapped[0], *(WRAP_MARK + part for part in rest)]
             lines.extend(wrapped)
         return lines
+
+    # --- diagrams -----------------------------------------------------------
+
+    def _diagram_slides(self, title: str, diagram: Diagram, source: Path) -> list[Slide]:
+        """A native diagram scaled into the content area (the larger dense area when type would
+        fall under the readable minimum); the Mermaid source with a note when it cannot be drawn."""
+        try:
+            scene = self.scenes.scene(diagram.source, diagram.kind, self.measure, self.theme.diagram)
+        except MermaidError as error:
+            caption = self.text("diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
+            return self._code_slides(title, "text", diagram.source, caption)
+        style = self.theme.diagram
+        largest = self.theme.sizes.body / style.font_size
+        box = self.content_box
+        scale = min(box.width / scene.width, box.height / scene.height, largest)
+        if scene.font_size * scale < style.min_font_size:
+            box = self.dense_box
+            scale = min(box.width / scene.width, box.height / scene.height)
+            if scene.font_size * scale < style.min_font_size:
+                message = f"dense {diagram.kind}: its text shows at {scene.font_size * scale:.1f} pt"
+                self.diagnostics.append(Diagnostic(source, diagram.line, Severity.INFO, message, "split it into smaller diagrams"))
+        x = box.x + (box.width - scene.width * scale) / 2
+        y = box.y + (box.height - scene.height * scale) / 2
+        alt_text = f"{self.text('diagram_' + scene.kind)}: {scene.description}"
+        return [DiagramSlide(title, scene, x, y, scale, alt_text, "")]
 
     # --- tables -----------------------------------------------------------
 

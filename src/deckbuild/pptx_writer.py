@@ -24,6 +24,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
 
+from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
 from .measure import LINE_PITCH
@@ -38,6 +39,7 @@ from .plan import (
     Box,
     CodeSlide,
     DeckPlan,
+    DiagramSlide,
     DiscussionSlide,
     ImageSlide,
     TableSlide,
@@ -70,6 +72,7 @@ class DeckWriter:
         self.fonts = theme.fonts
         self.colors = theme.colors
         self.lang = LANGUAGE_TAGS.get(plan.language, plan.language)
+        self.scenes = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, self.lang)
         self.presentation = Presentation()
         self.presentation.slide_width = Pt(theme.slide.width * 72)
         self.presentation.slide_height = Pt(theme.slide.height * 72)
@@ -115,6 +118,8 @@ class DeckWriter:
                 self._table(slide, planned)
             elif isinstance(planned, ImageSlide):
                 self._image(slide, planned)
+            elif isinstance(planned, DiagramSlide):
+                self.scenes.add(slide, planned.scene, planned.x, planned.y, planned.scale, planned.alt_text)
         if planned.notes:
             self._notes(slide, planned.notes)
 

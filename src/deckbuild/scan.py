@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
-from .document import Image, Paragraph, Table, iter_blocks, read_document
+from .diagrams.build import NATIVE_KINDS, parse_only
+from .diagrams.model import MermaidError
+from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import resolve_image
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,16 @@ def _image_references(blocks) -> list[tuple[str, int]]:
     return references
 
 
+def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
+    """A diagnostic at the failing line inside the file when a Mermaid block cannot be drawn."""
+    try:
+        parse_only(diagram.source, diagram.kind)
+    except MermaidError as error:
+        severity = Severity.WARNING if diagram.kind in NATIVE_KINDS else Severity.INFO
+        return [Diagnostic(path, diagram.line + error.line, severity, f"mermaid {diagram.kind or 'block'}: {error.message}")]
+    return []
+
+
 def scan_session(path: Path) -> SessionScan:
     """Parse a session and list its local images; missing or remote images are warnings."""
     document = read_document(path)
@@ -52,6 +64,9 @@ def scan_session(path: Path) -> SessionScan:
             diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
         elif resolved not in images:
             images.append(resolved)
+    for block in iter_blocks(document.blocks):
+        if isinstance(block, Diagram):
+            diagnostics.extend(diagram_problems(block, path))
     readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
     return SessionScan(tuple(images), tuple(diagnostics), readable)
 

@@ -53,7 +53,8 @@ class Graph:
         except ThemeError as error:
             self.diagnostics.append(Diagnostic(self.course_root / COURSE_FILE, 0, Severity.ERROR, str(error)))
             return
-        settings = {"version": code_fingerprint(), "theme": theme.name, "course": self.course.title,
+        fingerprint = code_fingerprint()
+        settings = {"version": fingerprint, "theme": theme.name, "course": self.course.title,
                     "language": self.course.language, "organisation": self.course.organisation}
         course_file = [self.course_root / COURSE_FILE] if (self.course_root / COURSE_FILE).is_file() else []
         for day in self.course.days:
@@ -66,7 +67,10 @@ class Graph:
                 target = deck_target(self.out_dir, session.relative)
                 yield {
                     "name": session.relative.with_suffix("").as_posix(),
-                    "actions": [(build_deck, (), {"course_root": str(self.course_root), "session_path": str(session.path), "target": str(target)})],
+                    "actions": [(build_deck, (), {
+                        "course_root": str(self.course_root), "session_path": str(session.path), "target": str(target),
+                        "scene_dir": str(self.out_dir / STATE_DIR / "scenes"), "scene_salt": fingerprint,
+                    })],
                     "file_dep": [str(p) for p in (session.path, *readme, *scan.images, *theme.files, *course_file)],
                     "targets": [str(target)],
                     "uptodate": [config_changed(settings)],

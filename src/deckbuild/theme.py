@@ -60,6 +60,23 @@ class Colors:
 
 
 @dataclass(frozen=True)
+class DiagramStyle:
+    """Default look of diagrams where the Mermaid source sets none (hex colours, points)."""
+
+    node_fill: str = "E8F0FE"
+    node_stroke: str = "1976D2"
+    frame_fill: str = "F6F8FB"
+    frame_stroke: str = "90A4AE"
+    note_fill: str = "FFF8C5"
+    note_stroke: str = "C9A227"
+    edge: str = "455A64"
+    text: str = "1F2933"
+    label_fill: str = "FFFFFF"
+    font_size: float = 14.0
+    min_font_size: float = 10.0
+
+
+@dataclass(frozen=True)
 class Sizes:
     """Type sizes in points, with the smallest the planner may shrink to."""
 
@@ -93,6 +110,7 @@ class Theme:
     colors: Colors
     sizes: Sizes
     slide: SlideGeometry
+    diagram: DiagramStyle
     pygments_style: str
     files: tuple[Path, ...]
 
@@ -137,6 +155,7 @@ def load_theme(name: str, course_root: Path) -> Theme:
         colors=_section(Colors, data, "colors", source),
         sizes=_section(Sizes, data, "sizes", source),
         slide=_section(SlideGeometry, data, "slide", source),
+        diagram=_section(DiagramStyle, data, "diagram", source),
         pygments_style=data.get("code", {}).get("pygments_style", "default"),
         files=tuple(sorted(p for p in folder.rglob("*") if p.is_file())),
     )

@@ -47,9 +47,19 @@ def clean_label(text: str) -> str:
         text = text[1:-1]
     text = _BREAK.sub("\n", text)
     text = _TAG.sub("", text)
-    text = _ENTITY.sub(lambda m: html.unescape(f"&{m.group(1)};") if not m.group(1).isdigit() else chr(int(m.group(1))), text)
+    text = _ENTITY.sub(_entity, text)
     text = text.replace("\\n", "\n")
     return "\n".join(part.strip() for part in text.split("\n")).strip()
+
+
+def _entity(match: re.Match) -> str:
+    """Mermaid's `#quot;` / `#9829;` entities; unknown or impossible ones stay as written."""
+    name = match.group(1)
+    if name.isascii() and name.isdigit() and len(name) <= 7:
+        code = int(name)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
+    decoded = html.unescape(f"&{name};")
+    return match.group(0) if decoded == f"&{name};" else decoded
 
 
 def colour(value: str) -> str | None:
@@ -75,8 +85,13 @@ def parse_style(properties: str) -> Style:
         elif key == "color":
             style.color = colour(value)
         elif key == "stroke-width":
-            number = re.match(r"[\d.]+", value)
+            number = re.match(r"\d+(?:\.\d+)?", value)
             style.stroke_width = float(number.group(0)) if number else None
         elif key == "stroke-dasharray":
             style.dashed = bool(value)
     return style
+
+
+def quoted(text: str) -> str:
+    """text in quotes for an error message, cut to a readable length."""
+    return repr(text if len(text) <= 60 else text[:59] + "…")

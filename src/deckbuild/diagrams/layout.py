@@ -1,0 +1,342 @@
+"""Graph → Scene through Graphviz `dot`: node sizes from our own text metrics, clusters
+as frames, edge labels where Graphviz puts them.
+
+Graphviz is asked only for positions. Every label is handed to it as an empty
+HTML table cell of the size we measured, so its own font metrics never matter,
+and `dot` runs as a subprocess with a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import replace
+
+from ..measure import Measurer
+from ..theme import DiagramStyle
+from .model import Cluster, Edge, Graph, MermaidError, Node
+from .scene import Scene, SceneConnector, SceneShape
+
+DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
+PADDING_X = 12.0
+PADDING_Y = 8.0
+CLUSTER_TITLE_GAP = 6.0
+POINTS_PER_INCH = 72.0
+_SIZED_SHAPES = {"start": (14.0, 14.0), "end": (18.0, 18.0), "choice": (26.0, 26.0)}
+
+
+class LayoutError(Exception):
+    """Graphviz failed or took too long."""
+
+
+def _text_size(measure: Measurer, text: str, size: float, bold: bool = False) -> tuple[float, float]:
+    lines = text.split("\n") if text else []
+    width = max((measure.width(line, size, bold=bold) for line in lines), default=0.0)
+    return width, len(lines) * measure.line_height(size)
+
+
+def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tuple[float, float]:
+    """The box a node needs for its label, by shape."""
+    if node.shape in _SIZED_SHAPES:
+        return _SIZED_SHAPES[node.shape]
+    if node.shape in ("fork", "join"):
+        return (8.0, 70.0) if direction in ("LR", "RL") else (70.0, 8.0)
+    text_width, text_height = _text_size(measure, node.label, size)
+    width, height = text_width + 2 * PADDING_X, max(text_height, measure.line_height(size)) + 2 * PADDING_Y
+    if node.shape == "rhombus":
+        width, height = width * 1.5 + 8, height * 1.5 + 4
+    elif node.shape in ("circle", "double_circle"):
+        width = height = max(width, height) + (8 if node.shape == "double_circle" else 0)
+    elif node.shape in ("hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric"):
+        width += height * 0.6
+    elif node.shape == "cylinder":
+        height += 14
+    elif node.shape in ("stadium", "round"):
+        width += height * 0.3
+    return max(width, 40.0), height
+
+
+def _label_cell(width: float, height: float) -> str:
+    """An HTML-like label that reserves exactly width × height points."""
+    return (
+        f'<<table border="0" cellborder="0" cellpadding="0" cellspacing="0"><tr>'
+        f'<td fixedsize="true" width="{max(1, round(width))}" height="{max(1, round(height))}"></td></tr></table>>'
+    )
+
+
+class _DotWriter:
+    """Builds the DOT text for a graph and remembers how names map back."""
+
+    def __init__(self, graph: Graph, measure: Measurer, style: DiagramStyle) -> None:
+        self.graph = graph
+        self.measure = measure
+        self.size = style.font_size
+        self.node_names = {node_id: f"n{index}" for index, node_id in enumerate(graph.nodes)}
+        self.cluster_names: dict[str, str] = {}
+        self.cluster_first_node: dict[str, str] = {}
+        self.sizes = {node_id: node_size(node, measure, self.size, graph.direction) for node_id, node in graph.nodes.items()}
+        self.lines: list[str] = []
+
+    def write(self) -> str:
+        direction = {"TB": "TB", "TD": "TB", "BT": "BT", "LR": "LR", "RL": "RL"}.get(self.graph.direction, "TB")
+        self.lines = [
+            "digraph G {",
+            f'graph [rankdir={direction}, nodesep=0.35, ranksep=0.45, compound=true, margin=0, pad=0.1];',
+            'node [shape=box, fixedsize=true, label=""];',
+        ]
+        placed: set[str] = set()
+        for cluster in self.graph.clusters:
+            self._cluster(cluster, placed, depth=1)
+        for node_id in self.graph.nodes:
+            if node_id not in placed:
+                self._node(node_id)
+        for index, edge in enumerate(self.graph.edges):
+            self._edge(index, edge)
+        self.lines.append("}")
+        return "\n".join(self.lines)
+
+    def _node(self, node_id: str) -> None:
+        width, height = self.sizes[node_id]
+        self.lines.append(f"{self.node_names[node_id]} [width={width / POINTS_PER_INCH:.3f}, height={height / POINTS_PER_INCH:.3f}];")
+
+    def _cluster(self, cluster: Cluster, placed: set[str], depth: int) -> None:
+        name = f"cluster_{len(self.cluster_names)}"
+        self.cluster_names[cluster.id] = name
+        title_width, title_height = _text_size(self.measure, cluster.title, self.size, bold=True)
+        self.lines.append(f"subgraph {name} {{")
+        self.lines.append(f"label={_label_cell(title_width + 8, title_height + CLUSTER_TITLE_GAP)}; labeljust=l; margin=12;")
+        for node_id in cluster.nodes:
+            if node_id in self.node_names and node_id not in placed:
+                placed.add(node_id)
+                self._node(node_id)
+        for child in cluster.clusters:
+            self._cluster(child, placed, depth + 1)
+        if not any(n in self.node_names for n in cluster.nodes) and not cluster.clusters:
+            # an empty frame still needs something inside for dot to draw it
+            self.lines.append(f'{name}_empty [width=0.8, height=0.3, style=invis];')
+        self.lines.append("}")
+        first = next((n for n in cluster.nodes if n in self.node_names), None)
+        if first is None:
+            first = next((self.cluster_first_node[c.id] for c in cluster.clusters if c.id in self.cluster_first_node), None)
+        if first is not None:
+            self.cluster_first_node[cluster.id] = first
+
+    def _endpoint(self, ref: str) -> tuple[str | None, str | None]:
+        """DOT node name for a node or cluster reference, and the cluster name when it is one."""
+        if ref in self.node_names:
+            return self.node_names[ref], None
+        if ref in self.cluster_first_node:
+            return self.node_names[self.cluster_first_node[ref]], self.cluster_names[ref]
+        return None, None
+
+    def _edge(self, index: int, edge: Edge) -> None:
+        tail, tail_cluster = self._endpoint(edge.source)
+        head, head_cluster = self._endpoint(edge.target)
+        if tail is None or head is None:
+            return
+        attributes = []
+        if edge.label:
+            width, height = _text_size(self.measure, edge.label, self.size * 0.9)
+            attributes.append(f"label={_label_cell(width + 8, height + 4)}")
+        if tail_cluster and tail != head:
+            attributes.append(f"ltail={tail_cluster}")
+        if head_cluster and tail != head:
+            attributes.append(f"lhead={head_cluster}")
+        if edge.line_style == "invisible":
+            attributes.append("style=invis")
+        self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
+
+
+def run_dot(dot_source: str) -> dict:
+    """Graphviz's JSON for a DOT text, bounded by DOT_TIMEOUT."""
+    try:
+        result = subprocess.run(
+            ["dot", "-Tjson"], input=dot_source, capture_output=True, text=True, timeout=DOT_TIMEOUT, check=False
+        )
+    except FileNotFoundError as error:
+        raise LayoutError("Graphviz 'dot' is not installed") from error
+    except subprocess.TimeoutExpired as error:
+        raise LayoutError(f"Graphviz took longer than {DOT_TIMEOUT:.0f} s") from error
+    if result.returncode != 0:
+        raise LayoutError(f"Graphviz failed: {result.stderr.strip()[:200]}")
+    return json.loads(result.stdout)
+
+
+def _points(value: str) -> list[float]:
+    return [float(part) for part in value.replace(" ", ",").split(",") if part]
+
+
+def _sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
+    """Which sides an edge leaves and enters by, from where the two shapes lie."""
+    (sx, sy), (tx, ty) = source.centre, target.centre
+    dx, dy = tx - sx, ty - sy
+    vertical_gap = abs(dy) - (source.height + target.height) / 2
+    horizontal_gap = abs(dx) - (source.width + target.width) / 2
+    if vertical_gap >= horizontal_gap:
+        return ("bottom", "top") if dy >= 0 else ("top", "bottom")
+    return ("right", "left") if dx >= 0 else ("left", "right")
+
+
+def site_point(shape: SceneShape, site: str) -> tuple[float, float]:
+    """Where a side's connection site lies (the middle of that side)."""
+    cx, cy = shape.centre
+    return {
+        "top": (cx, shape.y),
+        "bottom": (cx, shape.y + shape.height),
+        "left": (shape.x, cy),
+        "right": (shape.x + shape.width, cy),
+    }[site]
+
+
+class GraphLayout:
+    """Lays out one Graph into a Scene with a theme's diagram style and text metrics."""
+
+    def __init__(self, measure: Measurer, style: DiagramStyle) -> None:
+        self.measure = measure
+        self.style = style
+
+    def scene(self, graph: Graph) -> Scene:
+        """The graph laid out in its own direction, or turned a quarter when that reads much larger.
+
+        A long `graph LR` chain drawn left to right can be twenty times wider than
+        tall and its text unreadably small on a 16:9 slide; drawn top to bottom it
+        fills the slide. The other direction is used only when it at least doubles the size.
+        """
+        if not graph.nodes:
+            raise MermaidError(1, "the diagram has no nodes")
+        scene = self._scene(graph)
+        if _fit(scene) >= 1 or len(graph.nodes) < 3:
+            return scene
+        turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
+        if _fit(turned) >= 1.25 * _fit(scene):
+            return replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
+        return scene
+
+    def _scene(self, graph: Graph) -> Scene:
+        writer = _DotWriter(graph, self.measure, self.style)
+        try:
+            layout = run_dot(writer.write())
+        except (LayoutError, ValueError) as error:
+            raise MermaidError(1, str(error)) from error
+        x0, y0, x1, y1 = _points(layout["bb"])
+        height = y1 - y0
+
+        def flip(x: float, y: float) -> tuple[float, float]:
+            return x - x0, height - (y - y0)
+
+        objects = {obj["name"]: obj for obj in layout.get("objects", [])}
+        shapes: list[SceneShape] = []
+        self._frames(graph.clusters, writer, objects, flip, shapes)
+        by_id: dict[str, SceneShape] = {shape.id: shape for shape in shapes}
+        for node_id, node in graph.nodes.items():
+            obj = objects.get(writer.node_names[node_id])
+            if obj is None:
+                continue
+            cx, cy = flip(*_points(obj["pos"]))
+            width, height_ = writer.sizes[node_id]
+            shape = self._node_shape(node, cx - width / 2, cy - height_ / 2, width, height_)
+            shapes.append(shape)
+            by_id[node_id] = shape
+        connectors, labels = self._edges(graph, by_id)
+        shapes.extend(labels)
+        description = _describe(graph)
+        return Scene(graph.kind, x1 - x0, height, tuple(shapes), tuple(connectors), description, self.style.font_size)
+
+    def _frames(self, clusters, writer, objects, flip, shapes) -> None:
+        for cluster in clusters:
+            obj = objects.get(writer.cluster_names.get(cluster.id, ""))
+            if obj is not None:
+                bx0, by0, bx1, by1 = _points(obj["bb"])
+                left, top = flip(bx0, by1)
+                right, bottom = flip(bx1, by0)
+                style = cluster.style
+                shapes.append(
+                    SceneShape(
+                        cluster.id, "frame", left, top, right - left, bottom - top, cluster.title,
+                        fill=style.fill or self.style.frame_fill, stroke=style.stroke or self.style.frame_stroke,
+                        text_color=style.color or self.style.text, stroke_width=style.stroke_width or 1.0,
+                        dashed=style.dashed, font_size=self.style.font_size, bold=True,
+                    )
+                )
+            self._frames(cluster.clusters, writer, objects, flip, shapes)
+
+    def _node_shape(self, node: Node, x: float, y: float, width: float, height: float) -> SceneShape:
+        style = node.style
+        if node.shape in ("start", "end", "fork", "join"):
+            fill, stroke = style.fill or "222222", style.stroke or "222222"
+        elif node.shape == "note":
+            fill, stroke = style.fill or self.style.note_fill, style.stroke or self.style.note_stroke
+        else:
+            fill, stroke = style.fill or self.style.node_fill, style.stroke or self.style.node_stroke
+        return SceneShape(
+            node.id, node.shape, x, y, width, height, node.label, fill=fill, stroke=stroke,
+            text_color=style.color or self.style.text, stroke_width=style.stroke_width or 1.25,
+            dashed=style.dashed, font_size=self.style.font_size,
+        )
+
+    def _edges(self, graph: Graph, by_id: dict[str, SceneShape]):
+        """Straight connectors between facing sides, each label at the middle of its line."""
+        connectors, labels = [], []
+        for index, edge in enumerate(graph.edges):
+            source, target = by_id.get(edge.source), by_id.get(edge.target)
+            if source is None or target is None or edge.line_style == "invisible":
+                continue
+            if source is target:
+                connectors.extend(self._self_loop(source, edge))
+                start, end = site_point(source, "right"), site_point(source, "right")
+            else:
+                source_site, target_site = _sites(source, target)
+                start, end = site_point(source, source_site), site_point(target, target_site)
+                connectors.append(
+                    SceneConnector(
+                        start, end, source.id, target.id, source_site, target_site, color=self.style.edge,
+                        width=2.5 if edge.line_style == "thick" else 1.25, dashed=edge.line_style == "dotted",
+                        head=edge.head, tail=edge.tail,
+                    )
+                )
+            if edge.label:
+                width, height = _text_size(self.measure, edge.label, self.style.font_size * 0.9)
+                width, height = width + 8, height + 4
+                cx, cy = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+                labels.append(
+                    SceneShape(
+                        f"label_{index}", "text", cx - width / 2, cy - height / 2, width, height, edge.label,
+                        fill=self.style.label_fill, text_color=self.style.text, font_size=self.style.font_size * 0.9,
+                    )
+                )
+        return connectors, labels
+
+    def _self_loop(self, shape: SceneShape, edge: Edge) -> list[SceneConnector]:
+        right = shape.x + shape.width
+        top, bottom = shape.y + shape.height * 0.3, shape.y + shape.height * 0.7
+        return [
+            SceneConnector((right, top), (right, bottom), shape.id, shape.id, "right", "right", color=self.style.edge,
+                           dashed=edge.line_style == "dotted", head=edge.head, route="elbow")
+        ]
+
+
+TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}
+SLIDE_WIDTH, SLIDE_HEIGHT = 870.0, 410.0  # the content area of a 16:9 slide, in points
+
+
+def turned_name(direction: str) -> str:
+    return "top to bottom" if direction in ("LR", "RL") else "left to right"
+
+
+def _fit(scene: Scene) -> float:
+    """How much a scene can be enlarged (or must shrink) to fill a slide's content area."""
+    return min(SLIDE_WIDTH / scene.width, SLIDE_HEIGHT / scene.height)
+
+
+def _describe(graph: Graph) -> str:
+    """What alt text says after the diagram's type: the labels a reader would see, in order."""
+    titles = [cluster.title for cluster in _all_clusters(graph.clusters) if cluster.title]
+    labels = [node.label for node in graph.nodes.values() if node.label]
+    edge_labels = [edge.label for edge in graph.edges if edge.label]
+    return ", ".join(text.replace("\n", " ") for text in (*titles, *labels, *edge_labels))
+
+
+def _all_clusters(clusters: list[Cluster]):
+    for cluster in clusters:
+        yield cluster
+        yield from _all_clusters(cluster.clusters)

@@ -1,0 +1,94 @@
+"""Scene: a laid-out diagram — positioned shapes, connectors and texts — in points.
+
+The Scene is the single source for both writers: `to_pptx` turns it into a
+group of native PowerPoint shapes and connectors, `to_svg` into vector art for
+handouts, so deck and handout show the same picture. Coordinates start at the
+top-left corner; shapes are listed in drawing order (frames before what they hold).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class SceneShape:
+    """A shape with optional centred text.
+
+    kind: a node shape from model.SHAPES, or 'frame' (a titled cluster or block,
+    text at its top-left), 'text' (a bare label), 'lifeline_head', 'activation'.
+    Colours are hex without '#'; fill None means no fill.
+    """
+
+    id: str
+    kind: str
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str = ""
+    fill: str | None = None
+    stroke: str | None = None
+    text_color: str = "222222"
+    stroke_width: float = 1.0
+    dashed: bool = False
+    font_size: float = 14.0
+    bold: bool = False
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y + self.height / 2
+
+
+@dataclass(frozen=True)
+class SceneConnector:
+    """A line from start to end, glued to shapes when source/target ids are given.
+
+    head/tail: 'arrow', 'open' (no head), 'circle', 'cross' or 'none'.
+    route: 'straight' or 'elbow'. Sites are the sides the ends attach to:
+    'top', 'left', 'bottom', 'right' (None when not glued).
+    """
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    source: str | None = None
+    target: str | None = None
+    source_site: str | None = None
+    target_site: str | None = None
+    color: str = "555555"
+    width: float = 1.25
+    dashed: bool = False
+    head: str = "arrow"
+    tail: str = "none"
+    route: str = "straight"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A whole diagram: its size, shapes, connectors and a description for alt text."""
+
+    kind: str
+    width: float
+    height: float
+    shapes: tuple[SceneShape, ...] = ()
+    connectors: tuple[SceneConnector, ...] = ()
+    description: str = ""
+    font_size: float = 14.0
+    warnings: tuple[str, ...] = field(default=())
+
+    def texts(self) -> list[str]:
+        """Every text the scene shows."""
+        return [shape.text for shape in self.shapes if shape.text]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Scene":
+        data = json.loads(text)
+        shapes = tuple(SceneShape(**shape) for shape in data.pop("shapes"))
+        connectors = tuple(
+            SceneConnector(**{**c, "start": tuple(c["start"]), "end": tuple(c["end"])}) for c in data.pop("connectors")
+        )
+        return cls(shapes=shapes, connectors=connectors, **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})

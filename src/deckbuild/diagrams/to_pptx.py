@@ -1,0 +1,184 @@
+"""Scene → one group of native PowerPoint shapes and glued connectors.
+
+Each node becomes the autoshape matching its Mermaid shape, with its text in
+the theme's fonts; each edge becomes a connector glued to its shapes' sides, so
+moving a box in PowerPoint drags its arrows along. The whole scene is scaled
+and placed into a box on the slide; type scales with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Pt
+
+from ..measure import LINE_PITCH
+from ..pptx_xml import add_run, set_alt_text, set_paragraph_layout
+from .scene import Scene, SceneConnector, SceneShape
+
+AUTO_SHAPES = {
+    "rect": MSO_SHAPE.RECTANGLE,
+    "round": MSO_SHAPE.ROUNDED_RECTANGLE,
+    "stadium": MSO_SHAPE.FLOWCHART_TERMINATOR,
+    "subroutine": MSO_SHAPE.FLOWCHART_PREDEFINED_PROCESS,
+    "cylinder": MSO_SHAPE.CAN,
+    "circle": MSO_SHAPE.OVAL,
+    "double_circle": MSO_SHAPE.OVAL,
+    "rhombus": MSO_SHAPE.DIAMOND,
+    "hexagon": MSO_SHAPE.HEXAGON,
+    "parallelogram": MSO_SHAPE.PARALLELOGRAM,
+    "parallelogram_alt": MSO_SHAPE.PARALLELOGRAM,
+    "trapezoid": MSO_SHAPE.TRAPEZOID,
+    "trapezoid_alt": MSO_SHAPE.TRAPEZOID,
+    "asymmetric": MSO_SHAPE.PENTAGON,
+    "start": MSO_SHAPE.OVAL,
+    "end": MSO_SHAPE.OVAL,
+    "fork": MSO_SHAPE.RECTANGLE,
+    "join": MSO_SHAPE.RECTANGLE,
+    "choice": MSO_SHAPE.DIAMOND,
+    "note": MSO_SHAPE.FOLDED_CORNER,
+    "frame": MSO_SHAPE.RECTANGLE,
+    "lifeline_head": MSO_SHAPE.RECTANGLE,
+    "actor": MSO_SHAPE.SMILEY_FACE,
+    "activation": MSO_SHAPE.RECTANGLE,
+    "block_label": MSO_SHAPE.SNIP_1_RECTANGLE,
+}
+FLIPPED_HORIZONTALLY = {"parallelogram_alt"}
+FLIPPED_VERTICALLY = {"trapezoid_alt"}
+# Connection-site index of each side, in PowerPoint's preset geometry order: four
+# sites (top, left, bottom, right) for the rectangle family, eight for ellipses.
+# Shapes whose sites do not sit at the middles of their sides are not glued.
+BOX_SITES = {"top": 0, "left": 1, "bottom": 2, "right": 3}
+ELLIPSE_SITES = {"top": 0, "left": 2, "bottom": 4, "right": 6}
+SITES_BY_KIND = {kind: ELLIPSE_SITES for kind in ("circle", "double_circle", "start", "end")}
+UNGLUED = {"hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric", "actor", "text"}
+ARROW_ENDS = {"arrow": "triangle", "open": "none", "circle": "oval", "cross": "diamond", "async": "arrow", "none": "none"}
+TEXT_INSET = 2.0
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A written shape and the scene kind it was drawn for (which decides its connection sites)."""
+
+    shape: object
+    kind_name: str
+
+
+class SceneWriter:
+    """Writes Scenes into slides with one theme's fonts and language."""
+
+    def __init__(self, latin: str, east_asian: str, lang: str) -> None:
+        self.latin = latin
+        self.east_asian = east_asian
+        self.lang = lang
+
+    def add(self, slide, scene: Scene, x: float, y: float, scale: float, alt_text: str):
+        """Add scene as a group at (x, y) points, scaled by scale; returns the group shape."""
+        group = slide.shapes.add_group_shape()
+        placed = {}
+        for shape in scene.shapes:
+            placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
+        for connector in scene.connectors:
+            self._connector(group, connector, placed, x, y, scale)
+        set_alt_text(group, alt_text)
+        return group
+
+    def _shape(self, group, shape: SceneShape, ox: float, oy: float, scale: float):
+        left, top = Pt(ox + shape.x * scale), Pt(oy + shape.y * scale)
+        width, height = Pt(max(shape.width * scale, 1)), Pt(max(shape.height * scale, 1))
+        if shape.kind == "text":
+            autoshape = group.shapes.add_textbox(left, top, width, height)
+        else:
+            autoshape = group.shapes.add_shape(AUTO_SHAPES.get(shape.kind, MSO_SHAPE.RECTANGLE), left, top, width, height)
+        if shape.kind in FLIPPED_HORIZONTALLY:
+            autoshape._element.spPr.get_or_add_xfrm().set("flipH", "1")
+        if shape.kind in FLIPPED_VERTICALLY:
+            autoshape._element.spPr.get_or_add_xfrm().set("flipV", "1")
+        self._paint(autoshape, shape, scale)
+        if shape.text:
+            self._text(autoshape, shape, scale)
+        autoshape.name = f"{shape.kind} {shape.id}"
+        return autoshape
+
+    def _paint(self, autoshape, shape: SceneShape, scale: float) -> None:
+        if shape.fill:
+            autoshape.fill.solid()
+            autoshape.fill.fore_color.rgb = RGBColor.from_string(shape.fill.upper())
+        else:
+            autoshape.fill.background()
+        line = autoshape.line
+        if shape.stroke:
+            line.color.rgb = RGBColor.from_string(shape.stroke.upper())
+            line.width = Pt(max(shape.stroke_width * scale, 0.5))
+            if shape.dashed:
+                _set_dash(line._get_or_add_ln(), "dash")
+            if shape.kind == "double_circle":
+                line._get_or_add_ln().set("cmpd", "dbl")
+        else:
+            line.fill.background()
+        if shape.kind != "text":
+            autoshape.shadow.inherit = False
+
+    def _text(self, autoshape, shape: SceneShape, scale: float) -> None:
+        frame = autoshape.text_frame
+        frame.word_wrap = False
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        inset = Pt(TEXT_INSET * scale)
+        frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = inset
+        is_frame = shape.kind == "frame"
+        frame.vertical_anchor = MSO_ANCHOR.TOP if is_frame else MSO_ANCHOR.MIDDLE
+        size = round(shape.font_size * scale * 2) / 2
+        for index, line in enumerate(shape.text.split("\n")):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.alignment = PP_ALIGN.LEFT if is_frame else PP_ALIGN.CENTER
+            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
+            add_run(paragraph, line or " ", size, shape.text_color.upper(), self.latin, self.east_asian, self.lang, bold=shape.bold)
+
+    def _connector(self, group, connector: SceneConnector, placed: dict, ox: float, oy: float, scale: float) -> None:
+        kind = MSO_CONNECTOR.ELBOW if connector.route == "elbow" else MSO_CONNECTOR.STRAIGHT
+        (x1, y1), (x2, y2) = connector.start, connector.end
+        line_shape = group.shapes.add_connector(
+            kind, Pt(ox + x1 * scale), Pt(oy + y1 * scale), Pt(ox + x2 * scale), Pt(oy + y2 * scale)
+        )
+        source, target = placed.get(connector.source), placed.get(connector.target)
+        if source is not None and connector.source_site and source.kind_name not in UNGLUED:
+            line_shape._connect_begin_to(source.shape, SITES_BY_KIND.get(source.kind_name, BOX_SITES)[connector.source_site])
+        if target is not None and connector.target_site and target.kind_name not in UNGLUED:
+            line_shape._connect_end_to(target.shape, SITES_BY_KIND.get(target.kind_name, BOX_SITES)[connector.target_site])
+        line = line_shape.line
+        line.color.rgb = RGBColor.from_string(connector.color.upper())
+        line.width = Pt(max(connector.width * scale, 0.5))
+        ln = line._get_or_add_ln()
+        if connector.dashed:
+            _set_dash(ln, "dash")
+        _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"))
+        _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"))
+
+
+def _set_dash(ln, value: str) -> None:
+    for old in ln.findall(qn("a:prstDash")):
+        ln.remove(old)
+    dash = etree.Element(qn("a:prstDash"), val=value)
+    successor = next((ln.find(qn(t)) for t in ("a:round", "a:bevel", "a:miter", "a:headEnd", "a:tailEnd") if ln.find(qn(t)) is not None), None)
+    if successor is not None:
+        successor.addprevious(dash)
+    else:
+        ln.append(dash)
+
+
+def _set_end(ln, tag: str, kind: str) -> None:
+    """Arrowhead at one end of a line: a:headEnd is the start point, a:tailEnd the end point."""
+    for old in ln.findall(qn(tag)):
+        ln.remove(old)
+    if kind == "none":
+        return
+    end = etree.Element(qn(tag), type=kind, w="med", len="med")
+    if tag == "a:headEnd" and ln.find(qn("a:tailEnd")) is not None:
+        ln.find(qn("a:tailEnd")).addprevious(end)
+    else:
+        ln.append(end)

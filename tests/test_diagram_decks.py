@@ -1,0 +1,124 @@
+"""Every Mermaid block becomes a native, editable group on its own slide, with all its text."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, SAMPLE_COURSE
+from deck_reading import open_deck, slide_text, squash
+
+from deckbuild.course import discover
+from deckbuild.diagrams.build import FLOWCHART_KINDS, NATIVE_KINDS, SEQUENCE_KINDS
+from deckbuild.diagrams.mermaid.flowchart import parse_flowchart
+from deckbuild.diagrams.mermaid.sequence import parse_sequence
+from deckbuild.diagrams.mermaid.state import parse_state
+from deckbuild.diagrams.model import Message, MermaidError, Note
+from deckbuild.discussion import find_discussion
+from deckbuild.document import Diagram, iter_blocks, read_document
+
+GROUP = 6  # MSO_SHAPE_TYPE.GROUP
+CONNECTOR = 9  # MSO_SHAPE_TYPE.LINE is used by python-pptx for connectors' shape_type
+
+
+def expected_texts(diagram: Diagram) -> list[str]:
+    """The texts a reader must find in the drawn diagram, from its own source."""
+    if diagram.kind in SEQUENCE_KINDS:
+        sequence = parse_sequence(diagram.source)
+        texts = [p.label for p in sequence.participants]
+        texts += [e.text for e in sequence.events if isinstance(e, (Message, Note)) and e.text]
+        return texts
+    graph = parse_flowchart(diagram.source) if diagram.kind in FLOWCHART_KINDS else parse_state(diagram.source)
+    texts = [n.label for n in graph.nodes.values() if n.label]
+    texts += [e.label for e in graph.edges if e.label and e.line_style != "invisible"]
+    stack = list(graph.clusters)
+    while stack:
+        cluster = stack.pop()
+        texts.append(cluster.title)
+        stack.extend(cluster.clusters)
+    return [t for t in texts if t]
+
+
+def group_texts(group) -> str:
+    texts = []
+    for shape in group.shapes:
+        if shape.has_text_frame:
+            texts.append(shape.text_frame.text)
+    return squash("\n".join(texts))
+
+
+def diagrams_on_slides(session_path):
+    """Mermaid blocks that get slides (those inside the discussion section go to its notes)."""
+    document = read_document(session_path)
+    discussion = find_discussion(document)
+    hidden = {id(b) for b in iter_blocks(discussion.blocks)} if discussion else set()
+    return [b for b in iter_blocks(document.blocks) if isinstance(b, Diagram) and id(b) not in hidden]
+
+
+@pytest.fixture(scope="module", params=["sample", "corpus"])
+def built(request):
+    if request.param == "sample":
+        return SAMPLE_COURSE, request.getfixturevalue("sample_build")
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS, request.getfixturevalue("corpus_build")
+
+
+def test_every_native_block_is_a_group_with_all_its_text(built):
+    root, out = built
+    native = 0
+    for session in discover(root).sessions:
+        deck = open_deck(out / "decks" / session.relative.with_suffix(".pptx"))
+        groups = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == GROUP]
+        blocks = []
+        for diagram in diagrams_on_slides(session.path):
+            try:
+                expected_texts(diagram)
+            except MermaidError:
+                continue  # drawn as source with a note; checked below
+            if diagram.kind in NATIVE_KINDS:
+                blocks.append(diagram)
+        assert len(groups) == len(blocks), session.relative
+        for diagram, group in zip(blocks, groups):
+            native += 1
+            drawn = group_texts(group)
+            for text in expected_texts(diagram):
+                assert squash(text) in drawn, (session.relative, diagram.line, text)
+            descr = group._element.xpath("./p:nvGrpSpPr/p:cNvPr")[0].get("descr")
+            assert descr and ":" in descr
+            connectors = [s for s in group.shapes if s.shape_type == CONNECTOR or s._element.tag.endswith("cxnSp")]
+            assert connectors, (session.relative, diagram.line)
+    assert native > 0
+
+
+def test_connectors_are_glued_to_their_boxes(sample_build):
+    deck = open_deck(sample_build / "decks" / "week_01" / "day_04" / "session_01.pptx")
+    group = next(shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == GROUP)
+    glued = [c for c in group._element.iter() if c.tag.endswith("}stCxn") or c.tag.endswith("}endCxn")]
+    assert glued, "flowchart connectors carry stCxn/endCxn"
+
+
+def test_blocks_that_cannot_be_drawn_show_source_with_a_note(tmp_path):
+    from conftest import build
+
+    course = tmp_path / "course"
+    day = course / "week_01" / "day_01"
+    day.mkdir(parents=True)
+    (day / "session_01.md").write_text(
+        "# Session 1: 실험\n\n## 다이어그램\n\n```mermaid\nsequenceDiagram\n  A->>B: 안녕\n  style A fill:#fff\n```\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert build(course, out) == 0
+    slides = list(open_deck(out / "decks" / "week_01" / "day_01" / "session_01.pptx").slides)
+    text = "\n".join(slide_text(s) for s in slides)
+    assert "style A fill:#fff" in text and "그리지 못해" in text
+
+
+def test_a_block_that_does_not_parse_is_reported_at_its_line_in_the_file(tmp_path, capsys):
+    from deckbuild.cli import main
+
+    day = tmp_path / "week_01" / "day_01"
+    day.mkdir(parents=True)
+    session = day / "session_01.md"
+    session.write_text("# S\n\n## 그림\n\n```mermaid\nsequenceDiagram\n  A->>B: 안녕\n  style A fill:#fff\n```\n", encoding="utf-8")
+    main(["check", str(tmp_path)])
+    assert f"{session}:8: warning: mermaid sequenceDiagram: 'style' is not allowed in a sequence diagram" in capsys.readouterr().out
