@@ -80,11 +80,15 @@ class SceneWriter:
     def add(self, slide, scene: Scene, x: float, y: float, scale: float, alt_text: str):
         """Add scene as a group at (x, y) points, scaled by scale; returns the group shape."""
         group = slide.shapes.add_group_shape()
+        # python-pptx refits the group after every added shape, which makes a
+        # diagram quadratic to write; refit once at the end instead.
+        group.shapes._recalculate_extents = lambda: None
         placed = {}
         for shape in scene.shapes:
             placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
         for connector in scene.connectors:
             self._connector(group, connector, placed, x, y, scale)
+        group._element.recalculate_extents()
         set_alt_text(group, alt_text)
         return group
 
