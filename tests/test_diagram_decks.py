@@ -122,3 +122,42 @@ def test_a_block_that_does_not_parse_is_reported_at_its_line_in_the_file(tmp_pat
     session.write_text("# S\n\n## 그림\n\n```mermaid\nsequenceDiagram\n  A->>B: 안녕\n  style A fill:#fff\n```\n", encoding="utf-8")
     main(["check", str(tmp_path)])
     assert f"{session}:8: warning: mermaid sequenceDiagram: 'style' is not allowed in a sequence diagram" in capsys.readouterr().out
+
+
+def test_scenes_are_cached_and_reused_when_only_text_changes(tmp_path):
+    import shutil
+
+    from deckbuild.cli import build_course
+
+    course = tmp_path / "course"
+    shutil.copytree(SAMPLE_COURSE, course)
+    out = tmp_path / "out"
+    build_course(course, out)
+    scenes = sorted((out / ".deckbuild" / "scenes").glob("*.json"))
+    assert scenes
+    stamps = {path: path.stat().st_mtime_ns for path in scenes}
+    session = course / "week_01" / "day_04" / "session_01.md"
+    session.write_text(session.read_text(encoding="utf-8") + "\n새 문단.\n", encoding="utf-8")
+    result = build_course(course, out)
+    assert result.record.ran == ["deck:week_01/day_04/session_01"]
+    assert sorted((out / ".deckbuild" / "scenes").glob("*.json")) == scenes
+    assert {path: path.stat().st_mtime_ns for path in scenes} == stamps
+
+
+def test_a_dense_diagram_gets_the_large_area_and_a_diagnostic():
+    from pathlib import Path
+
+    from deckbuild.course import Day, Session
+    from deckbuild.document import parse_markdown
+    from deckbuild.plan import DiagramSlide, Planner
+    from deckbuild.theme import load_theme
+
+    chain = " --> ".join(f"N{i}[단계 {i} 처리 노드]" for i in range(40))
+    markdown = f"# S\n\n## 흐름\n\n```mermaid\ngraph LR\n  {chain}\n```\n"
+    session = Session(Path("session_01.md"), 1, 1, 1, Path("session_01.md"))
+    planner = Planner(load_theme("default", SAMPLE_COURSE), "ko")
+    deck = planner.plan(parse_markdown(markdown, Path("session_01.md")), "과정", Day(Path("."), 1, 1, None, (session,)), session)
+    (slide,) = [s for s in deck.slides if isinstance(s, DiagramSlide)]
+    box = planner.dense_box
+    assert slide.x >= box.x - 0.5 and slide.x + slide.scene.width * slide.scale <= box.x + box.width + 0.5
+    assert any("dense" in d.message for d in deck.diagnostics)

@@ -41,7 +41,7 @@ def _run_doit(course: Path, out: Path, arguments: list[str]) -> BuildResult:
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = recording_reporter(record)
     status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
-    return BuildResult(status, record, graph.diagnostics, time.perf_counter() - started)
+    return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 
 def build_course(course: Path, out: Path, jobs: int = 1) -> BuildResult:

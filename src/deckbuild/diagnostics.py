@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+import json
+import os
 from pathlib import Path
 
 
@@ -40,3 +42,29 @@ class Diagnostic:
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:
     """The highest severity among diagnostics, or None when there are none."""
     return max((d.severity for d in diagnostics), default=None)
+
+
+def to_records(diagnostics) -> list[list]:
+    """Diagnostics as JSON-ready lists (for caches and the per-deck diagnostics files)."""
+    return [[str(d.file), d.line, int(d.severity), d.message, d.hint] for d in diagnostics]
+
+
+def from_records(records: list[list]) -> list[Diagnostic]:
+    """The inverse of to_records."""
+    return [Diagnostic(Path(r[0]), r[1], Severity(r[2]), r[3], r[4]) for r in records]
+
+
+def write_report(path: Path, diagnostics: list[Diagnostic]) -> None:
+    """Store diagnostics as JSON at path, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(to_records(diagnostics), ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+
+
+def read_report(path: Path) -> list[Diagnostic]:
+    """Diagnostics stored by write_report; none when the file is missing or unreadable."""
+    try:
+        return from_records(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, IndexError, TypeError):
+        return []

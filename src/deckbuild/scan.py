@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, from_records, to_records
 from .diagrams.build import NATIVE_KINDS, parse_only
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
@@ -93,14 +93,14 @@ class ScanCache:
         if entry and entry["stamp"] == stamp:
             return SessionScan(
                 tuple(Path(p) for p in entry["images"]),
-                tuple(Diagnostic(Path(d[0]), d[1], Severity(d[2]), d[3], d[4]) for d in entry["diagnostics"]),
+                tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
             )
         result = scan_session(session)
         self.entries[key] = {
             "stamp": stamp,
             "images": [str(p) for p in result.images],
-            "diagnostics": [[str(d.file), d.line, int(d.severity), d.message, d.hint] for d in result.diagnostics],
+            "diagnostics": to_records(result.diagnostics),
             "readable": result.readable,
         }
         self.changed = True

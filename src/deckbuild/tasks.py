@@ -15,7 +15,7 @@ from doit.tools import config_changed
 from . import __version__
 from .course import COURSE_FILE, Course, discover
 from .deck import build_deck
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
 from .theme import ThemeError, load_theme
 
@@ -47,6 +47,14 @@ class Graph:
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json")
 
+    def report_path(self, relative: Path) -> Path:
+        """Where a deck task leaves what its planner noticed."""
+        return self.out_dir / STATE_DIR / "reports" / relative.with_suffix(".json")
+
+    def reported(self) -> list[Diagnostic]:
+        """What the deck tasks of this course reported, in this build or an earlier one."""
+        return [d for session in self.course.sessions for d in read_report(self.report_path(session.relative))]
+
     def deck_tasks(self):
         try:
             theme = load_theme(self.course.theme, self.course_root)
@@ -70,6 +78,7 @@ class Graph:
                     "actions": [(build_deck, (), {
                         "course_root": str(self.course_root), "session_path": str(session.path), "target": str(target),
                         "scene_dir": str(self.out_dir / STATE_DIR / "scenes"), "scene_salt": fingerprint,
+                        "report": str(self.report_path(session.relative)),
                     })],
                     "file_dep": [str(p) for p in (session.path, *readme, *scan.images, *theme.files, *course_file)],
                     "targets": [str(target)],
