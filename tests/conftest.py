@@ -37,3 +37,16 @@ def corpus_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("corpus-build")
     assert build(CORPUS, out) == 0
     return out
+
+
+def course_diagrams(keyword: str) -> list:
+    """(file:line, Diagram) for every Mermaid block of one kind in the sample course and the corpus."""
+    from deckbuild.document import Diagram, iter_blocks, read_document
+
+    found = []
+    for root in (SAMPLE_COURSE, CORPUS):
+        for path in sorted(root.glob("**/*.md")) if root.is_dir() else ():
+            for block in iter_blocks(read_document(path).blocks):
+                if isinstance(block, Diagram) and block.kind == keyword:
+                    found.append((f"{path.relative_to(root.parent)}:{block.line}", block))
+    return found

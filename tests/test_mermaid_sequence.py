@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import timeit
-from pathlib import Path
 
 import pytest
+from conftest import course_diagrams
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,10 +20,7 @@ from deckbuild.diagrams.model import (
     Message,
     Note,
 )
-from deckbuild.document import Diagram, iter_blocks, read_document
 
-ROOT = Path(__file__).resolve().parents[1]
-COURSE_ROOTS = (ROOT / "slides", ROOT.parent / "shared" / "corpus")
 
 
 def parse(body: str):
@@ -354,41 +350,10 @@ def test_any_input_gives_a_sequence_or_a_mermaid_error(body):
             pass
 
 
-# --- speed ----------------------------------------------------------------------------
 
-
-def twenty_message_diagram() -> str:
-    lines = ["sequenceDiagram", "autonumber", "participant C as 클라이언트", "participant S as 서버 <br/> (API)"]
-    lines += ["participant D as 데이터베이스", "loop 재시도"]
-    for index in range(20):
-        lines.append(f"C->>+S: 요청 {index}: GET /items/{index}" if index % 2 else f"S-->>-C: 응답 {index} ✅")
-        if index == 9:
-            lines += ["end", "alt 캐시 적중", "Note over C,S: 캐시 사용"]
-        if index == 14:
-            lines.append("else 미스")
-    lines.append("end")
-    return "\n".join(lines)
-
-
-def test_twenty_messages_parse_in_under_two_milliseconds():
-    source = twenty_message_diagram()
-    assert len(messages(parse_sequence(source))) == 20
-    best = min(timeit.repeat(lambda: parse_sequence(source), number=20, repeat=5)) / 20
-    assert best < 0.002
 
 
 # --- every real diagram ---------------------------------------------------------------
-
-
-def course_diagrams(keyword: str) -> list[tuple[str, Diagram]]:
-    """(file:line, diagram) for every mermaid block of that kind in the sample course and corpus."""
-    found = []
-    for root in COURSE_ROOTS:
-        for path in sorted(root.glob("**/*.md")) if root.is_dir() else ():
-            for block in iter_blocks(read_document(path).blocks):
-                if isinstance(block, Diagram) and block.kind == keyword:
-                    found.append((f"{path.relative_to(root.parent)}:{block.line}", block))
-    return found
 
 
 _DECLARATION = re.compile(r"^(?:participant|actor)\s+.+?\s+as\s+(.*)$", re.IGNORECASE)

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import re
-import timeit
-from pathlib import Path
 
 import pytest
+from conftest import course_diagrams
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckbuild.diagrams.mermaid.common import clean_label, source_lines
 from deckbuild.diagrams.mermaid.state import parse_state
 from deckbuild.diagrams.model import Cluster, Edge, MermaidError, Style
-from deckbuild.document import Diagram, iter_blocks, read_document
 
-ROOT = Path(__file__).resolve().parents[1]
-COURSE_ROOTS = (ROOT / "slides", ROOT.parent / "shared" / "corpus")
 
 
 def parse(body: str):
@@ -293,36 +289,10 @@ def test_any_input_gives_a_graph_or_a_mermaid_error(body):
             pass
 
 
-# --- speed ----------------------------------------------------------------------------
 
-
-def twenty_transition_diagram() -> str:
-    lines = ["stateDiagram-v2", "direction LR", "[*] --> S0", "classDef hot fill:#f96"]
-    lines += [f"S{i} --> S{i + 1} : 단계 {i} 통과" for i in range(10)]
-    lines += ["state 배포 {", "[*] --> 카나리"] + [f"카나리{i} --> 카나리{i + 1}" for i in range(8)] + ["}"]
-    lines += ["S10 --> [*]", "note right of S3 : 메모", "class S1,S2 hot"]
-    return "\n".join(lines)
-
-
-def test_twenty_transitions_parse_in_under_two_milliseconds():
-    source = twenty_transition_diagram()
-    assert len(parse_state(source).edges) == 22
-    best = min(timeit.repeat(lambda: parse_state(source), number=20, repeat=5)) / 20
-    assert best < 0.002
 
 
 # --- every real diagram ---------------------------------------------------------------
-
-
-def course_diagrams(keyword: str) -> list[tuple[str, Diagram]]:
-    """(file:line, diagram) for every mermaid block of that kind in the sample course and corpus."""
-    found = []
-    for root in COURSE_ROOTS:
-        for path in sorted(root.glob("**/*.md")) if root.is_dir() else ():
-            for block in iter_blocks(read_document(path).blocks):
-                if isinstance(block, Diagram) and block.kind == keyword:
-                    found.append((f"{path.relative_to(root.parent)}:{block.line}", block))
-    return found
 
 
 _TRANSITION = re.compile(r"^(\S+)\s*-->\s*([^\s:]+)\s*(?::(.*))?$")

@@ -95,3 +95,28 @@ def parse_style(properties: str) -> Style:
 def quoted(text: str) -> str:
     """text in quotes for an error message, cut to a readable length."""
     return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def body_lines(source: str, header: re.Pattern, name: str) -> list[tuple[int, str]]:
+    """The meaningful lines after a diagram's header line, which must match header."""
+    lines = source_lines(source)
+    if not lines:
+        raise MermaidError(1, f"empty diagram: expected '{name}'")
+    line, text = lines[0]
+    if not header.match(text):
+        raise MermaidError(line, f"expected '{name}', found {quoted(text)}")
+    return lines[1:]
+
+
+class RuleParser:
+    """A line-by-line reader: each line goes to the first rule whose pattern matches it."""
+
+    rules: tuple = ()
+
+    def statement(self, line: int, text: str) -> None:
+        for pattern, handle in self.rules:
+            match = pattern.match(text)
+            if match:
+                handle(match, line)
+                return
+        raise MermaidError(line, f"cannot read {quoted(text)}")

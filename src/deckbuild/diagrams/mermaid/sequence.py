@@ -22,7 +22,7 @@ from ..model import (
     Participant,
     Sequence,
 )
-from .common import clean_label, quoted, source_lines
+from .common import RuleParser, body_lines, clean_label, quoted
 
 # A participant id: anything but arrow, separator and text characters, which may hold
 # spaces and single dashes inside but never starts or ends with a space or a dash.
@@ -89,7 +89,7 @@ class _OpenBlock:
     line: int
 
 
-class _SequenceReader:
+class _SequenceReader(RuleParser):
     """Builds one Sequence statement by statement, tracking open blocks and autonumbering."""
 
     def __init__(self) -> None:
@@ -115,27 +115,13 @@ class _SequenceReader:
 
     def read(self, source: str) -> Sequence:
         """Parse every line after the header, then check that all blocks were closed."""
-        lines = source_lines(source)
-        if not lines:
-            raise MermaidError(1, "empty diagram: expected 'sequenceDiagram'")
-        line, text = lines[0]
-        if not _HEADER.match(text):
-            raise MermaidError(line, f"expected 'sequenceDiagram', found {quoted(text)}")
-        for line, text in lines[1:]:
+        lines = body_lines(source, _HEADER, "sequenceDiagram")
+        for line, text in lines:
             self.statement(line, text)
         if self.blocks:
             block = self.blocks[-1]
             raise MermaidError(block.line, f"'{block.kind}' opened here is never closed with 'end'")
         return self.sequence
-
-    def statement(self, line: int, text: str) -> None:
-        """Hand one line to the first rule whose pattern matches it."""
-        for pattern, handle in self.rules:
-            match = pattern.match(text)
-            if match:
-                handle(match, line)
-                return
-        raise MermaidError(line, f"cannot read {quoted(text)}")
 
     def actor(self, name: str, line: int) -> str:
         """The participant called name, added in order of first appearance when new."""

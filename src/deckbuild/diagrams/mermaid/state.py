@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import Cluster, Edge, Graph, MermaidError, Node, Style
-from .common import clean_label, parse_style, quoted, source_lines
+from .common import RuleParser, body_lines, clean_label, parse_style
 
 # A state id: one word that may hold single dashes (`feature-x`) but no `-->`, colon,
 # brace, comma, quote or `<`. `[*]` matches too and is told apart by the reader.
@@ -71,7 +71,7 @@ class _Scope:
     line: int = 0
 
 
-class _StateReader:
+class _StateReader(RuleParser):
     """Builds one Graph statement by statement; labels and styles are resolved at the end."""
 
     def __init__(self) -> None:
@@ -102,13 +102,8 @@ class _StateReader:
 
     def read(self, source: str) -> Graph:
         """Parse every line after the header, check composites are closed, then settle labels."""
-        lines = source_lines(source)
-        if not lines:
-            raise MermaidError(1, "empty diagram: expected 'stateDiagram-v2'")
-        line, text = lines[0]
-        if not _HEADER.match(text):
-            raise MermaidError(line, f"expected 'stateDiagram-v2', found {quoted(text)}")
-        self.lines = iter(lines[1:])
+        lines = body_lines(source, _HEADER, "stateDiagram-v2")
+        self.lines = iter(lines)
         for line, text in self.lines:
             self.statement(line, text)
         if len(self.scopes) > 1:
@@ -116,15 +111,6 @@ class _StateReader:
             raise MermaidError(scope.line, f"composite state {scope.cluster.id!r} is never closed with '}}'")
         self.finish()
         return self.graph
-
-    def statement(self, line: int, text: str) -> None:
-        """Hand one line to the first rule whose pattern matches it."""
-        for pattern, handle in self.rules:
-            match = pattern.match(text)
-            if match:
-                handle(match, line)
-                return
-        raise MermaidError(line, f"cannot read {quoted(text)}")
 
     # --- nodes and scopes -------------------------------------------------------------
 
