@@ -9,9 +9,7 @@ as SVG with a PNG fallback.
 
 from __future__ import annotations
 
-import datetime
 import io
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,18 +47,13 @@ from .plan import (
 )
 from .pptx_xml import add_run, attach_svg, deterministic_zip, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
+from .timestamps import source_date
 
 TITLE_LAYOUT = 0  # "Title Slide" in python-pptx's default template
 TITLE_ONLY_LAYOUT = 5  # "Title Only"
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 PNG_DPI = 200
 MAX_PNG_WIDTH = 2400
-
-
-def source_date() -> datetime.datetime:
-    """The timestamp written into outputs: SOURCE_DATE_EPOCH when set, else a fixed date."""
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).replace(tzinfo=None)
 
 
 class DeckWriter:

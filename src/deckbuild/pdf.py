@@ -1,0 +1,65 @@
+"""HTML → PDF with WeasyPrint, locked to the course folder, reproducible and written atomically.
+
+Every resource a page asks for goes through CourseFetcher: files inside the
+course root, the templates folder and data: URLs are served; anything else
+(the network, files elsewhere) is refused, and WeasyPrint leaves it out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
+
+
+class CourseFetcher(URLFetcher):
+    """A URL fetcher that serves only local files below the allowed folders, and data: URLs."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+        self.allowed = [folder.resolve() for folder in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        parsed = urlparse(url)
+        path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
+        if path is None or not any(path.is_relative_to(folder) for folder in self.allowed):
+            self.refused.append(url)
+            raise ValueError(f"not loaded during a build: {url}")
+        return super().fetch(url, headers)
+
+
+def templates() -> Environment:
+    """The Jinja2 environment over handouts/, with autoescaping on."""
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
+    """Render html (relative URLs against base) to target; returns the URLs that were refused.
+
+    The PDF identifier comes from the content, and dates from the HTML's
+    dcterms metadata, so the same input gives the same bytes.
+    """
+    fetcher = CourseFetcher([course_root, TEMPLATES])
+    document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
+    identifier = hashlib.md5(html.encode()).hexdigest().encode()
+    pdf = document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(pdf)
+    temporary.replace(target)
+    return fetcher.refused
