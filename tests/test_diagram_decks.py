@@ -132,13 +132,13 @@ def test_scenes_are_cached_and_reused_when_only_text_changes(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(SAMPLE_COURSE, course)
     out = tmp_path / "out"
-    build_course(course, out)
+    build_course(course, out, only=("decks",))
     scenes = sorted((out / ".deckbuild" / "scenes").glob("*.json"))
     assert scenes
     stamps = {path: path.stat().st_mtime_ns for path in scenes}
     session = course / "week_01" / "day_04" / "session_01.md"
     session.write_text(session.read_text(encoding="utf-8") + "\n새 문단.\n", encoding="utf-8")
-    result = build_course(course, out)
+    result = build_course(course, out, only=("decks",))
     assert result.record.ran == ["deck:week_01/day_04/session_01"]
     assert sorted((out / ".deckbuild" / "scenes").glob("*.json")) == scenes
     assert {path: path.stat().st_mtime_ns for path in scenes} == stamps

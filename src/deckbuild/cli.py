@@ -44,16 +44,24 @@ def _run_doit(course: Path, out: Path, arguments: list[str]) -> BuildResult:
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 
-def build_course(course: Path, out: Path, jobs: int = 1) -> BuildResult:
-    """Run the build graph for course into out."""
+OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
+
+
+def build_course(course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = ()) -> BuildResult:
+    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments)."""
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
-    return _run_doit(course, out, arguments)
+    return _run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only])
 
 
 def command_build(args: argparse.Namespace) -> int:
-    result = build_course(args.course, args.output, args.jobs)
+    only = tuple(kind.strip() for kind in args.only.split(",")) if args.only else ()
+    unknown = [kind for kind in only if kind not in OUTPUT_KINDS]
+    if unknown:
+        print(f"deckbuild: --only takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    result = build_course(args.course, args.output, args.jobs, only)
     _print_diagnostics(result.diagnostics)
     unique = set(result.diagnostics)
     errors = sum(d.severity == Severity.ERROR for d in unique)
@@ -95,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
 
     build = course_command("build", "build what changed")
     build.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    build.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
     build.set_defaults(handler=command_build)
     course_command("check", "list problems in the course", output=False).set_defaults(handler=command_check)
     course_command("clean", "remove built outputs").set_defaults(handler=command_clean)

@@ -13,11 +13,13 @@ from pathlib import Path
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, Course, discover
+from .course import COURSE_FILE, Course, Day, Session, discover
 from .deck import build_deck
 from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
-from .theme import ThemeError, load_theme
+from .handout import build_handout
+from .pdf import TEMPLATES
+from .theme import Theme, ThemeError, load_theme
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATE_DIR = ".deckbuild"
@@ -37,6 +39,17 @@ def deck_target(out_dir: Path, relative: Path) -> Path:
     return out_dir / "decks" / relative.with_suffix(".pptx")
 
 
+def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
+    """Where a day's handout or assignment goes: build/<kind>/<day path>.pdf."""
+    relative = day.path.relative_to(course_root) if day.path != course_root else Path(course_root.resolve().name)
+    return out_dir / kind / relative.with_suffix(".pdf")
+
+
+def template_files() -> list[Path]:
+    """The handout and assignment templates and stylesheets (build inputs of every PDF)."""
+    return sorted(p for p in TEMPLATES.iterdir() if p.is_file())
+
+
 class Graph:
     """The tasks for one course and output folder, and the diagnostics found while making them."""
 
@@ -46,46 +59,80 @@ class Graph:
         self.course: Course = discover(course_root)
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json")
+        self.fingerprint = code_fingerprint()
+        self.theme: Theme | None = None
+        try:
+            self.theme = load_theme(self.course.theme, course_root)
+        except ThemeError as error:
+            self.diagnostics.append(Diagnostic(course_root / COURSE_FILE, 0, Severity.ERROR, str(error)))
+        course_file = course_root / COURSE_FILE
+        self.shared_inputs = [*(self.theme.files if self.theme else ()), *([course_file] if course_file.is_file() else [])]
+        self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
+                         "language": self.course.language, "organisation": self.course.organisation}
+        self.scans = {}
 
-    def report_path(self, relative: Path) -> Path:
-        """Where a deck task leaves what its planner noticed."""
-        return self.out_dir / STATE_DIR / "reports" / relative.with_suffix(".json")
+    def scan(self, session: Session):
+        """The session's scan, taken once per build and reported once."""
+        if session.path not in self.scans:
+            result = self.cache.scan(session.path)
+            self.diagnostics.extend(result.diagnostics)
+            self.scans[session.path] = result
+        return self.scans[session.path]
+
+    def report_path(self, kind: str, relative: Path) -> Path:
+        """Where a task leaves what it noticed while building."""
+        return self.out_dir / STATE_DIR / "reports" / kind / relative.with_suffix(".json")
 
     def reported(self) -> list[Diagnostic]:
-        """What the deck tasks of this course reported, in this build or an earlier one."""
-        return [d for session in self.course.sessions for d in read_report(self.report_path(session.relative))]
+        """What this course's tasks reported, in this build or an earlier one."""
+        folder = self.out_dir / STATE_DIR / "reports"
+        return [d for path in sorted(folder.rglob("*.json")) for d in read_report(path)] if folder.is_dir() else []
+
+    def _task(self, name: str, action, arguments: dict, inputs: list[Path], target: Path, doc: str) -> dict:
+        return {
+            "name": name,
+            "actions": [(action, (), {key: str(value) for key, value in arguments.items()})],
+            "file_dep": [str(p) for p in dict.fromkeys([*inputs, *self.shared_inputs])],
+            "targets": [str(target)],
+            "uptodate": [config_changed(self.settings)],
+            "clean": True,
+            "doc": doc,
+        }
+
+    def _scene_arguments(self) -> dict:
+        return {"scene_dir": self.out_dir / STATE_DIR / "scenes", "scene_salt": self.fingerprint}
 
     def deck_tasks(self):
-        try:
-            theme = load_theme(self.course.theme, self.course_root)
-        except ThemeError as error:
-            self.diagnostics.append(Diagnostic(self.course_root / COURSE_FILE, 0, Severity.ERROR, str(error)))
+        if self.theme is None:
             return
-        fingerprint = code_fingerprint()
-        settings = {"version": fingerprint, "theme": theme.name, "course": self.course.title,
-                    "language": self.course.language, "organisation": self.course.organisation}
-        course_file = [self.course_root / COURSE_FILE] if (self.course_root / COURSE_FILE).is_file() else []
         for day in self.course.days:
             readme = [day.readme.path] if day.readme else []
             for session in day.sessions:
-                scan = self.cache.scan(session.path)
-                self.diagnostics.extend(scan.diagnostics)
+                scan = self.scan(session)
                 if not scan.readable:
                     continue
                 target = deck_target(self.out_dir, session.relative)
-                yield {
-                    "name": session.relative.with_suffix("").as_posix(),
-                    "actions": [(build_deck, (), {
-                        "course_root": str(self.course_root), "session_path": str(session.path), "target": str(target),
-                        "scene_dir": str(self.out_dir / STATE_DIR / "scenes"), "scene_salt": fingerprint,
-                        "report": str(self.report_path(session.relative)),
-                    })],
-                    "file_dep": [str(p) for p in (session.path, *readme, *scan.images, *theme.files, *course_file)],
-                    "targets": [str(target)],
-                    "uptodate": [config_changed(settings)],
-                    "clean": True,
-                    "doc": f"deck for {session.relative}",
-                }
+                arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
+                             **self._scene_arguments(), "report": self.report_path("decks", session.relative)}
+                yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
+                                 [session.path, *readme, *scan.images], target, f"deck for {session.relative}")
+        self.cache.save()
+
+    def handout_tasks(self):
+        if self.theme is None:
+            return
+        for day in self.course.days:
+            readable = [s for s in day.sessions if self.scan(s).readable]
+            if not readable:
+                continue
+            images = [image for s in readable for image in self.scan(s).images]
+            readme = [day.readme.path] if day.readme else []
+            target = day_target(self.out_dir, "handouts", self.course_root, day)
+            name = target.relative_to(self.out_dir / "handouts").with_suffix("").as_posix()
+            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target,
+                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
+            yield self._task(name, build_handout, arguments, [*(s.path for s in readable), *readme, *images, *template_files()],
+                             target, f"handout for {name}")
         self.cache.save()
 
 
@@ -97,12 +144,17 @@ def make_namespace(course_root: Path, out_dir: Path) -> tuple[dict, Graph]:
         """Editable PowerPoint deck per session."""
         yield from graph.deck_tasks()
 
+    def task_handout():
+        """Printable A4 handout per day."""
+        yield from graph.handout_tasks()
+
     namespace = {
         "task_deck": task_deck,
+        "task_handout": task_handout,
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
-            "default_tasks": ["deck"],
+            "default_tasks": ["deck", "handout"],
             "verbosity": 1,
         },
     }

@@ -240,7 +240,7 @@ class GraphLayout:
         connectors, labels = self._edges(graph, by_id)
         shapes.extend(labels)
         description = _describe(graph)
-        return Scene(graph.kind, x1 - x0, height, tuple(shapes), tuple(connectors), description, self.style.font_size)
+        return Scene(graph.kind, x1 - x0, height, tuple(shapes), tuple(connectors), description, self.style.font_size).fitted()
 
     def _frames(self, clusters, writer, objects, flip, shapes) -> None:
         for cluster in clusters:

@@ -9,7 +9,7 @@ top-left corner; shapes are listed in drawing order (frames before what they hol
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,20 @@ class Scene:
     description: str = ""
     font_size: float = 14.0
     warnings: tuple[str, ...] = field(default=())
+
+    def fitted(self, margin: float = 4.0) -> "Scene":
+        """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
+        xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for c in self.connectors for p in (c.start, c.end)]
+        ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for c in self.connectors for p in (c.start, c.end)]
+        if not xs:
+            return self
+        dx, dy = margin - min(xs), margin - min(ys)
+        shapes = tuple(replace(s, x=s.x + dx, y=s.y + dy) for s in self.shapes)
+        connectors = tuple(
+            replace(c, start=(c.start[0] + dx, c.start[1] + dy), end=(c.end[0] + dx, c.end[1] + dy)) for c in self.connectors
+        )
+        return replace(self, shapes=shapes, connectors=connectors, width=max(xs) - min(xs) + 2 * margin,
+                       height=max(ys) - min(ys) + 2 * margin)
 
     def texts(self) -> list[str]:
         """Every text the scene shows."""

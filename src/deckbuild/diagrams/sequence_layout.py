@@ -124,7 +124,7 @@ class SequenceLayout:
             [p.label.replace("\n", " ") for p in sequence.participants]
             + [e.text.replace("\n", " ") for e in sequence.events if isinstance(e, (Message, Note)) and e.text]
         )
-        return Scene("sequence", width, bottom + head_height, all_shapes, tuple(connectors), description, self.size)
+        return Scene("sequence", width, bottom + head_height, all_shapes, tuple(connectors), description, self.size).fitted()
 
     def _columns(self, sequence: Sequence, index: dict[str, int], head_width: list[float]) -> list[float]:
         """Lifeline x positions: wide enough apart for heads, message labels and notes."""

@@ -1,0 +1,195 @@
+"""Document blocks → HTML for handouts. Every text is escaped here; nothing from the
+markdown reaches the page unescaped.
+
+Code is highlighted by Pygments with classes (one span per token run, styled
+by one stylesheet, which keeps WeasyPrint fast); Mermaid blocks become inline
+SVG drawn from the same Scene the decks use.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from .diagrams.build import SceneCache
+from .diagrams.model import MermaidError
+from .diagrams.to_svg import scene_to_svg
+from .document import (
+    Block,
+    CodeBlock,
+    Diagram,
+    Heading,
+    Image,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Rule,
+    Run,
+    Table,
+)
+from .i18n import text as ui_text
+from .images import REMOTE
+from .measure import Measurer
+from .theme import Theme
+
+CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram
+_FORMATTER = HtmlFormatter(nowrap=True, cssclass="code")
+_SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
+
+
+def code_css(style: str) -> str:
+    """The stylesheet that colours highlighted code."""
+    try:
+        return HtmlFormatter(style=style).get_style_defs(".code")
+    except ClassNotFound:
+        return HtmlFormatter().get_style_defs(".code")
+
+
+class Anchors:
+    """Unique, readable ids for headings (duplicate headings are common in real courses)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, text: str) -> str:
+        base = _SLUG.sub("-", text.strip().lower()).strip("-") or "section"
+        anchor, number = base, 2
+        while anchor in self.used:
+            anchor, number = f"{base}-{number}", number + 1
+        self.used.add(anchor)
+        return anchor
+
+
+class HtmlWriter:
+    """Writes the blocks of one course's documents as HTML fragments."""
+
+    def __init__(self, theme: Theme, language: str, scenes: SceneCache, anchors: Anchors) -> None:
+        self.theme = theme
+        self.language = language
+        self.scenes = scenes
+        self.anchors = anchors
+        self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+        self.headings: list[tuple[int, str, str]] = []  # (markdown level, id, title) of headings written
+
+    def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
+        return "\n".join(self.block(block, heading_shift, source) for block in blocks)
+
+    def block(self, block: Block, heading_shift: int, source: Path) -> str:
+        if isinstance(block, Heading):
+            level = min(block.level + heading_shift, 6)
+            anchor = self.anchors.make(block.title)
+            self.headings.append((block.level, anchor, block.title))
+            minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
+            emoji = f"{escape(block.emoji)} " if block.emoji else ""
+            return f'<h{level} id="{anchor}">{emoji}{escape(block.title)}{minutes}</h{level}>'
+        if isinstance(block, Paragraph):
+            centred = ' class="center"' if block.centered else ""
+            return f"<p{centred}>{self.runs(block.runs, source)}</p>"
+        if isinstance(block, ListBlock):
+            return self.list_block(block, heading_shift, source)
+        if isinstance(block, Table):
+            return self.table(block, source)
+        if isinstance(block, CodeBlock):
+            return self.code(block.text, block.language)
+        if isinstance(block, Diagram):
+            return self.diagram(block)
+        if isinstance(block, Image):
+            return self.image(block.src, block.alt, source)
+        if isinstance(block, Quote):
+            return f"<blockquote>{self.blocks(block.blocks, heading_shift, source)}</blockquote>"
+        if isinstance(block, Rule):
+            return "<hr>"
+        return ""
+
+    def runs(self, runs: tuple[Run, ...], source: Path) -> str:
+        parts = []
+        for run in runs:
+            if run.text == "\n":
+                parts.append("<br>")
+                continue
+            if run.image:
+                parts.append(self.inline_image(run.image, run.text, source))
+                continue
+            html = escape(run.text)
+            if run.code:
+                html = f"<code>{html}</code>"
+            if run.bold:
+                html = f"<strong>{html}</strong>"
+            if run.italic:
+                html = f"<em>{html}</em>"
+            if run.strike:
+                html = f"<s>{html}</s>"
+            if run.link and not run.link.startswith("#"):
+                html = f'<a href="{escape(run.link, quote=True)}">{html}</a>'
+            parts.append(html)
+        return "".join(parts)
+
+    def list_block(self, block: ListBlock, heading_shift: int, source: Path) -> str:
+        items = []
+        for item in block.items:
+            mark = ""
+            if item.checked is not None:
+                mark = '<span class="task">☑</span> ' if item.checked else '<span class="task">☐</span> '
+            body = self.blocks(item.blocks, heading_shift, source)
+            items.append(f"<li>{mark}{body}</li>" if not mark else f'<li class="task-item">{mark}{body}</li>')
+        if block.ordered:
+            start = f' start="{block.start}"' if block.start != 1 else ""
+            return f"<ol{start}>{''.join(items)}</ol>"
+        return f"<ul>{''.join(items)}</ul>"
+
+    def table(self, table: Table, source: Path) -> str:
+        def cells(row, tag):
+            out = []
+            for index, cell in enumerate(row):
+                align = table.aligns[index] if index < len(table.aligns) and table.aligns[index] else None
+                style = f' style="text-align:{align}"' if align else ""
+                out.append(f"<{tag}{style}>{self.runs(cell, source)}</{tag}>")
+            return "".join(out)
+
+        head = f"<thead><tr>{cells(table.header, 'th')}</tr></thead>"
+        body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
+        return f"<table>{head}<tbody>{body}</tbody></table>"
+
+    def code(self, code: str, language: str) -> str:
+        try:
+            lexer = get_lexer_by_name(language or "text", stripnl=False)
+        except ClassNotFound:
+            lexer = get_lexer_by_name("text", stripnl=False)
+        body = highlight(code, lexer, _FORMATTER).rstrip("\n")
+        label = f'<span class="language">{escape(language)}</span>' if language else ""
+        return f'<div class="code-block">{label}<pre class="code"><code>{body}</code></pre></div>'
+
+    def diagram(self, diagram: Diagram) -> str:
+        try:
+            scene = self.scenes.scene(diagram.source, diagram.kind, self.measure, self.theme.diagram)
+        except MermaidError as error:
+            caption = ui_text(self.language, "diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
+            return f'{self.code(diagram.source, "text")}<p class="caption">{escape(caption)}</p>'
+        alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
+        svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
+        width = min(scene.width, CONTENT_WIDTH)
+        svg = svg.replace(f'width="{scene.width:.1f}pt" height="{scene.height:.1f}pt"',
+                          f'width="{width:.1f}pt" height="{scene.height * width / scene.width:.1f}pt"', 1)
+        return f'<figure class="diagram">{svg}</figure>'
+
+    def image(self, src: str, alt: str, source: Path) -> str:
+        if REMOTE.match(src):
+            return f'<figure class="missing-image"><p>{escape(alt)}</p><p class="address">{escape(src)}</p></figure>'
+        caption = f"<figcaption>{escape(alt)}</figcaption>" if alt else ""
+        return f'<figure class="image"><img src="{escape(self.relative_url(src, source), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
+
+    def inline_image(self, src: str, alt: str, source: Path) -> str:
+        if REMOTE.match(src):
+            return f'<span class="missing-inline">[{escape(alt or src)}]</span>'
+        return f'<img class="inline" src="{escape(self.relative_url(src, source), quote=True)}" alt="{escape(alt, quote=True)}">'
+
+    @staticmethod
+    def relative_url(src: str, source: Path) -> str:
+        """An image reference as a file URL (the PDF fetcher refuses anything outside the course)."""
+        return (source.parent / src).resolve().as_uri()

@@ -1,0 +1,126 @@
+"""Handouts read back as a student would hold them: A4, fonts embedded, every session and
+heading and diagram label present, bookmarks and contents pointing at the right pages,
+nothing outside the margins."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+
+import pdfplumber
+import pytest
+from conftest import CORPUS, SAMPLE_COURSE
+from deck_reading import squash
+from pypdf import PdfReader
+
+from deckbuild.course import discover
+from deckbuild.diagrams.build import NATIVE_KINDS, build_scene
+from deckbuild.diagrams.model import MermaidError
+from deckbuild.document import Diagram, iter_blocks, read_document
+from deckbuild.measure import Measurer
+from deckbuild.theme import load_theme
+
+MM = 72 / 25.4
+SIDE_MARGIN = 18 * MM
+
+
+@pytest.fixture(scope="module", params=["sample", "corpus"])
+def handout(request):
+    """(course root, course, path of its one day's handout)."""
+    if request.param == "corpus" and not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    root = SAMPLE_COURSE if request.param == "sample" else CORPUS
+    out = request.getfixturevalue(f"{request.param}_build")
+    course = discover(root)
+    (day,) = course.days
+    return root, course, out / "handouts" / day.path.relative_to(root).with_suffix(".pdf")
+
+
+def page_texts(path) -> list[str]:
+    with pdfplumber.open(path) as document:
+        return [page.extract_text() or "" for page in document.pages]
+
+
+def test_every_page_is_a4_and_every_font_embedded(handout):
+    _, _, path = handout
+    reader = PdfReader(path)
+    for page in reader.pages:
+        assert abs(float(page.mediabox.width) - 595.28) < 1 and abs(float(page.mediabox.height) - 841.89) < 1
+    if shutil.which("pdffonts"):
+        listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+        assert listing and all(line.split()[-5] == "yes" for line in listing)
+
+
+def test_sessions_headings_and_diagram_labels_are_in_the_text(handout):
+    root, course, path = handout
+    everything = squash("".join(page_texts(path)))
+    theme = load_theme("default", root)
+    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+    with pdfplumber.open(path) as document:
+        glyphs = Counter(c["text"] for page in document.pages for c in page.chars if not c["text"].isspace())
+    for session in course.sessions:
+        document = read_document(session.path)
+        assert squash(document.title) in everything
+        for heading in document.headings(2):
+            assert squash(heading.title) in everything, heading.title
+        for block in iter_blocks(document.blocks):
+            if isinstance(block, Diagram) and block.kind in NATIVE_KINDS:
+                try:
+                    scene = build_scene(block.source, block.kind, measure, theme.diagram)
+                except MermaidError:
+                    continue
+                wanted = Counter(c for text in scene.texts() for c in text if not c.isspace())
+                assert not wanted - glyphs, (session.relative, block.line)
+
+
+def test_outline_has_every_session_on_its_page(handout):
+    _, course, path = handout
+    reader = PdfReader(path)
+    texts = page_texts(path)
+
+    def flatten(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from flatten(item)
+            else:
+                yield item
+
+    entries = {squash(item.title): reader.get_destination_page_number(item) for item in flatten(reader.outline)}
+    for session in course.sessions:
+        title = squash(read_document(session.path).title)
+        assert title in entries, title
+        assert title in squash(texts[entries[title]])
+
+
+def test_contents_page_numbers_point_at_the_headings(handout):
+    _, course, path = handout
+    texts = page_texts(path)
+    contents = "\n".join(texts[1:4])
+    for session in course.sessions:
+        title = read_document(session.path).title
+        match = re.search(re.escape(title) + r"[ .]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert match, title
+        page = int(match.group(1))
+        assert squash(title) in squash(texts[page - 1]), (title, page)
+
+
+def test_running_header_page_numbers_and_metadata(handout):
+    root, course, path = handout
+    texts = page_texts(path)
+    total = len(texts)
+    assert f"2 / {total}" in texts[1] and f"{total} / {total}" in texts[-1]
+    assert squash(course.title) in squash(texts[4])
+    reader = PdfReader(path)
+    assert course.title in reader.metadata.title
+    assert reader.trailer["/Root"].get("/Lang") in ("ko", "ko-KR")
+
+
+def test_no_character_outside_the_margins(handout):
+    _, _, path = handout
+    with pdfplumber.open(path) as document:
+        for number, page in enumerate(document.pages, start=1):
+            for char in page.chars:
+                assert char["x0"] >= SIDE_MARGIN - 1 and char["x1"] <= float(page.width) - SIDE_MARGIN + 1, (number, char["text"])
+                assert 0 <= char["top"] and char["bottom"] <= float(page.height), (number, char["text"])
