@@ -6,7 +6,7 @@
 set -euo pipefail
 
 mode=${1:-build}
-packages=(fontconfig fonts-noto-cjk fonts-noto-color-emoji graphviz libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+packages=(fontconfig fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji graphviz libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$mode" = test ]; then
   packages+=(libreoffice-impress poppler-utils)
 fi

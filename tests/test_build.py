@@ -68,3 +68,19 @@ def test_check_lists_diagnostics_as_file_line(course_copy, capfd):
 def test_check_fails_on_errors(course_copy, capfd):
     (course_copy / "week_01" / "day_04" / "session_09.md").write_bytes(b"\xff\xfe# x\n")
     assert main(["check", str(course_copy)]) == 1
+
+
+def test_a_full_build_makes_decks_handouts_and_assignment_sheets(sample_build):
+    assert len(list((sample_build / "decks").rglob("*.pptx"))) == 8
+    assert (sample_build / "handouts" / "week_01" / "day_04.pdf").is_file()
+    assert (sample_build / "assignments" / "week_01" / "day_04.pdf").is_file()
+    assert (sample_build / "assignments" / "blank.pdf").is_file()
+
+
+def test_a_day_without_assignment_gets_no_sheet_and_an_info(course_copy, tmp_path):
+    readme = course_copy / "week_01" / "day_04" / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    readme.write_text(text.split("## 📝 이론 과제")[0], encoding="utf-8")
+    result = build_course(course_copy, tmp_path / "out", only=("assignments",))
+    assert result.record.ran == ["assignment:blank"]
+    assert any(d.severity.name == "INFO" and "no 이론 과제" in d.message for d in result.diagnostics)

@@ -164,8 +164,8 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
         if diagnostics is not None:
             diagnostics.extend(document.diagnostics)
         readme = read_day_readme(document)
-    week = sessions[0].week if sessions else None
-    return Day(day_path, folder_number(day_path.name), week, readme, tuple(sessions))
+    week = folder_number(day_path.parent.name) if root not in (day_path, day_path.parent) else None
+    return Day(day_path, folder_number(day_path.name) if day_path != root else None, week, readme, tuple(sessions))
 
 
 def read_session_day(root: Path, session_path: Path) -> tuple[Day, Session]:

@@ -17,6 +17,7 @@ from .course import COURSE_FILE, Course, Day, Session, discover
 from .deck import build_deck
 from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
+from .assignment import build_assignment, has_assignment
 from .handout import build_handout
 from .pdf import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
@@ -135,6 +136,29 @@ class Graph:
                              target, f"handout for {name}")
         self.cache.save()
 
+    def assignment_tasks(self):
+        """A sheet per day whose README states an assignment, and the course's blank sheet."""
+        if self.theme is None:
+            return
+        templates = template_files()
+        for day in self.course.days:
+            if not has_assignment(day):
+                where = day.readme.path if day.readme else day.path
+                self.diagnostics.append(Diagnostic(where, 0, Severity.INFO, "no 이론 과제 in this day's README: no assignment sheet"))
+                continue
+            target = day_target(self.out_dir, "assignments", self.course_root, day)
+            name = target.relative_to(self.out_dir / "assignments").with_suffix("").as_posix()
+            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target}
+            yield self._task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+        target = blank_target(self.out_dir)
+        yield self._task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
+                         templates, target, "blank assignment sheet")
+
+
+def blank_target(out_dir: Path) -> Path:
+    """The course's blank assignment sheet, for assignments given in class."""
+    return out_dir / "assignments" / "blank.pdf"
+
 
 def make_namespace(course_root: Path, out_dir: Path) -> tuple[dict, Graph]:
     """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph."""
@@ -148,13 +172,18 @@ def make_namespace(course_root: Path, out_dir: Path) -> tuple[dict, Graph]:
         """Printable A4 handout per day."""
         yield from graph.handout_tasks()
 
+    def task_assignment():
+        """One-page A4 assignment sheet per day with an assignment, and a blank one."""
+        yield from graph.assignment_tasks()
+
     namespace = {
         "task_deck": task_deck,
         "task_handout": task_handout,
+        "task_assignment": task_assignment,
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
-            "default_tasks": ["deck", "handout"],
+            "default_tasks": ["deck", "handout", "assignment"],
             "verbosity": 1,
         },
     }

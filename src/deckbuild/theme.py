@@ -32,6 +32,7 @@ class Fonts:
     mono: str
     measure_body: str = ""
     measure_mono: str = ""
+    form: str = "DejaVu Sans"  # fillable PDF fields: embedded whole, so a small font; readers substitute for Hangul input
 
     @property
     def metrics_body(self) -> str:
