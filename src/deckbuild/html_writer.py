@@ -36,6 +36,7 @@ from .document import (
 from .i18n import text as ui_text
 from .images import REMOTE
 from .measure import Measurer
+from .pdf import keep_words
 from .theme import Theme
 
 CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram
@@ -87,7 +88,8 @@ class HtmlWriter:
             self.headings.append((block.level, anchor, block.title))
             minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
             emoji = f"{escape(block.emoji)} " if block.emoji else ""
-            return f'<h{level} id="{anchor}">{emoji}{escape(block.title)}{minutes}</h{level}>'
+            return (f'<h{level} id="{anchor}" data-title="{escape(block.title, quote=True)}">'
+                    f'{emoji}{escape(keep_words(block.title))}{minutes}</h{level}>')
         if isinstance(block, Paragraph):
             centred = ' class="center"' if block.centered else ""
             return f"<p{centred}>{self.runs(block.runs, source)}</p>"
@@ -116,7 +118,7 @@ class HtmlWriter:
             if run.image:
                 parts.append(self.inline_image(run.image, run.text, source))
                 continue
-            html = escape(run.text)
+            html = escape(run.text if run.code else keep_words(run.text))
             if run.code:
                 html = f"<code>{html}</code>"
             if run.bold:
@@ -170,7 +172,7 @@ class HtmlWriter:
             scene = self.scenes.scene(diagram.source, diagram.kind, self.measure, self.theme.diagram)
         except MermaidError as error:
             caption = ui_text(self.language, "diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
-            return f'{self.code(diagram.source, "text")}<p class="caption">{escape(caption)}</p>'
+            return f'{self.code(diagram.source, "text")}<p class="caption">{escape(keep_words(caption))}</p>'
         alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
         svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
         width = min(scene.width, CONTENT_WIDTH)
@@ -181,7 +183,7 @@ class HtmlWriter:
     def image(self, src: str, alt: str, source: Path) -> str:
         if REMOTE.match(src):
             return f'<figure class="missing-image"><p>{escape(alt)}</p><p class="address">{escape(src)}</p></figure>'
-        caption = f"<figcaption>{escape(alt)}</figcaption>" if alt else ""
+        caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>" if alt else ""
         return f'<figure class="image"><img src="{escape(self.relative_url(src, source), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
 
     def inline_image(self, src: str, alt: str, source: Path) -> str:
