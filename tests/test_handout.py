@@ -124,3 +124,36 @@ def test_no_character_outside_the_margins(handout):
             for char in page.chars:
                 assert char["x0"] >= SIDE_MARGIN - 1 and char["x1"] <= float(page.width) - SIDE_MARGIN + 1, (number, char["text"])
                 assert 0 <= char["top"] and char["bottom"] <= float(page.height), (number, char["text"])
+
+
+def test_handouts_per_session_on_request_and_a_remote_image_placeholder(tmp_path):
+    from deckbuild.cli import build_course
+
+    course = tmp_path / "course"
+    day = course / "week_02" / "day_01"
+    day.mkdir(parents=True)
+    (course / "course.toml").write_text('title = "과정"\n[handouts]\nper_session = true\n', encoding="utf-8")
+    for number in (1, 2):
+        (day / f"session_{number}.md").write_text(
+            f"# Session {number}: 주제 {number}\n\n## 1. 개요 (10분)\n\n본문 {number}.\n\n"
+            "![원격 그림](https://example.com/picture.png)\n\n![바깥 그림](../../../../etc/hostname.png)\n",
+            encoding="utf-8",
+        )
+    result = build_course(course, tmp_path / "out", only=("handouts",))
+    assert sorted(result.record.ran) == ["handout:week_02/day_01", "handout:week_02/day_01/session_1", "handout:week_02/day_01/session_2"]
+    session_pdf = tmp_path / "out" / "handouts" / "week_02" / "day_01" / "session_1.pdf"
+    text = "".join(page_texts(session_pdf))
+    assert "주제 1" in text and "주제 2" not in text
+    assert "https://example.com/picture.png" in text  # a visible placeholder with the address
+    assert any("remote image" in d.message for d in result.diagnostics)
+
+
+def test_the_pdf_fetcher_refuses_files_outside_the_course_and_the_network(tmp_path):
+    from deckbuild.pdf import write_pdf
+
+    course = tmp_path / "course"
+    course.mkdir()
+    html = ('<html><body><p>본문</p><img src="file:///etc/hostname"><img src="https://example.com/x.png">'
+            '<link rel="stylesheet" href="file:///usr/share/doc/x.css"></body></html>')
+    refused = write_pdf(html, course, course, tmp_path / "out.pdf")
+    assert set(refused) == {"file:///etc/hostname", "https://example.com/x.png", "file:///usr/share/doc/x.css"}

@@ -112,6 +112,7 @@ class CourseSettings:
     organisation: str
     language: str
     theme: str
+    handout_per_session: bool = False  # [handouts] per_session = true: a PDF per session besides the day's
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -130,6 +131,7 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         organisation=str(data.get("organisation", "")),
         language=str(data.get("language", "ko")),
         theme=str(data.get("theme", "default")),
+        handout_per_session=bool(data.get("handouts", {}).get("per_session", False)),
     )
 
 

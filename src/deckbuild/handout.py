@@ -41,7 +41,7 @@ def day_sessions(day_path: Path) -> list[Path]:
 
 
 def handout_html(root: Path, day: Day, scenes: SceneCache) -> str:
-    """The handout of one day as an HTML document."""
+    """The handout of one day (or of the sessions day holds) as an HTML document."""
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
     anchors = Anchors()
@@ -80,11 +80,14 @@ def handout_html(root: Path, day: Day, scenes: SceneCache) -> str:
     )
 
 
-def build_handout(course_root: str, day_dir: str, target: str, scene_dir: str = "", scene_salt: str = "", report: str = "") -> None:
-    """The doit action: write the handout of the day in day_dir to target."""
+def build_handout(
+    course_root: str, day_dir: str, target: str, scene_dir: str = "", scene_salt: str = "", report: str = "",
+    session_path: str = "",
+) -> None:
+    """The doit action: write the handout of the day in day_dir (or of one session of it) to target."""
     root = Path(course_root)
     day_path = Path(day_dir)
-    day = read_day(root, day_path, day_sessions(day_path))
+    day = read_day(root, day_path, [Path(session_path)] if session_path else day_sessions(day_path))
     scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
     refused = write_pdf(handout_html(root, day, scenes), TEMPLATES, root, Path(target))
     if report:

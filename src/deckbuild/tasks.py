@@ -13,7 +13,7 @@ from pathlib import Path
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, Course, Day, Session, discover
+from .course import COURSE_FILE, Course, Day, Session, discover, read_settings
 from .deck import build_deck
 from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
@@ -61,6 +61,7 @@ class Graph:
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json")
         self.fingerprint = code_fingerprint()
+        self.course_settings = read_settings(course_root)
         self.theme: Theme | None = None
         try:
             self.theme = load_theme(self.course.theme, course_root)
@@ -134,7 +135,19 @@ class Graph:
                          **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
             yield self._task(name, build_handout, arguments, [*(s.path for s in readable), *readme, *images, *template_files()],
                              target, f"handout for {name}")
+            if self.course_settings.handout_per_session:
+                yield from self._session_handouts(day, readable, readme)
         self.cache.save()
+
+    def _session_handouts(self, day: Day, sessions: list[Session], readme: list[Path]):
+        """A handout per session, for courses that ask for them in course.toml."""
+        for session in sessions:
+            target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
+            name = session.relative.with_suffix("").as_posix()
+            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target, "session_path": session.path,
+                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
+            inputs = [session.path, *readme, *self.scan(session).images, *template_files()]
+            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
         """A sheet per day whose README states an assignment, and the course's blank sheet."""
