@@ -343,10 +343,8 @@ def diagram_kind(source: str) -> str:
 class _Reader:
     """Walks markdown-it's syntax tree once and builds blocks."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self.centered_depth = 0
-        self.diagnostics: list[Diagnostic] = []
 
     def line_of(self, node: SyntaxTreeNode) -> int:
         node_map = node.map or (0, 0)
@@ -599,9 +597,9 @@ def parse_markdown(text: str, path: Path) -> Document:
     """Parse markdown text from `path` into a Document."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     tokens = _PARSER.parse(text)
-    reader = _Reader(path)
+    reader = _Reader()
     blocks = reader.read(SyntaxTreeNode(tokens).children)
-    return Document(path, blocks, tuple(reader.diagnostics))
+    return Document(path, blocks)
 
 
 def read_document(path: Path) -> Document:

@@ -6,7 +6,6 @@ themes shipped beside the package, so a course can override the default look.
 
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
@@ -115,13 +114,6 @@ class Theme:
     pygments_style: str
     files: tuple[Path, ...]
 
-    def fingerprint(self) -> str:
-        """A digest of the theme's files, so a theme edit rebuilds what uses it."""
-        digest = hashlib.sha256()
-        for path in self.files:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
 
 
 def find_theme_dir(name: str, course_root: Path) -> Path:
