@@ -84,3 +84,20 @@ def test_a_day_without_assignment_gets_no_sheet_and_an_info(course_copy, tmp_pat
     result = build_course(course_copy, tmp_path / "out", only=("assignments",))
     assert result.record.ran == ["assignment:blank"]
     assert any(d.severity.name == "INFO" and "no 이론 과제" in d.message for d in result.diagnostics)
+
+
+def test_shards_together_run_every_task_exactly_once(tmp_path):
+    everything = build_course(SAMPLE_COURSE, tmp_path / "all", only=("decks", "assignments")).record.ran
+    parts = [build_course(SAMPLE_COURSE, tmp_path / f"part{i}", only=("decks", "assignments"), shard=(i, 3)).record.ran
+             for i in (1, 2, 3)]
+    combined = [name for part in parts for name in part]
+    assert sorted(combined) == sorted(everything) and len(combined) == len(set(combined))
+    assert all(parts)
+
+
+def test_strict_turns_warnings_into_failure(course_copy, tmp_path):
+    session = course_copy / "week_01" / "day_04" / "session_02.md"
+    session.write_text(session.read_text(encoding="utf-8") + "\n![없는 그림](../images/missing.png)\n", encoding="utf-8")
+    assert main(["build", str(course_copy), "-o", str(tmp_path / "a"), "--only", "assignments"]) == 0
+    assert main(["build", str(course_copy), "-o", str(tmp_path / "b"), "--only", "assignments", "--strict"]) == 1
+    assert main(["build", str(course_copy), "-o", str(tmp_path / "c"), "--shard", "3/2"]) == 2

@@ -98,10 +98,12 @@ def test_agenda_lists_sections_with_minutes(sample_build):
     assert "(5분)" in slide_text(agenda)
 
 
-def test_two_builds_give_identical_decks(tmp_path, sample_build):
+def test_two_builds_give_identical_outputs(tmp_path, sample_build):
     from conftest import build
 
     assert build(SAMPLE_COURSE, tmp_path) == 0
-    for _, _, deck in decks_of(SAMPLE_COURSE, sample_build):
-        twin = tmp_path / deck.relative_to(sample_build)
-        assert twin.read_bytes() == deck.read_bytes(), deck.name
+    outputs = sorted(p for kind in ("decks", "handouts", "assignments") for p in (sample_build / kind).rglob("*") if p.is_file())
+    assert len(outputs) == 11
+    for output in outputs:
+        twin = tmp_path / output.relative_to(sample_build)
+        assert twin.read_bytes() == output.read_bytes(), output.name

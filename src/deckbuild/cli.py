@@ -35,9 +35,9 @@ class BuildResult:
     seconds: float
 
 
-def _run_doit(course: Path, out: Path, arguments: list[str]) -> BuildResult:
+def _run_doit(course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None) -> BuildResult:
     started = time.perf_counter()
-    namespace, graph = make_namespace(course, out)
+    namespace, graph = make_namespace(course, out, shard)
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = recording_reporter(record)
     status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
@@ -47,12 +47,25 @@ def _run_doit(course: Path, out: Path, arguments: list[str]) -> BuildResult:
 OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
 
 
-def build_course(course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = ()) -> BuildResult:
+def build_course(
+    course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None
+) -> BuildResult:
     """Run the build graph for course into out; only names output kinds (decks, handouts, assignments)."""
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
-    return _run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only])
+    return _run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only], shard)
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """`2/4` → (2, 4); raises ValueError for anything else."""
+    if not text:
+        return None
+    index, _, count = text.partition("/")
+    shard = int(index), int(count)
+    if not 1 <= shard[0] <= shard[1]:
+        raise ValueError(text)
+    return shard
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -61,7 +74,12 @@ def command_build(args: argparse.Namespace) -> int:
     if unknown:
         print(f"deckbuild: --only takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}", file=sys.stderr)
         return 2
-    result = build_course(args.course, args.output, args.jobs, only)
+    try:
+        shard = parse_shard(args.shard)
+    except ValueError:
+        print(f"deckbuild: --shard takes I/N with 1 <= I <= N, not {args.shard}", file=sys.stderr)
+        return 2
+    result = build_course(args.course, args.output, args.jobs, only, shard)
     _print_diagnostics(result.diagnostics)
     unique = set(result.diagnostics)
     errors = sum(d.severity == Severity.ERROR for d in unique)
@@ -71,7 +89,7 @@ def command_build(args: argparse.Namespace) -> int:
         f"{len(result.record.failed)} failed, {warnings} warnings, {errors} errors in {result.seconds:.1f} s",
         file=sys.stderr,
     )
-    return 1 if result.status or errors else 0
+    return 1 if result.status or errors or (args.strict and warnings) else 0
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -104,6 +122,8 @@ def parser() -> argparse.ArgumentParser:
     build = course_command("build", "build what changed")
     build.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
     build.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
+    build.add_argument("--shard", help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
+    build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     build.set_defaults(handler=command_build)
     course_command("check", "list problems in the course", output=False).set_defaults(handler=command_check)
     course_command("clean", "remove built outputs").set_defaults(handler=command_clean)

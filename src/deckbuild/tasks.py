@@ -173,21 +173,36 @@ def blank_target(out_dir: Path) -> Path:
     return out_dir / "assignments" / "blank.pdf"
 
 
-def make_namespace(course_root: Path, out_dir: Path) -> tuple[dict, Graph]:
-    """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph."""
+def in_shard(task_name: str, shard: tuple[int, int] | None) -> bool:
+    """Whether a task belongs to shard (index from 1, count); a stable hash spreads tasks over shards."""
+    if shard is None:
+        return True
+    index, count = shard
+    return int(hashlib.sha256(task_name.encode()).hexdigest(), 16) % count == index - 1
+
+
+def make_namespace(course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None) -> tuple[dict, Graph]:
+    """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph.
+
+    With shard (I, N) only the I-th of N disjoint parts of the tasks is generated,
+    so N CI jobs together build everything exactly once.
+    """
     graph = Graph(course_root, out_dir)
+
+    def part(basename: str, tasks):
+        return (task for task in tasks if in_shard(f"{basename}:{task['name']}", shard))
 
     def task_deck():
         """Editable PowerPoint deck per session."""
-        yield from graph.deck_tasks()
+        yield from part("deck", graph.deck_tasks())
 
     def task_handout():
         """Printable A4 handout per day."""
-        yield from graph.handout_tasks()
+        yield from part("handout", graph.handout_tasks())
 
     def task_assignment():
         """One-page A4 assignment sheet per day with an assignment, and a blank one."""
-        yield from graph.assignment_tasks()
+        yield from part("assignment", graph.assignment_tasks())
 
     namespace = {
         "task_deck": task_deck,
