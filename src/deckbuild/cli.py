@@ -14,6 +14,7 @@ from doit.doit_cmd import DoitMain
 from . import __version__
 from .course import discover
 from .diagnostics import Diagnostic, Severity, worst
+from .publish import publish
 from .reporter import BuildRecord, recording_reporter
 from .scan import scan_session
 from .tasks import make_namespace
@@ -103,6 +104,16 @@ def command_check(args: argparse.Namespace) -> int:
     return 1 if worst(diagnostics) == Severity.ERROR else 0
 
 
+def command_publish(args: argparse.Namespace) -> int:
+    """Build everything, then bundle it into the dist folder."""
+    status = command_build(argparse.Namespace(**{**vars(args), "output": args.build_dir, "only": None, "shard": None}))
+    if status:
+        return status
+    artifacts = publish(args.course, args.build_dir, args.output)
+    print(f"deckbuild: published {len(artifacts)} artifacts to {args.output}", file=sys.stderr)
+    return 0
+
+
 def command_clean(args: argparse.Namespace) -> int:
     return 1 if _run_doit(args.course, args.output, ["clean"]).status else 0
 
@@ -126,6 +137,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     build.set_defaults(handler=command_build)
     course_command("check", "list problems in the course", output=False).set_defaults(handler=command_check)
+    release = commands.add_parser("publish", help="build everything and bundle it for a release")
+    release.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
+    release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")
+    release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
+    release.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    release.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
+    release.set_defaults(handler=command_publish)
     course_command("clean", "remove built outputs").set_defaults(handler=command_clean)
     return main
 

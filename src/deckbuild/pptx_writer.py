@@ -10,6 +10,7 @@ as SVG with a PNG fallback.
 from __future__ import annotations
 
 import io
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,9 +46,9 @@ from .plan import (
     TextSlide,
     TitleSlide,
 )
-from .pptx_xml import add_run, attach_svg, deterministic_zip, set_alt_text, set_paragraph_layout, xml_safe
+from .pptx_xml import add_run, attach_svg, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
-from .timestamps import source_date
+from .timestamps import source_date, zip_bytes
 
 TITLE_LAYOUT = 0  # "Title Slide" in python-pptx's default template
 TITLE_ONLY_LAYOUT = 5  # "Title Only"
@@ -93,7 +94,7 @@ class DeckWriter:
         self.presentation.save(buffer)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(deterministic_zip(buffer.getvalue()))
+        temporary.write_bytes(repack(buffer.getvalue()))
         temporary.replace(target)
 
     def _add_slide(self, planned, title_size: float) -> None:
@@ -292,6 +293,12 @@ def _token_colours(language: str, style_name: str, default: str):
         return pieces
 
     return colour
+
+
+def repack(pptx: bytes) -> bytes:
+    """The .pptx zip rewritten with fixed timestamps (python-pptx stamps entries with the current time)."""
+    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
+        return zip_bytes({info.filename: archive.read(info.filename) for info in archive.infolist()})
 
 
 def write_deck(plan: DeckPlan, theme: Theme, target: Path, author: str = "") -> None:

@@ -2,13 +2,10 @@
 
 East-Asian font slots and language tags on runs, bullets and hanging indents
 on paragraphs, alt text on shapes, SVG pictures with their PNG fallback, and
-a deterministic zip container.
+no more.
 """
 
 from __future__ import annotations
-
-import io
-import zipfile
 
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -129,19 +126,3 @@ def attach_svg(picture, svg: bytes) -> None:
     extension = etree.SubElement(extension_list, qn("a:ext"), uri=SVG_EXTENSION_URI)
     svg_blip = etree.SubElement(extension, f"{{{SVG_NAMESPACE}}}svgBlip", nsmap={"asvg": SVG_NAMESPACE})
     svg_blip.set(f"{{{R_NAMESPACE}}}embed", relationship_id)
-
-
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def deterministic_zip(data: bytes, date_time: tuple[int, ...] = FIXED_ZIP_TIME) -> bytes:
-    """The same zip with sorted-stable entries and fixed timestamps, so equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return output.getvalue()

@@ -1,0 +1,113 @@
+"""Built outputs → a release bundle in dist/: the artifacts in a stable layout,
+manifest.json, a zip per week, an offline index.html and SHA256SUMS.
+
+Everything is written in sorted order with fixed timestamps, so two clean
+builds of the same course give the same bundle byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .course import Course, discover
+from .document import read_document
+from .i18n import text as ui_text
+from .pdf import templates
+from .tasks import blank_target, day_target, deck_target
+from .timestamps import zip_bytes
+
+KINDS = ("decks", "handouts", "assignments")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One published file, as manifest.json describes it."""
+
+    path: str
+    kind: str
+    week: int | None
+    day: int | None
+    session: int | None
+    title: str
+    bytes: int
+    sha256: str
+
+
+def _expected(course: Course, build: Path) -> list[tuple[Path, str, int | None, int | None, int | None, str]]:
+    """(built file, kind, week, day, session, title) for every output the course has."""
+    language = course.language
+    found = []
+    for day in course.days:
+        day_title = day.readme.title if day.readme else day.path.name
+        for session in day.sessions:
+            found.append((deck_target(build, session.relative), "decks", session.week, session.day, session.number,
+                          read_document(session.path).title))
+        found.append((day_target(build, "handouts", course.root, day), "handouts", day.week, day.number, None, day_title))
+        found.append((day_target(build, "assignments", course.root, day), "assignments", day.week, day.number, None,
+                      f"{ui_text(language, 'assignment')} — {day_title}"))
+    found.append((blank_target(build), "assignments", None, None, None, ui_text(language, "assignment")))
+    return [item for item in found if item[0].is_file()]
+
+
+def publish(course_root: Path, build: Path, dist: Path) -> list[Artifact]:
+    """Copy the built outputs of course_root from build into dist with manifest, zips, index and checksums."""
+    course = discover(course_root)
+    if dist.exists():
+        shutil.rmtree(dist)
+    dist.mkdir(parents=True)
+    artifacts = []
+    for source, kind, week, day, session, title in _expected(course, build):
+        relative = Path(kind) / source.relative_to(build / kind)
+        data = source.read_bytes()
+        (dist / relative).parent.mkdir(parents=True, exist_ok=True)
+        (dist / relative).write_bytes(data)
+        artifacts.append(Artifact(relative.as_posix(), kind, week, day, session, title, len(data), hashlib.sha256(data).hexdigest()))
+    artifacts.sort(key=lambda a: a.path)
+    manifest = {"course": course.title, "organisation": course.organisation, "artifacts": [asdict(a) for a in artifacts]}
+    (dist / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    bundles = _week_zips(artifacts, dist)
+    (dist / "index.html").write_text(_index(course, artifacts, bundles), encoding="utf-8")
+    _checksums(dist)
+    return artifacts
+
+
+def _week_zips(artifacts: list[Artifact], dist: Path) -> dict[int | None, str]:
+    """One zip per week holding that week's artifacts; returns week → zip name."""
+    weeks: dict[int | None, dict[str, bytes]] = {}
+    for artifact in artifacts:
+        if artifact.week is not None:
+            weeks.setdefault(artifact.week, {})[artifact.path] = (dist / artifact.path).read_bytes()
+    names = {}
+    for week, entries in sorted(weeks.items()):
+        name = f"week_{week:02d}.zip"
+        (dist / name).write_bytes(zip_bytes(entries))
+        names[week] = name
+    return names
+
+
+def _index(course: Course, artifacts: list[Artifact], bundles: dict[int | None, str]) -> str:
+    """The download page: artifacts by week and day, with relative links that work offline."""
+    weeks: dict[int | None, dict[int | None, list[Artifact]]] = {}
+    for artifact in artifacts:
+        weeks.setdefault(artifact.week, {}).setdefault(artifact.day, []).append(artifact)
+    ordered = [
+        (week, bundles.get(week), [(day, sorted(items, key=lambda a: (KINDS.index(a.kind), a.session or 0)))
+                                   for day, items in sorted(days.items(), key=lambda item: (item[0] is None, item[0] or 0))])
+        for week, days in sorted(weeks.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    ]
+    return templates().get_template("index.html.j2").render(
+        course=course, weeks=ordered, strings=lambda key, **values: ui_text(course.language, key, **values)
+    )
+
+
+def _checksums(dist: Path) -> None:
+    """SHA256SUMS for every file in dist (sha256sum -c format)."""
+    lines = []
+    for path in sorted(p for p in dist.rglob("*") if p.is_file() and p.name != "SHA256SUMS"):
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(dist).as_posix()}")
+    (dist / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
