@@ -101,3 +101,14 @@ def test_strict_turns_warnings_into_failure(course_copy, tmp_path):
     assert main(["build", str(course_copy), "-o", str(tmp_path / "a"), "--only", "assignments"]) == 0
     assert main(["build", str(course_copy), "-o", str(tmp_path / "b"), "--only", "assignments", "--strict"]) == 1
     assert main(["build", str(course_copy), "-o", str(tmp_path / "c"), "--shard", "3/2"]) == 2
+
+
+def test_images_outside_the_course_are_refused_with_a_diagnostic(course_copy, tmp_path, capsys):
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"not really a png")
+    (course_copy / "week_01" / "images" / "link.svg").symlink_to(outside)
+    session = course_copy / "week_01" / "day_04" / "session_01.md"
+    session.write_text(session.read_text(encoding="utf-8") + "\n![비밀](../../../secret.png)\n\n![링크](../images/link.svg)\n", encoding="utf-8")
+    assert main(["check", str(course_copy)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("image outside the course folder not used") == 2

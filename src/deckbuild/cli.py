@@ -97,7 +97,7 @@ def command_check(args: argparse.Namespace) -> int:
     course = discover(args.course)
     diagnostics = list(course.diagnostics)
     for session in course.sessions:
-        diagnostics.extend(scan_session(session.path).diagnostics)
+        diagnostics.extend(scan_session(session.path, args.course).diagnostics)
     _print_diagnostics(diagnostics, sys.stdout)
     counts = {severity: sum(d.severity == severity for d in set(diagnostics)) for severity in Severity}
     print(f"{len(course.sessions)} sessions: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings")

@@ -45,7 +45,7 @@ def handout_html(root: Path, day: Day, scenes: SceneCache) -> str:
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
     anchors = Anchors()
-    writer = HtmlWriter(theme, settings.language, scenes, anchors)
+    writer = HtmlWriter(theme, settings.language, scenes, anchors, root)
     pages = []
     for session in day.sessions:
         document = read_document(session.path)

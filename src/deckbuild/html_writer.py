@@ -34,7 +34,7 @@ from .document import (
     Table,
 )
 from .i18n import text as ui_text
-from .images import REMOTE
+from .images import resolve_image
 from .measure import Measurer
 from .pdf import keep_words
 from .theme import Theme
@@ -70,7 +70,8 @@ class Anchors:
 class HtmlWriter:
     """Writes the blocks of one course's documents as HTML fragments."""
 
-    def __init__(self, theme: Theme, language: str, scenes: SceneCache, anchors: Anchors) -> None:
+    def __init__(self, theme: Theme, language: str, scenes: SceneCache, anchors: Anchors, course_root: Path) -> None:
+        self.course_root = course_root
         self.theme = theme
         self.language = language
         self.scenes = scenes
@@ -181,17 +182,14 @@ class HtmlWriter:
         return f'<figure class="diagram">{svg}</figure>'
 
     def image(self, src: str, alt: str, source: Path) -> str:
-        if REMOTE.match(src):
-            return f'<figure class="missing-image"><p>{escape(alt)}</p><p class="address">{escape(src)}</p></figure>'
+        path, problem = resolve_image(src, source, self.course_root)
+        if path is None:  # remote, missing or outside the course: a visible placeholder with the address
+            return f'<figure class="missing-image"><p>{escape(keep_words(alt))}</p><p class="address">{escape(src)}</p></figure>'
         caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>" if alt else ""
-        return f'<figure class="image"><img src="{escape(self.relative_url(src, source), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
+        return f'<figure class="image"><img src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
 
     def inline_image(self, src: str, alt: str, source: Path) -> str:
-        if REMOTE.match(src):
+        path, _ = resolve_image(src, source, self.course_root)
+        if path is None:
             return f'<span class="missing-inline">[{escape(alt or src)}]</span>'
-        return f'<img class="inline" src="{escape(self.relative_url(src, source), quote=True)}" alt="{escape(alt, quote=True)}">'
-
-    @staticmethod
-    def relative_url(src: str, source: Path) -> str:
-        """An image reference as a file URL (the PDF fetcher refuses anything outside the course)."""
-        return (source.parent / src).resolve().as_uri()
+        return f'<img class="inline" src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">'

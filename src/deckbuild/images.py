@@ -21,13 +21,19 @@ _UNIT_TO_PX = {None: 1.0, "px": 1.0, "pt": 96 / 72, "in": 96.0, "cm": 96 / 2.54,
 DEFAULT_SVG_SIZE = (800.0, 600.0)
 
 
-def resolve_image(src: str, markdown_file: Path) -> tuple[Path | None, str | None]:
-    """The local file an image reference points to, or None and the reason it cannot be used."""
+def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
+    """The local file an image reference points to, or None and the reason it cannot be used.
+
+    Only files inside the course folder are used: `../../..` paths and symlinks
+    that lead elsewhere are refused.
+    """
     if REMOTE.match(src):
         return None, f"remote image not fetched during a build: {src}"
     if not src:
         return None, "image without a source"
     path = (markdown_file.parent / src.split("#")[0].split("?")[0]).resolve()
+    if not path.is_relative_to(course_root.resolve()):
+        return None, f"image outside the course folder not used: {src}"
     if not path.is_file():
         return None, f"image not found: {src}"
     if path.suffix.lower() not in RASTER_SUFFIXES | {".svg"}:

@@ -182,9 +182,10 @@ def _ladder(start: float, floor: float) -> list[float]:
 class Planner:
     """Plans one session's deck; holds the theme, metrics and slide geometry."""
 
-    def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None) -> None:
+    def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None, course_root: Path | None = None) -> None:
         self.theme = theme
         self.language = language
+        self.course_root = course_root
         self.scenes = scenes or SceneCache(None, "")
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
         slide = theme.slide
@@ -496,7 +497,7 @@ class Planner:
     # --- images -----------------------------------------------------------
 
     def _image_slides(self, title: str, image: Image, source: Path) -> list[Slide]:
-        path, problem = resolve_image(image.src, source)
+        path, problem = resolve_image(image.src, source, self.course_root or source.parent)
         if problem:
             self.diagnostics.append(Diagnostic(source, image.line, Severity.WARNING, problem))
             entry = TextEntry((Run(self.text("image_missing", src=image.src), italic=True),))

@@ -18,7 +18,7 @@ from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import resolve_image
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,13 @@ def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     return []
 
 
-def scan_session(path: Path) -> SessionScan:
+def scan_session(path: Path, course_root: Path) -> SessionScan:
     """Parse a session and list its local images; missing or remote images are warnings."""
     document = read_document(path)
     diagnostics = list(document.diagnostics)
     images: list[Path] = []
     for src, line in _image_references(document.blocks):
-        resolved, problem = resolve_image(src, path)
+        resolved, problem = resolve_image(src, path, course_root)
         if problem:
             diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
         elif resolved not in images:
@@ -85,7 +85,7 @@ class ScanCache:
         except (OSError, ValueError, KeyError):
             pass
 
-    def scan(self, session: Path) -> SessionScan:
+    def scan(self, session: Path, course_root: Path) -> SessionScan:
         stat = session.stat()
         key = str(session)
         stamp = [stat.st_size, stat.st_mtime_ns]
@@ -96,7 +96,7 @@ class ScanCache:
                 tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
             )
-        result = scan_session(session)
+        result = scan_session(session, course_root)
         self.entries[key] = {
             "stamp": stamp,
             "images": [str(p) for p in result.images],

@@ -76,7 +76,7 @@ class Graph:
     def scan(self, session: Session):
         """The session's scan, taken once per build and reported once."""
         if session.path not in self.scans:
-            result = self.cache.scan(session.path)
+            result = self.cache.scan(session.path, self.course_root)
             self.diagnostics.extend(result.diagnostics)
             self.scans[session.path] = result
         return self.scans[session.path]
