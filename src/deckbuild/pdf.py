@@ -17,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .timestamps import DEFAULT_EPOCH
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
 
 
@@ -70,6 +72,9 @@ def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: boo
     The PDF identifier comes from the content, and dates from the HTML's
     dcterms metadata, so the same input gives the same bytes.
     """
+    # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
+    # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
     fetcher = CourseFetcher([course_root, TEMPLATES])
     document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
     identifier = hashlib.md5(html.encode()).hexdigest().encode()
