@@ -170,11 +170,15 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
     return Day(day_path, folder_number(day_path.name) if day_path != root else None, week, readme, tuple(sessions))
 
 
+def day_session_files(day_path: Path) -> list[Path]:
+    """The session files that belong to a day folder (including sessions kept in their own folder)."""
+    return [p for p in _find_session_files(day_path) if _day_folder(p) == day_path]
+
+
 def read_session_day(root: Path, session_path: Path) -> tuple[Day, Session]:
     """The day of one session (its siblings and README) without reading the rest of the course."""
     day_path = _day_folder(session_path)
-    siblings = [p for p in _find_session_files(day_path) if _day_folder(p) == day_path]
-    day = read_day(root, day_path, siblings)
+    day = read_day(root, day_path, day_session_files(day_path))
     session = next(s for s in day.sessions if s.path == session_path)
     return day, session
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .course import Day, read_day, read_settings
-from .day_readme import SESSION_FILE
+from .course import Day, day_session_files, read_day, read_settings
 from .diagnostics import Diagnostic, Severity, write_report
 from .diagrams.build import SceneCache
 from .discussion import find_discussion
@@ -33,11 +32,6 @@ class SessionPage:
     html: Markup
     topic: str
     questions: tuple[str, ...]
-
-
-def day_sessions(day_path: Path) -> list[Path]:
-    """The session files of a day folder."""
-    return sorted((p for p in day_path.glob("*.md") if SESSION_FILE.match(p.name)), key=lambda p: int(SESSION_FILE.match(p.name).group(1)))
 
 
 def handout_html(root: Path, day: Day, scenes: SceneCache) -> str:
@@ -87,7 +81,7 @@ def build_handout(
     """The doit action: write the handout of the day in day_dir (or of one session of it) to target."""
     root = Path(course_root)
     day_path = Path(day_dir)
-    day = read_day(root, day_path, [Path(session_path)] if session_path else day_sessions(day_path))
+    day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
     scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
     refused = write_pdf(handout_html(root, day, scenes), TEMPLATES, root, Path(target))
     if report:

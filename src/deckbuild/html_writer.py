@@ -14,9 +14,8 @@ from pathlib import Path
 
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from .code_style import lexer_for, style_for
 from .diagrams.build import SceneCache
 from .diagrams.model import MermaidError
 from .diagrams.to_svg import scene_to_svg
@@ -46,10 +45,7 @@ _SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
 
 def code_css(style: str) -> str:
     """The stylesheet that colours highlighted code."""
-    try:
-        return HtmlFormatter(style=style).get_style_defs(".code")
-    except ClassNotFound:
-        return HtmlFormatter().get_style_defs(".code")
+    return HtmlFormatter(style=style_for(style)).get_style_defs(".code")
 
 
 class Anchors:
@@ -160,11 +156,7 @@ class HtmlWriter:
         return f"<table>{head}<tbody>{body}</tbody></table>"
 
     def code(self, code: str, language: str) -> str:
-        try:
-            lexer = get_lexer_by_name(language or "text", stripnl=False)
-        except ClassNotFound:
-            lexer = get_lexer_by_name("text", stripnl=False)
-        body = highlight(code, lexer, _FORMATTER).rstrip("\n")
+        body = highlight(code, lexer_for(language, stripnl=False), _FORMATTER).rstrip("\n")
         label = f'<span class="language">{escape(language)}</span>' if language else ""
         return f'<div class="code-block">{label}<pre class="code"><code>{body}</code></pre></div>'
 

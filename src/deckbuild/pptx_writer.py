@@ -19,10 +19,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.util import ClassNotFound
 
+from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
@@ -269,14 +267,8 @@ class DeckWriter:
 @lru_cache(maxsize=64)
 def _token_colours(language: str, style_name: str, default: str):
     """A function colouring one code line: [(text, RGB hex)], neighbours of one colour merged."""
-    try:
-        lexer = get_lexer_by_name(language or "text", stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        lexer = get_lexer_by_name("text", stripnl=False, ensurenl=False)
-    try:
-        style = get_style_by_name(style_name)
-    except ClassNotFound:
-        style = get_style_by_name("default")
+    lexer = lexer_for(language, stripnl=False, ensurenl=False)
+    style = style_for(style_name)
 
     def colour(line: str) -> list[tuple[str, str]]:
         pieces: list[tuple[str, str]] = []
