@@ -7,11 +7,8 @@ from conftest import CORPUS, SAMPLE_COURSE
 from deck_reading import open_deck, slide_text, squash
 
 from deckbuild.course import discover
-from deckbuild.diagrams.build import FLOWCHART_KINDS, NATIVE_KINDS, SEQUENCE_KINDS
-from deckbuild.diagrams.mermaid.flowchart import parse_flowchart
-from deckbuild.diagrams.mermaid.sequence import parse_sequence
-from deckbuild.diagrams.mermaid.state import parse_state
-from deckbuild.diagrams.model import Message, MermaidError, Note
+from deckbuild.diagrams.build import NATIVE_KINDS, parse_only
+from deckbuild.diagrams.model import MermaidError
 from deckbuild.discussion import find_discussion
 from deckbuild.document import Diagram, iter_blocks, read_document
 
@@ -21,20 +18,7 @@ CONNECTOR = 9  # MSO_SHAPE_TYPE.LINE is used by python-pptx for connectors' shap
 
 def expected_texts(diagram: Diagram) -> list[str]:
     """The texts a reader must find in the drawn diagram, from its own source."""
-    if diagram.kind in SEQUENCE_KINDS:
-        sequence = parse_sequence(diagram.source)
-        texts = [p.label for p in sequence.participants]
-        texts += [e.text for e in sequence.events if isinstance(e, (Message, Note)) and e.text]
-        return texts
-    graph = parse_flowchart(diagram.source) if diagram.kind in FLOWCHART_KINDS else parse_state(diagram.source)
-    texts = [n.label for n in graph.nodes.values() if n.label]
-    texts += [e.label for e in graph.edges if e.label and e.line_style != "invisible"]
-    stack = list(graph.clusters)
-    while stack:
-        cluster = stack.pop()
-        texts.append(cluster.title)
-        stack.extend(cluster.clusters)
-    return [t for t in texts if t]
+    return parse_only(diagram.source, diagram.kind).texts()
 
 
 def group_texts(group) -> str:

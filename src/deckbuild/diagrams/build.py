@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..measure import Measurer
 from ..theme import DiagramStyle
@@ -22,33 +23,51 @@ from .model import MermaidError
 from .scene import Scene
 from .sequence_layout import SequenceLayout
 
-FLOWCHART_KINDS = ("graph", "flowchart")
-STATE_KINDS = ("stateDiagram-v2", "stateDiagram")
-SEQUENCE_KINDS = ("sequenceDiagram",)
-NATIVE_KINDS = FLOWCHART_KINDS + STATE_KINDS + SEQUENCE_KINDS
+
+@dataclass(frozen=True)
+class DiagramType:
+    """How one Mermaid keyword is drawn: parse reads the source into a model (raising
+    MermaidError), draw lays the model out into a Scene. Every model has a
+    `texts()` method listing what a reader must find in the drawing."""
+
+    parse: Callable[[str], object]
+    draw: Callable[[object, Measurer, DiagramStyle], Scene]
 
 
-def parse_only(source: str, kind: str) -> None:
-    """Check that a block parses (raises MermaidError otherwise), without laying it out."""
-    if kind in FLOWCHART_KINDS:
-        parse_flowchart(source)
-    elif kind in STATE_KINDS:
-        parse_state(source)
-    elif kind in SEQUENCE_KINDS:
-        parse_sequence(source)
-    else:
-        raise MermaidError(1, f"'{kind}' diagrams are not drawn as shapes yet")
+def _graph_layout(graph, measure: Measurer, style: DiagramStyle) -> Scene:
+    return GraphLayout(measure, style).scene(graph)
+
+
+def _sequence_layout(sequence, measure: Measurer, style: DiagramStyle) -> Scene:
+    return SequenceLayout(measure, style).scene(sequence)
+
+
+# Every Mermaid keyword deckbuild draws natively; anything else is shown as source.
+DIAGRAM_TYPES: dict[str, DiagramType] = {
+    "graph": DiagramType(parse_flowchart, _graph_layout),
+    "flowchart": DiagramType(parse_flowchart, _graph_layout),
+    "stateDiagram": DiagramType(parse_state, _graph_layout),
+    "stateDiagram-v2": DiagramType(parse_state, _graph_layout),
+    "sequenceDiagram": DiagramType(parse_sequence, _sequence_layout),
+}
+NATIVE_KINDS = tuple(DIAGRAM_TYPES)
+
+
+def _diagram_type(kind: str) -> DiagramType:
+    if kind not in DIAGRAM_TYPES:
+        raise MermaidError(1, f"'{kind}' is not a Mermaid diagram type deckbuild knows")
+    return DIAGRAM_TYPES[kind]
+
+
+def parse_only(source: str, kind: str):
+    """The parsed model of a block (MermaidError when it does not parse), without laying it out."""
+    return _diagram_type(kind).parse(source)
 
 
 def build_scene(source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
     """Parse and lay out one Mermaid block; MermaidError when it cannot be drawn."""
-    if kind in FLOWCHART_KINDS:
-        return GraphLayout(measure, style).scene(parse_flowchart(source))
-    if kind in STATE_KINDS:
-        return GraphLayout(measure, style).scene(parse_state(source))
-    if kind in SEQUENCE_KINDS:
-        return SequenceLayout(measure, style).scene(parse_sequence(source))
-    raise MermaidError(1, f"'{kind}' diagrams are not drawn as shapes yet")
+    diagram_type = _diagram_type(kind)
+    return diagram_type.draw(diagram_type.parse(source), measure, style)
 
 
 class SceneCache:

@@ -110,6 +110,17 @@ class Graph:
     clusters: list[Cluster] = field(default_factory=list)
     title: str = ""
 
+    def texts(self) -> list[str]:
+        """Every text a reader must find in the drawing: labels, edge labels, frame titles."""
+        texts = [n.label for n in self.nodes.values()]
+        texts += [e.label for e in self.edges if e.line_style != "invisible"]
+        stack = list(self.clusters)
+        while stack:
+            cluster = stack.pop()
+            texts.append(cluster.title)
+            stack.extend(cluster.clusters)
+        return [t for t in texts if t]
+
 
 @dataclass
 class Participant:
@@ -192,3 +203,9 @@ class Sequence:
     events: list[SequenceEvent] = field(default_factory=list)
     autonumber: bool = False
     title: str = ""
+
+    def texts(self) -> list[str]:
+        """Every text a reader must find in the drawing: participants, messages and notes."""
+        texts = [p.label for p in self.participants]
+        texts += [e.text for e in self.events if isinstance(e, (Message, Note))]
+        return [t for t in texts if t]
