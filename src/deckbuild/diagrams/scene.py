@@ -18,7 +18,8 @@ class SceneShape:
 
     kind: a node shape from model.SHAPES, or 'frame' (a titled cluster or block,
     text at its top-left), 'text' (a bare label), 'lifeline_head', 'activation'.
-    Colours are hex without '#'; fill None means no fill.
+    Colours are hex without '#'; fill None means no fill. align: 'center', or
+    'left' for text that starts at the left edge (table rows, frame titles).
     """
 
     id: str
@@ -35,6 +36,7 @@ class SceneShape:
     dashed: bool = False
     font_size: float = 14.0
     bold: bool = False
+    align: str = "center"
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -139,7 +139,7 @@ class SceneWriter:
         size = round(shape.font_size * scale * 2) / 2
         for index, line in enumerate(shape.text.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = PP_ALIGN.LEFT if is_frame else PP_ALIGN.CENTER
+            paragraph.alignment = PP_ALIGN.LEFT if is_frame or shape.align == "left" else PP_ALIGN.CENTER
             set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
             add_run(paragraph, line or " ", size, shape.text_color.upper(), self.latin, self.east_asian, self.lang, bold=shape.bold)
 

@@ -71,7 +71,7 @@ def _text(shape: SceneShape, font_family: str) -> str:
     if shape.kind == "frame":
         anchor, x, first = "start", shape.x + 6, shape.y + 4 + shape.font_size
     else:
-        anchor, x = "middle", shape.x + shape.width / 2
+        anchor, x = ("start", shape.x + 6) if shape.align == "left" else ("middle", shape.x + shape.width / 2)
         first = shape.y + shape.height / 2 - pitch * (len(lines) - 1) / 2 + shape.font_size * 0.35
     spans = "".join(
         f'<tspan x="{x:.1f}" y="{first + i * pitch:.1f}">{escape(line)}</tspan>' for i, line in enumerate(lines)
