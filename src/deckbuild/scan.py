@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, from_records, to_records
-from .diagrams.build import NATIVE_KINDS, parse_only
+from .diagrams.build import parse_only
+from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import resolve_image
@@ -44,12 +45,16 @@ def _image_references(blocks) -> list[tuple[str, int]]:
 
 
 def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
-    """A diagnostic at the failing line inside the file when a Mermaid block cannot be drawn."""
+    """A warning at the failing line inside the file when a Mermaid block cannot be drawn;
+    a note naming the block's own settings that deckbuild does not use."""
     try:
         parse_only(diagram.source, diagram.kind)
     except MermaidError as error:
-        severity = Severity.WARNING if diagram.kind in NATIVE_KINDS else Severity.INFO
-        return [Diagnostic(path, diagram.line + error.line, severity, f"mermaid {diagram.kind or 'block'}: {error.message}")]
+        return [Diagnostic(path, diagram.line + error.line, Severity.WARNING, f"mermaid {diagram.kind or 'block'}: {error.message}")]
+    ignored = diagram_config(diagram.source).ignored
+    if ignored:
+        message = f"mermaid {diagram.kind}: settings not used by deckbuild: {', '.join(ignored)}"
+        return [Diagnostic(path, diagram.line + 1, Severity.INFO, message)]
     return []
 
 
@@ -72,15 +77,17 @@ def scan_session(path: Path, course_root: Path) -> SessionScan:
 
 
 class ScanCache:
-    """SessionScans stored in a JSON file, reused while a file's size and mtime are unchanged."""
+    """SessionScans stored in a JSON file, reused while a file's size and mtime are unchanged
+    and the tool is the same (tool_version: a fingerprint of deckbuild's code)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, tool_version: str = "") -> None:
         self.path = path
+        self.version = f"{CACHE_VERSION}:{tool_version}"
         self.entries: dict[str, dict] = {}
         self.changed = False
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") == CACHE_VERSION:
+            if data.get("version") == self.version:
                 self.entries = data["entries"]
         except (OSError, ValueError, KeyError):
             pass
@@ -111,5 +118,5 @@ class ScanCache:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": CACHE_VERSION, "entries": self.entries}, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False), encoding="utf-8")
         temporary.replace(self.path)

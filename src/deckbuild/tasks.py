@@ -59,8 +59,8 @@ class Graph:
         self.out_dir = out_dir
         self.course: Course = discover(course_root)
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
-        self.cache = ScanCache(out_dir / STATE_DIR / "scan.json")
         self.fingerprint = code_fingerprint()
+        self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint)
         self.course_settings = read_settings(course_root)
         self.theme: Theme | None = None
         try:

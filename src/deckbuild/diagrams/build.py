@@ -16,6 +16,8 @@ from typing import Callable
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .layout import GraphLayout
+from .mermaid.common import source_lines
+from .mermaid.config import diagram_config
 from .mermaid.flowchart import parse_flowchart
 from .mermaid.sequence import parse_sequence
 from .mermaid.state import parse_state
@@ -53,21 +55,27 @@ DIAGRAM_TYPES: dict[str, DiagramType] = {
 NATIVE_KINDS = tuple(DIAGRAM_TYPES)
 
 
-def _diagram_type(kind: str) -> DiagramType:
+def _diagram_type(source: str, kind: str) -> DiagramType:
     if kind not in DIAGRAM_TYPES:
-        raise MermaidError(1, f"'{kind}' is not a Mermaid diagram type deckbuild knows")
+        header = next(iter(source_lines(source)), (1, ""))[0]
+        raise MermaidError(header, f"'{kind}' is not a Mermaid diagram type deckbuild knows")
     return DIAGRAM_TYPES[kind]
 
 
 def parse_only(source: str, kind: str):
     """The parsed model of a block (MermaidError when it does not parse), without laying it out."""
-    return _diagram_type(kind).parse(source)
+    return _diagram_type(source, kind).parse(source)
 
 
 def build_scene(source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
-    """Parse and lay out one Mermaid block; MermaidError when it cannot be drawn."""
-    diagram_type = _diagram_type(kind)
-    return diagram_type.draw(diagram_type.parse(source), measure, style)
+    """Parse and lay out one Mermaid block with the colours its own config sets;
+    MermaidError when it cannot be drawn."""
+    diagram_type = _diagram_type(source, kind)
+    config = diagram_config(source)
+    scene = diagram_type.draw(diagram_type.parse(source), measure, config.style(style))
+    if config.title:
+        scene = scene.titled(config.title, measure.width)
+    return scene
 
 
 class SceneCache:

@@ -93,6 +93,23 @@ class Scene:
         return replace(self, shapes=shapes, connectors=connectors, width=max(xs) - min(xs) + 2 * margin,
                        height=max(ys) - min(ys) + 2 * margin)
 
+    def titled(self, title: str, measure_width, gap: float = 8.0) -> "Scene":
+        """The scene with a bold title line above it (front matter `title:`).
+
+        measure_width(text, size, bold) gives the title's width in points."""
+        size = self.font_size * 1.15
+        width = measure_width(title, size, True) + 8
+        height = size * 1.6
+        moved = self.fitted(0.0)
+        shapes = tuple(replace(s, y=s.y + height + gap) for s in moved.shapes)
+        connectors = tuple(
+            replace(c, start=(c.start[0], c.start[1] + height + gap), end=(c.end[0], c.end[1] + height + gap))
+            for c in moved.connectors
+        )
+        heading = SceneShape("title", "text", (max(moved.width, width) - width) / 2, 0.0, width, height, title,
+                             font_size=size, bold=True)
+        return replace(moved, shapes=(heading, *shapes), connectors=connectors).fitted()
+
     def texts(self) -> list[str]:
         """Every text the scene shows."""
         return [shape.text for shape in self.shapes if shape.text]
