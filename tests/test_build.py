@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_COURSE
 
-from deckbuild.cli import build_course, main
+from deckbuild.cli import main
+from deckbuild.runner import build_course
 
 
 def run_build(course: Path, out: Path) -> list[str]:

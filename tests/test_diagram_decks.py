@@ -111,7 +111,7 @@ def test_a_block_that_does_not_parse_is_reported_at_its_line_in_the_file(tmp_pat
 def test_scenes_are_cached_and_reused_when_only_text_changes(tmp_path):
     import shutil
 
-    from deckbuild.cli import build_course
+    from deckbuild.runner import build_course
 
     course = tmp_path / "course"
     shutil.copytree(SAMPLE_COURSE, course)

@@ -127,7 +127,7 @@ def test_no_character_outside_the_margins(handout):
 
 
 def test_handouts_per_session_on_request_and_a_remote_image_placeholder(tmp_path):
-    from deckbuild.cli import build_course
+    from deckbuild.runner import build_course
 
     course = tmp_path / "course"
     day = course / "week_02" / "day_01"

@@ -1,61 +1,24 @@
-"""The `deckbuild` command: build, check and clean a course through the doit graph."""
+"""The `deckbuild` command: build, watch, check, publish and clean a course."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
-
-from doit.cmd_base import ModuleTaskLoader
-from doit.doit_cmd import DoitMain
 
 from . import __version__
 from .course import discover
 from .diagnostics import Diagnostic, Severity, worst
 from .publish import publish
-from .reporter import BuildRecord, recording_reporter
 from .scan import scan_session
-from .tasks import make_namespace
+from .runner import OUTPUT_KINDS, BuildResult, build_course, run_doit
+from .watch import watch_course
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
     stream = stream or sys.stderr
     for diagnostic in sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message)):
         print(diagnostic.format(), file=stream)
-
-
-@dataclass
-class BuildResult:
-    """What one `deckbuild build` did: doit's exit status, the tasks it ran, the problems found."""
-
-    status: int
-    record: BuildRecord
-    diagnostics: list[Diagnostic]
-    seconds: float
-
-
-def _run_doit(course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None) -> BuildResult:
-    started = time.perf_counter()
-    namespace, graph = make_namespace(course, out, shard)
-    record = BuildRecord()
-    namespace["DOIT_CONFIG"]["reporter"] = recording_reporter(record)
-    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
-    return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
-
-
-OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
-
-
-def build_course(
-    course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None
-) -> BuildResult:
-    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments)."""
-    arguments = ["run", "--continue"]
-    if jobs > 1:
-        arguments += ["-n", str(jobs), "-P", "process"]
-    return _run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only], shard)
 
 
 def parse_shard(text: str | None) -> tuple[int, int] | None:
@@ -69,18 +32,17 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     return shard
 
 
-def command_build(args: argparse.Namespace) -> int:
-    only = tuple(kind.strip() for kind in args.only.split(",")) if args.only else ()
+def _parse_only(text: str | None) -> tuple[str, ...]:
+    """`decks,handouts` → ('decks', 'handouts'); ValueError naming unknown kinds."""
+    only = tuple(kind.strip() for kind in text.split(",")) if text else ()
     unknown = [kind for kind in only if kind not in OUTPUT_KINDS]
     if unknown:
-        print(f"deckbuild: --only takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}", file=sys.stderr)
-        return 2
-    try:
-        shard = parse_shard(args.shard)
-    except ValueError:
-        print(f"deckbuild: --shard takes I/N with 1 <= I <= N, not {args.shard}", file=sys.stderr)
-        return 2
-    result = build_course(args.course, args.output, args.jobs, only, shard)
+        raise ValueError(f"--only takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}")
+    return only
+
+
+def _summarise(result: BuildResult, strict: bool) -> int:
+    """Print a build's diagnostics and summary line; the exit status it deserves."""
     _print_diagnostics(result.diagnostics)
     unique = set(result.diagnostics)
     errors = sum(d.severity == Severity.ERROR for d in unique)
@@ -90,7 +52,41 @@ def command_build(args: argparse.Namespace) -> int:
         f"{len(result.record.failed)} failed, {warnings} warnings, {errors} errors in {result.seconds:.1f} s",
         file=sys.stderr,
     )
-    return 1 if result.status or errors or (args.strict and warnings) else 0
+    return 1 if result.status or errors or (strict and warnings) else 0
+
+
+def command_build(args: argparse.Namespace) -> int:
+    try:
+        only = _parse_only(args.only)
+    except ValueError as error:
+        print(f"deckbuild: {error}", file=sys.stderr)
+        return 2
+    try:
+        shard = parse_shard(args.shard)
+    except ValueError:
+        print(f"deckbuild: --shard takes I/N with 1 <= I <= N, not {args.shard}", file=sys.stderr)
+        return 2
+    return _summarise(build_course(args.course, args.output, args.jobs, only, shard), args.strict)
+
+
+def command_watch(args: argparse.Namespace) -> int:
+    """Build, then rebuild on every change until interrupted."""
+    try:
+        only = _parse_only(args.only)
+    except ValueError as error:
+        print(f"deckbuild: {error}", file=sys.stderr)
+        return 2
+
+    def report(result: BuildResult, changed: set[str]) -> None:
+        if changed:
+            print(f"deckbuild: changed {', '.join(sorted(changed))}", file=sys.stderr)
+        _summarise(result, strict=False)
+        if result.record.ran:
+            print(f"deckbuild: rebuilt {', '.join(result.record.ran)}", file=sys.stderr)
+        print(f"deckbuild: watching {args.course} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    watch_course(args.course, args.output, report, args.jobs, only)
+    return 0
 
 
 def command_check(args: argparse.Namespace) -> int:
@@ -115,7 +111,7 @@ def command_publish(args: argparse.Namespace) -> int:
 
 
 def command_clean(args: argparse.Namespace) -> int:
-    return 1 if _run_doit(args.course, args.output, ["clean"]).status else 0
+    return 1 if run_doit(args.course, args.output, ["clean"]).status else 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -136,6 +132,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     build.set_defaults(handler=command_build)
+    watcher = course_command("watch", "build, then rebuild whenever a course file changes")
+    watcher.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    watcher.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
+    watcher.set_defaults(handler=command_watch)
     course_command("check", "list problems in the course", output=False).set_defaults(handler=command_check)
     release = commands.add_parser("publish", help="build everything and bundle it for a release")
     release.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")

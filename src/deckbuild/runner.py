@@ -1,0 +1,48 @@
+"""Running the build graph for a course: doit with our reporter, and what came of it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from doit.cmd_base import ModuleTaskLoader
+from doit.doit_cmd import DoitMain
+
+from .diagnostics import Diagnostic
+from .reporter import BuildRecord, progress_reporter
+from .tasks import make_namespace
+
+
+@dataclass
+class BuildResult:
+    """What one `deckbuild build` did: doit's exit status, the tasks it ran, the problems found."""
+
+    status: int
+    record: BuildRecord
+    diagnostics: list[Diagnostic]
+    seconds: float
+
+
+def run_doit(course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None) -> BuildResult:
+    started = time.perf_counter()
+    namespace, graph = make_namespace(course, out, shard)
+    record = BuildRecord()
+    namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
+    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
+    return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
+
+
+OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
+
+
+def build_course(
+    course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None
+) -> BuildResult:
+    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments)."""
+    arguments = ["run", "--continue"]
+    if jobs > 1:
+        arguments += ["-n", str(jobs), "-P", "process"]
+    return run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only], shard)
+
+
