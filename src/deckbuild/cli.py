@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from . import __version__
 from .course import discover
+from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, worst
 from .publish import publish
 from .scan import scan_session
@@ -89,15 +91,34 @@ def command_watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_check(args: argparse.Namespace) -> int:
-    course = discover(args.course)
+def course_diagnostics(course_root: Path) -> tuple[int, list[Diagnostic]]:
+    """Every problem `check` knows for a course: layout, sessions, day READMEs; and the session count."""
+    course = discover(course_root)
     diagnostics = list(course.diagnostics)
-    for session in course.sessions:
-        diagnostics.extend(scan_session(session.path, args.course).diagnostics)
-    _print_diagnostics(diagnostics, sys.stdout)
-    counts = {severity: sum(d.severity == severity for d in set(diagnostics)) for severity in Severity}
-    print(f"{len(course.sessions)} sessions: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings")
-    return 1 if worst(diagnostics) == Severity.ERROR else 0
+    for day in course.days:
+        if day.readme:
+            diagnostics.extend(scan_session(day.readme.path, course_root, is_session=False).diagnostics)
+            diagnostics.extend(topic_problems(day.readme, [s.number for s in day.sessions]))
+        for session in day.sessions:
+            diagnostics.extend(scan_session(session.path, course_root).diagnostics)
+    return len(course.sessions), sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message))
+
+
+def command_check(args: argparse.Namespace) -> int:
+    sessions, diagnostics = course_diagnostics(args.course)
+    counts = {severity: sum(d.severity == severity for d in diagnostics) for severity in Severity}
+    if args.format == "json":
+        summary = {"sessions": sessions, "errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING],
+                   "notes": counts[Severity.INFO]}
+        json.dump({"diagnostics": [d.as_json() for d in diagnostics], "summary": summary}, sys.stdout,
+                  ensure_ascii=False, indent=1)
+        print()
+    else:
+        _print_diagnostics(diagnostics, sys.stdout)
+        print(f"{sessions} sessions: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+              f"{counts[Severity.INFO]} notes")
+    failing = Severity.WARNING if args.strict else Severity.ERROR
+    return 1 if diagnostics and worst(diagnostics) >= failing else 0
 
 
 def command_publish(args: argparse.Namespace) -> int:
@@ -136,7 +157,10 @@ def parser() -> argparse.ArgumentParser:
     watcher.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
     watcher.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
     watcher.set_defaults(handler=command_watch)
-    course_command("check", "list problems in the course", output=False).set_defaults(handler=command_check)
+    check = course_command("check", "list problems in the course", output=False)
+    check.add_argument("--format", choices=("text", "json"), default="text", help="text lines or one JSON document")
+    check.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
+    check.set_defaults(handler=command_check)
     release = commands.add_parser("publish", help="build everything and bundle it for a release")
     release.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
     release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnostics import Diagnostic, Severity
 from .document import Block, Document, Heading, ListBlock, Paragraph, Run, Table, iter_blocks, plain_text
 
 SESSION_FILE = re.compile(r"^session_?0*(\d+)\.md$", re.IGNORECASE)
@@ -129,3 +130,17 @@ def read_day_readme(document: Document) -> DayReadme:
 
 
 __all__ = ["Assignment", "DayReadme", "SESSION_FILE", "read_day_readme", "unquote", "Run"]
+
+
+def topic_problems(readme: DayReadme, session_numbers: list[int]) -> list[Diagnostic]:
+    """A note when sessions have no discussion topic in the README: their discussion slide
+    then shows the session's own questions, or a general prompt."""
+    missing = [n for n in session_numbers if n not in readme.topics]
+    if not missing:
+        return []
+    if not readme.topics:
+        message = "no per-session discussion topics ('Session별 토론 주제')"
+    else:
+        message = f"no discussion topic for session {', '.join(str(n) for n in missing)}"
+    hint = "the discussion slide shows the session's own questions or a general prompt instead"
+    return [Diagnostic(readme.path, 1, Severity.INFO, message, hint)]

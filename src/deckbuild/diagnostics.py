@@ -6,9 +6,9 @@ Library code collects diagnostics and never prints; the CLI decides how to show 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -37,6 +37,11 @@ class Diagnostic:
         """The `path:line: severity: message` form editors and CI annotations understand."""
         text = f"{self.file}:{self.line}: {self.severity}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+    def as_json(self) -> dict:
+        """The diagnostic as a JSON object for CI tools."""
+        return {"file": str(self.file), "line": self.line, "severity": str(self.severity),
+                "message": self.message, "hint": self.hint}
 
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:

@@ -593,13 +593,25 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
     return merged
 
 
+# Four times the longest real session: beyond this a file is more likely a mistake
+# (a log pasted in) than a lesson, and building all of it would take minutes.
+MAX_LINES = 5_000
+
+
 def parse_markdown(text: str, path: Path) -> Document:
-    """Parse markdown text from `path` into a Document."""
+    """Parse markdown text from `path` into a Document (only its first MAX_LINES lines)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    diagnostics: tuple[Diagnostic, ...] = ()
+    lines = text.split("\n")
+    if len(lines) > MAX_LINES + 1:
+        text = "\n".join(lines[:MAX_LINES])
+        diagnostics = (Diagnostic(path, MAX_LINES + 1, Severity.WARNING,
+                                  f"{len(lines):,} lines: only the first {MAX_LINES:,} are built",
+                                  "split the session into several files"),)
     tokens = _PARSER.parse(text)
     reader = _Reader()
     blocks = reader.read(SyntaxTreeNode(tokens).children)
-    return Document(path, blocks)
+    return Document(path, blocks, diagnostics)
 
 
 def read_document(path: Path) -> Document:

@@ -529,6 +529,8 @@ class Planner:
         if minutes:
             title += f" ({self.text('minutes', n=minutes)})"
         notes = self._heading_notes(pending)
+        if not readme_topic:
+            notes += self.text("no_readme_topic" if questions else "no_topic_at_all") + "\n"
         if discussion:
             notes += self._heading_notes([discussion.heading])
             notes += "\n".join(block_text(b) for b in discussion.blocks)

@@ -18,6 +18,7 @@ from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import resolve_image
+from .lint import fence_problems, link_problems, structure_problems
 
 CACHE_VERSION = 3
 
@@ -58,10 +59,19 @@ def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     return []
 
 
-def scan_session(path: Path, course_root: Path) -> SessionScan:
-    """Parse a session and list its local images; missing or remote images are warnings."""
+def scan_session(path: Path, course_root: Path, is_session: bool = True) -> SessionScan:
+    """Parse a session (or, with is_session False, a README) and list its local images and its
+    problems: missing or remote images, broken fences and links, diagrams that cannot be drawn,
+    and for sessions a missing title or content and duplicate headings."""
     document = read_document(path)
     diagnostics = list(document.diagnostics)
+    readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
+    if not readable:
+        return SessionScan((), tuple(diagnostics), False)
+    diagnostics.extend(fence_problems(path.read_text(encoding="utf-8-sig"), path))
+    if is_session:
+        diagnostics.extend(structure_problems(document))
+    diagnostics.extend(link_problems(document, course_root))
     images: list[Path] = []
     for src, line in _image_references(document.blocks):
         resolved, problem = resolve_image(src, path, course_root)
@@ -72,7 +82,6 @@ def scan_session(path: Path, course_root: Path) -> SessionScan:
     for block in iter_blocks(document.blocks):
         if isinstance(block, Diagram):
             diagnostics.extend(diagram_problems(block, path))
-    readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
     return SessionScan(tuple(images), tuple(diagnostics), readable)
 
 
@@ -92,7 +101,7 @@ class ScanCache:
         except (OSError, ValueError, KeyError):
             pass
 
-    def scan(self, session: Path, course_root: Path) -> SessionScan:
+    def scan(self, session: Path, course_root: Path, is_session: bool = True) -> SessionScan:
         stat = session.stat()
         key = str(session)
         stamp = [stat.st_size, stat.st_mtime_ns]
@@ -103,7 +112,7 @@ class ScanCache:
                 tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
             )
-        result = scan_session(session, course_root)
+        result = scan_session(session, course_root, is_session)
         self.entries[key] = {
             "stamp": stamp,
             "images": [str(p) for p in result.images],

@@ -14,6 +14,7 @@ from doit.tools import config_changed
 
 from . import __version__
 from .course import COURSE_FILE, Course, Day, Session, discover, read_settings
+from .day_readme import topic_problems
 from .deck import build_deck
 from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
@@ -81,6 +82,15 @@ class Graph:
             self.scans[session.path] = result
         return self.scans[session.path]
 
+    def check_readme(self, day: Day) -> None:
+        """Report a day README's own problems once per build: broken fences and links, and
+        sessions without a discussion topic (their slides then use the session's questions)."""
+        if day.readme is None or day.readme.path in self.scans:
+            return
+        self.scans[day.readme.path] = self.cache.scan(day.readme.path, self.course_root, is_session=False)
+        self.diagnostics.extend(self.scans[day.readme.path].diagnostics)
+        self.diagnostics.extend(topic_problems(day.readme, [s.number for s in day.sessions]))
+
     def report_path(self, kind: str, relative: Path) -> Path:
         """Where a task leaves what it noticed while building."""
         return self.out_dir / STATE_DIR / "reports" / kind / relative.with_suffix(".json")
@@ -108,6 +118,7 @@ class Graph:
         if self.theme is None:
             return
         for day in self.course.days:
+            self.check_readme(day)
             readme = [day.readme.path] if day.readme else []
             for session in day.sessions:
                 scan = self.scan(session)
