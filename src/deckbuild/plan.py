@@ -425,6 +425,8 @@ class Planner:
         except MermaidError as error:
             caption = self.text("diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
             return self._code_slides(title, "text", diagram.source, caption)
+        for warning in scene.warnings:
+            self.diagnostics.append(Diagnostic(source, diagram.line, Severity.INFO, f"{diagram.kind}: {warning}"))
         style = self.theme.diagram
         largest = self.theme.sizes.body / style.font_size
         box = self.content_box

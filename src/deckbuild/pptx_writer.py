@@ -44,7 +44,7 @@ from .plan import (
     TextSlide,
     TitleSlide,
 )
-from .pptx_xml import add_run, attach_svg, set_alt_text, set_paragraph_layout, xml_safe
+from .pptx_xml import add_run, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
 
@@ -169,6 +169,7 @@ class DeckWriter:
         band.fill.solid()
         band.fill.fore_color.rgb = RGBColor.from_string(self.colors.accent)
         band.line.fill.background()
+        no_shadow(band)
 
     def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float) -> None:
         shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
@@ -201,7 +202,7 @@ class DeckWriter:
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(self.colors.code_background)
         shape.line.color.rgb = RGBColor.from_string(self.colors.code_border)
-        shape.shadow.inherit = False
+        no_shadow(shape)
         frame = self._frame(shape)
         colours = _token_colours(planned.language, self.theme.pygments_style, self.colors.text)
         for index, line in enumerate(planned.lines):

@@ -126,3 +126,12 @@ def attach_svg(picture, svg: bytes) -> None:
     extension = etree.SubElement(extension_list, qn("a:ext"), uri=SVG_EXTENSION_URI)
     svg_blip = etree.SubElement(extension, f"{{{SVG_NAMESPACE}}}svgBlip", nsmap={"asvg": SVG_NAMESPACE})
     svg_blip.set(f"{{{R_NAMESPACE}}}embed", relationship_id)
+
+
+def no_shadow(shape) -> None:
+    """Draw an autoshape flat: an empty effect list for PowerPoint, and no theme effect
+    reference, which LibreOffice would otherwise turn into a soft shadow."""
+    shape.shadow.inherit = False
+    effect_ref = shape._element.find(f"{qn('p:style')}/{qn('a:effectRef')}")
+    if effect_ref is not None:
+        effect_ref.set("idx", "0")

@@ -29,7 +29,8 @@ class LayoutError(Exception):
     """Graphviz failed or took too long."""
 
 
-def _text_size(measure: Measurer, text: str, size: float, bold: bool = False) -> tuple[float, float]:
+def text_size(measure: Measurer, text: str, size: float, bold: bool = False) -> tuple[float, float]:
+    """Width of the widest line and height of all lines of a label, in points."""
     lines = text.split("\n") if text else []
     width = max((measure.width(line, size, bold=bold) for line in lines), default=0.0)
     return width, len(lines) * measure.line_height(size)
@@ -41,7 +42,7 @@ def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tup
         return _SIZED_SHAPES[node.shape]
     if node.shape in ("fork", "join"):
         return (8.0, 70.0) if direction in ("LR", "RL") else (70.0, 8.0)
-    text_width, text_height = _text_size(measure, node.label, size)
+    text_width, text_height = text_size(measure, node.label, size)
     width, height = text_width + 2 * PADDING_X, max(text_height, measure.line_height(size)) + 2 * PADDING_Y
     if node.shape == "rhombus":
         width, height = width * 1.5 + 8, height * 1.5 + 4
@@ -56,7 +57,7 @@ def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tup
     return max(width, 40.0), height
 
 
-def _label_cell(width: float, height: float) -> str:
+def label_cell(width: float, height: float) -> str:
     """An HTML-like label that reserves exactly width × height points."""
     return (
         f'<<table border="0" cellborder="0" cellpadding="0" cellspacing="0"><tr>'
@@ -102,9 +103,9 @@ class _DotWriter:
     def _cluster(self, cluster: Cluster, placed: set[str], depth: int) -> None:
         name = f"cluster_{len(self.cluster_names)}"
         self.cluster_names[cluster.id] = name
-        title_width, title_height = _text_size(self.measure, cluster.title, self.size, bold=True)
+        title_width, title_height = text_size(self.measure, cluster.title, self.size, bold=True)
         self.lines.append(f"subgraph {name} {{")
-        self.lines.append(f"label={_label_cell(title_width + 8, title_height + CLUSTER_TITLE_GAP)}; labeljust=l; margin=12;")
+        self.lines.append(f"label={label_cell(title_width + 8, title_height + CLUSTER_TITLE_GAP)}; labeljust=l; margin=12;")
         for node_id in cluster.nodes:
             if node_id in self.node_names and node_id not in placed:
                 placed.add(node_id)
@@ -136,8 +137,8 @@ class _DotWriter:
             return
         attributes = []
         if edge.label:
-            width, height = _text_size(self.measure, edge.label, self.size * 0.9)
-            attributes.append(f"label={_label_cell(width + 8, height + 4)}")
+            width, height = text_size(self.measure, edge.label, self.size * 0.9)
+            attributes.append(f"label={label_cell(width + 8, height + 4)}")
         if tail_cluster and tail != head:
             attributes.append(f"ltail={tail_cluster}")
         if head_cluster and tail != head:
@@ -162,11 +163,12 @@ def run_dot(dot_source: str) -> dict:
     return json.loads(result.stdout)
 
 
-def _points(value: str) -> list[float]:
+def dot_points(value: str) -> list[float]:
+    """The numbers of a Graphviz position or box attribute ("x,y" or "x0,y0,x1,y1")."""
     return [float(part) for part in value.replace(" ", ",").split(",") if part]
 
 
-def _sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
+def facing_sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
     """Which sides an edge leaves and enters by, from where the two shapes lie."""
     (sx, sy), (tx, ty) = source.centre, target.centre
     dx, dy = tx - sx, ty - sy
@@ -205,10 +207,10 @@ class GraphLayout:
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         scene = self._scene(graph)
-        if _fit(scene) >= 1 or len(graph.nodes) < 3:
+        if slide_fit(scene) >= 1 or len(graph.nodes) < 3:
             return scene
         turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
-        if _fit(turned) >= 1.25 * _fit(scene):
+        if slide_fit(turned) >= 1.25 * slide_fit(scene):
             return replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return scene
 
@@ -218,7 +220,7 @@ class GraphLayout:
             layout = run_dot(writer.write())
         except (LayoutError, ValueError) as error:
             raise MermaidError(1, str(error)) from error
-        x0, y0, x1, y1 = _points(layout["bb"])
+        x0, y0, x1, y1 = dot_points(layout["bb"])
         height = y1 - y0
 
         def flip(x: float, y: float) -> tuple[float, float]:
@@ -232,7 +234,7 @@ class GraphLayout:
             obj = objects.get(writer.node_names[node_id])
             if obj is None:
                 continue
-            cx, cy = flip(*_points(obj["pos"]))
+            cx, cy = flip(*dot_points(obj["pos"]))
             width, height_ = writer.sizes[node_id]
             shape = self._node_shape(node, cx - width / 2, cy - height_ / 2, width, height_)
             shapes.append(shape)
@@ -246,7 +248,7 @@ class GraphLayout:
         for cluster in clusters:
             obj = objects.get(writer.cluster_names.get(cluster.id, ""))
             if obj is not None:
-                bx0, by0, bx1, by1 = _points(obj["bb"])
+                bx0, by0, bx1, by1 = dot_points(obj["bb"])
                 left, top = flip(bx0, by1)
                 right, bottom = flip(bx1, by0)
                 style = cluster.style
@@ -285,7 +287,7 @@ class GraphLayout:
                 connectors.extend(self._self_loop(source, edge))
                 start, end = site_point(source, "right"), site_point(source, "right")
             else:
-                source_site, target_site = _sites(source, target)
+                source_site, target_site = facing_sites(source, target)
                 start, end = site_point(source, source_site), site_point(target, target_site)
                 connectors.append(
                     SceneConnector(
@@ -295,7 +297,7 @@ class GraphLayout:
                     )
                 )
             if edge.label:
-                width, height = _text_size(self.measure, edge.label, self.style.font_size * 0.9)
+                width, height = text_size(self.measure, edge.label, self.style.font_size * 0.9)
                 width, height = width + 8, height + 4
                 cx, cy = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
                 labels.append(
@@ -323,7 +325,7 @@ def turned_name(direction: str) -> str:
     return "top to bottom" if direction in ("LR", "RL") else "left to right"
 
 
-def _fit(scene: Scene) -> float:
+def slide_fit(scene: Scene) -> float:
     """How much a scene can be enlarged (or must shrink) to fill a slide's content area."""
     return min(SLIDE_WIDTH / scene.width, SLIDE_HEIGHT / scene.height)
 

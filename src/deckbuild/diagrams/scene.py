@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 
+from .chart import Chart
+
 
 @dataclass(frozen=True)
 class SceneShape:
@@ -47,7 +49,8 @@ class SceneShape:
 class SceneConnector:
     """A line from start to end, glued to shapes when source/target ids are given.
 
-    head/tail: 'arrow', 'open' (no head), 'circle', 'cross' or 'none'.
+    head/tail: 'arrow', 'open' (no head), 'circle', 'cross', 'none', or the UML ends
+    'triangle', 'diamond', 'diamond_open' and 'vee' (open arrowhead).
     route: 'straight' or 'elbow'. Sites are the sides the ends attach to:
     'top', 'left', 'bottom', 'right' (None when not glued).
     """
@@ -68,7 +71,11 @@ class SceneConnector:
 
 @dataclass(frozen=True)
 class Scene:
-    """A whole diagram: its size, shapes, connectors and a description for alt text."""
+    """A whole diagram: its size, shapes, connectors and a description for alt text.
+
+    chart: set for pie, XY and quadrant charts, which are written as native charts
+    (deck) or drawn from their numbers (SVG) instead of from shapes.
+    """
 
     kind: str
     width: float
@@ -78,6 +85,7 @@ class Scene:
     description: str = ""
     font_size: float = 14.0
     warnings: tuple[str, ...] = field(default=())
+    chart: Chart | None = None
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
@@ -96,7 +104,10 @@ class Scene:
     def titled(self, title: str, measure_width, gap: float = 8.0) -> "Scene":
         """The scene with a bold title line above it (front matter `title:`).
 
-        measure_width(text, size, bold) gives the title's width in points."""
+        measure_width(text, size, bold) gives the title's width in points. A chart shows
+        the title itself (its parser reads it), so a chart scene stays as it is."""
+        if self.chart is not None:
+            return self
         size = self.font_size * 1.15
         width = measure_width(title, size, True) + 8
         height = size * 1.6
@@ -112,7 +123,8 @@ class Scene:
 
     def texts(self) -> list[str]:
         """Every text the scene shows."""
-        return [shape.text for shape in self.shapes if shape.text]
+        chart_texts = self.chart.texts() if self.chart is not None else []
+        return [shape.text for shape in self.shapes if shape.text] + chart_texts
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -124,4 +136,6 @@ class Scene:
         connectors = tuple(
             SceneConnector(**{**c, "start": tuple(c["start"]), "end": tuple(c["end"])}) for c in data.pop("connectors")
         )
-        return cls(shapes=shapes, connectors=connectors, **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})
+        chart = data.pop("chart", None)
+        return cls(shapes=shapes, connectors=connectors, chart=Chart.from_dict(chart) if chart is not None else None,
+                   **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})

@@ -18,7 +18,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import add_run, set_alt_text, set_paragraph_layout
+from ..pptx_xml import add_run, no_shadow, set_alt_text, set_paragraph_layout
+from .chart_pptx import ChartWriter
 from .scene import Scene, SceneConnector, SceneShape
 
 AUTO_SHAPES = {
@@ -47,6 +48,10 @@ AUTO_SHAPES = {
     "actor": MSO_SHAPE.SMILEY_FACE,
     "activation": MSO_SHAPE.RECTANGLE,
     "block_label": MSO_SHAPE.SNIP_1_RECTANGLE,
+    "cloud": MSO_SHAPE.CLOUD,
+    "storage": MSO_SHAPE.CAN,
+    "ring": MSO_SHAPE.DONUT,
+    "cross_circle": MSO_SHAPE.FLOWCHART_SUMMING_JUNCTION,
 }
 FLIPPED_HORIZONTALLY = {"parallelogram_alt"}
 FLIPPED_VERTICALLY = {"trapezoid_alt"}
@@ -56,9 +61,15 @@ FLIPPED_VERTICALLY = {"trapezoid_alt"}
 BOX_SITES = {"top": 0, "left": 1, "bottom": 2, "right": 3}
 ELLIPSE_SITES = {"top": 0, "left": 2, "bottom": 4, "right": 6}
 SITES_BY_KIND = {kind: ELLIPSE_SITES for kind in ("circle", "double_circle", "start", "end")}
-UNGLUED = {"hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric", "actor", "text"}
-ARROW_ENDS = {"arrow": "triangle", "open": "none", "circle": "oval", "cross": "diamond", "async": "arrow", "none": "none"}
+UNGLUED = {"hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric", "actor", "text",
+           "cloud", "storage", "ring", "cross_circle"}  # LibreOffice numbers these presets' sites its own way
+ARROW_ENDS = {"arrow": "triangle", "open": "none", "circle": "oval", "cross": "diamond", "async": "arrow", "none": "none",
+              # UML ends; PowerPoint fills every line end, so hollow ones come out filled
+              "triangle": "triangle", "diamond": "diamond", "diamond_open": "diamond", "vee": "arrow"}
+# UML ends are drawn large so a diamond or triangle reads as one; every other end is medium
+ARROW_SIZES = {"triangle": "lg", "diamond": "lg", "diamond_open": "lg", "vee": "lg"}
 TEXT_INSET = 2.0
+LEFT_TEXT_INSET = 6.0  # left-aligned rows start where the SVG writer starts them
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,12 @@ class SceneWriter:
         self.lang = lang
 
     def add(self, slide, scene: Scene, x: float, y: float, scale: float, alt_text: str):
-        """Add scene as a group at (x, y) points, scaled by scale; returns the group shape."""
+        """Add scene as a group at (x, y) points, scaled by scale; returns the group shape
+        (for a chart scene, the native chart's graphic frame)."""
+        if scene.chart is not None:
+            frame = ChartWriter(self.latin, self.east_asian, self.lang).add(slide.shapes, scene, x, y, scale)
+            set_alt_text(frame, alt_text)
+            return frame
         group = slide.shapes.add_group_shape()
         # python-pptx refits the group after every added shape, which makes a
         # diagram quadratic to write; refit once at the end instead.
@@ -126,7 +142,7 @@ class SceneWriter:
         else:
             line.fill.background()
         if shape.kind != "text":
-            autoshape.shadow.inherit = False
+            no_shadow(autoshape)
 
     def _text(self, autoshape, shape: SceneShape, scale: float) -> None:
         frame = autoshape.text_frame
@@ -134,6 +150,8 @@ class SceneWriter:
         frame.auto_size = MSO_AUTO_SIZE.NONE
         inset = Pt(TEXT_INSET * scale)
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = inset
+        if shape.align == "left":
+            frame.margin_left = Pt(LEFT_TEXT_INSET * scale)
         is_frame = shape.kind == "frame"
         frame.vertical_anchor = MSO_ANCHOR.TOP if is_frame else MSO_ANCHOR.MIDDLE
         size = round(shape.font_size * scale * 2) / 2
@@ -160,8 +178,8 @@ class SceneWriter:
         ln = line._get_or_add_ln()
         if connector.dashed:
             _set_dash(ln, "dash")
-        _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"))
-        _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"))
+        _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"), ARROW_SIZES.get(connector.tail, "med"))
+        _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"), ARROW_SIZES.get(connector.head, "med"))
 
 
 def _set_dash(ln, value: str) -> None:
@@ -175,13 +193,13 @@ def _set_dash(ln, value: str) -> None:
         ln.append(dash)
 
 
-def _set_end(ln, tag: str, kind: str) -> None:
+def _set_end(ln, tag: str, kind: str, size: str = "med") -> None:
     """Arrowhead at one end of a line: a:headEnd is the start point, a:tailEnd the end point."""
     for old in ln.findall(qn(tag)):
         ln.remove(old)
     if kind == "none":
         return
-    end = etree.Element(qn(tag), type=kind, w="med", len="med")
+    end = etree.Element(qn(tag), type=kind, w=size, len=size)
     if tag == "a:headEnd" and ln.find(qn("a:tailEnd")) is not None:
         ln.find(qn("a:tailEnd")).addprevious(end)
     else:

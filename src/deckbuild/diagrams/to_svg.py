@@ -9,9 +9,11 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from ..measure import LINE_PITCH
+from .chart_svg import chart_svg
 from .scene import Scene, SceneConnector, SceneShape
 
-ARROW_MARKERS = {"arrow": "arrow", "async": "arrow", "cross": "cross", "circle": "circle"}
+ARROW_MARKERS = {"arrow": "arrow", "async": "arrow", "cross": "cross", "circle": "circle",
+                 "triangle": "triangle", "diamond": "diamond", "diamond_open": "diamond_open", "vee": "vee"}
 
 
 def _path(shape: SceneShape) -> str:
@@ -38,16 +40,42 @@ def _path(shape: SceneShape) -> str:
     if kind == "asymmetric":
         d = min(h / 2, w / 4)
         return f'<polygon points="{x:.1f},{y:.1f} {right - d:.1f},{y:.1f} {right:.1f},{cy:.1f} {right - d:.1f},{bottom:.1f} {x:.1f},{bottom:.1f}"'
-    if kind == "cylinder":
-        r = min(7.0, h / 4)
+    if kind in ("cylinder", "storage"):
+        r = min(7.0, h / 4) if kind == "cylinder" else min(w, h) / 8  # storage: PowerPoint's can proportions
         return (f'<path d="M{x:.1f},{y + r:.1f} A{w / 2:.1f},{r:.1f} 0 0 1 {right:.1f},{y + r:.1f} L{right:.1f},{bottom - r:.1f} '
                 f'A{w / 2:.1f},{r:.1f} 0 0 1 {x:.1f},{bottom - r:.1f} Z M{x:.1f},{y + r:.1f} A{w / 2:.1f},{r:.1f} 0 0 0 {right:.1f},{y + r:.1f}"')
+    if kind == "ring":  # PowerPoint's donut: the hole is half the width
+        return (f'<path fill-rule="evenodd" d="M{x:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {right:.1f},{cy:.1f} '
+                f'A{w / 2:.1f},{h / 2:.1f} 0 1 1 {x:.1f},{cy:.1f} Z M{x + w / 4:.1f},{cy:.1f} '
+                f'A{w / 4:.1f},{h / 4:.1f} 0 1 0 {right - w / 4:.1f},{cy:.1f} A{w / 4:.1f},{h / 4:.1f} 0 1 0 {x + w / 4:.1f},{cy:.1f} Z"')
+    if kind == "cross_circle":  # a circle with an X, as PowerPoint's summing junction
+        dx, dy = w * 0.3536, h * 0.3536
+        return (f'<path d="M{x:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {right:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {x:.1f},{cy:.1f} Z '
+                f'M{cx - dx:.1f},{cy - dy:.1f} L{cx + dx:.1f},{cy + dy:.1f} M{cx + dx:.1f},{cy - dy:.1f} L{cx - dx:.1f},{cy + dy:.1f}"')
+    if kind == "cloud":
+        return f'<path d="{_cloud(x, y, w, h)}"'
     if kind == "note":
         fold = min(10.0, w / 5, h / 3)
         return f'<path d="M{x:.1f},{y:.1f} H{right:.1f} V{bottom - fold:.1f} L{right - fold:.1f},{bottom:.1f} H{x:.1f} Z"'
     radius = {"round": 6.0, "stadium": h / 2}.get(kind, 0.0)
     extra = f' rx="{radius:.1f}"' if radius else ""
     return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"{extra}'
+
+
+# A cloud's outline as bumps between points on a unit box, clockwise from the bottom left;
+# it touches the middle of each side, where PowerPoint's cloud has its connection sites.
+_CLOUD_POINTS = ((0.2, 0.88), (0.0, 0.5), (0.22, 0.18), (0.5, 0.0), (0.8, 0.14), (1.0, 0.5), (0.78, 0.9), (0.5, 1.0))
+
+
+def _cloud(x: float, y: float, w: float, h: float) -> str:
+    points = [(x + px * w, y + py * h) for px, py in _CLOUD_POINTS]
+    d = [f"M{points[-1][0]:.1f},{points[-1][1]:.1f}"]
+    previous = points[-1]
+    for point in points:
+        radius = 0.6 * ((point[0] - previous[0]) ** 2 + (point[1] - previous[1]) ** 2) ** 0.5
+        d.append(f"A{radius:.1f},{radius:.1f} 0 0 1 {point[0]:.1f},{point[1]:.1f}")
+        previous = point
+    return " ".join(d) + " Z"
 
 
 def _shape(shape: SceneShape, font_family: str) -> list[str]:
@@ -108,6 +136,11 @@ def _markers(scene: Scene) -> str:
         defs.append(f'<marker id="arrow-{colour}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#{colour}"/></marker>')
         defs.append(f'<marker id="circle-{colour}" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6"><circle cx="5" cy="5" r="4" fill="#{colour}"/></marker>')
         defs.append(f'<marker id="cross-{colour}" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="7" markerHeight="7"><path d="M1,1 L9,9 M9,1 L1,9" stroke="#{colour}" stroke-width="2"/></marker>')
+        # UML ends: hollow triangle (inheritance), filled and hollow diamonds, open arrowhead
+        defs.append(f'<marker id="triangle-{colour}" viewBox="0 0 12 12" refX="11" refY="6" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M1,1 L11,6 L1,11 z" fill="#ffffff" stroke="#{colour}" stroke-width="1.2" stroke-dasharray="none"/></marker>')
+        for name, fill in (("diamond", colour), ("diamond_open", "ffffff")):
+            defs.append(f'<marker id="{name}-{colour}" viewBox="0 0 16 10" refX="15.5" refY="5" markerWidth="12" markerHeight="7.5" orient="auto-start-reverse"><path d="M0.5,5 L8,0.5 L15.5,5 L8,9.5 z" fill="#{fill}" stroke="#{colour}" stroke-width="1" stroke-dasharray="none"/></marker>')
+        defs.append(f'<marker id="vee-{colour}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M1,1 L9,5 L1,9" fill="none" stroke="#{colour}" stroke-width="1.5" stroke-dasharray="none"/></marker>')
     return "<defs>" + "".join(defs) + "</defs>"
 
 
@@ -121,6 +154,8 @@ def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
     body.extend(_connector(c) for c in scene.connectors)
     for shape in others:
         body.extend(_shape(shape, font_family))
+    if scene.chart is not None:
+        body.extend(chart_svg(scene, font_family))
     title = f"<title>{escape(alt_text)}</title>" if alt_text else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}pt" height="{scene.height:.1f}pt" '

@@ -32,8 +32,7 @@ STYLE_VARIABLES = {
 # Settings the diagram types read themselves (dotted paths inside the config).
 TYPE_SETTINGS = {
     "xyChart.width", "xyChart.height", "xyChart.showDataLabel", "xyChart.chartOrientation",
-    "themeVariables.xyChart.plotColorPalette", "themeVariables.pie1", "themeVariables.pie2",
-    "themeVariables.pie3", "themeVariables.pie4", "themeVariables.pie5", "themeVariables.pie6",
+    "themeVariables.xyChart.plotColorPalette", *(f"themeVariables.pie{n}" for n in range(1, 13)),
 }
 # Themes whose look is ours anyway; any other theme name is reported as ignored.
 NEUTRAL_THEMES = {"default", "base", "neutral"}
