@@ -12,8 +12,12 @@ counted too, so what fits here fits in PowerPoint and LibreOffice alike.
 from __future__ import annotations
 
 import functools
+import hashlib
+import marshal
+import os
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
@@ -21,6 +25,7 @@ EMOJI_FAMILY = "Noto Color Emoji"
 SCRIPT_GAP = 0.2  # ems LibreOffice adds where Hangul meets Latin letters, digits or punctuation
 _INVISIBLE = frozenset("\u200d\ufe0f\ufe0e\u200b")
 LINE_PITCH = 1.2  # baseline-to-baseline distance in ems, written into decks as exact spacing
+METRICS_VERSION = 1  # bump when the cached advance tables change shape
 SAFETY = 1.1  # room for differences between our metrics and the presenting app's (LibreOffice draws spaces wider)
 
 
@@ -53,29 +58,26 @@ def locate(family: str, bold: bool = False) -> FontFile:
 
 
 class Face:
-    """Advance widths of one font face, read from its hmtx table and cached per character.
+    """Advance widths of one font face, in ems per character it has.
 
     Characters the face lacks are measured in the emoji font when it has them
     (that is what PowerPoint and LibreOffice fall back to), else one em.
     """
 
     def __init__(self, font_file: FontFile, fallback: "Face | None" = None) -> None:
-        font = _open(font_file)
-        self.cmap = font.getBestCmap()
-        self.advances = font["hmtx"].metrics
-        self.units_per_em = font["head"].unitsPerEm
+        self.advances = font_advances(font_file)
         self.fallback = fallback
         self._widths: dict[str, float] = {}
 
     def has(self, char: str) -> bool:
-        return ord(char) in self.cmap
+        return ord(char) in self.advances
 
     def char_width_em(self, char: str) -> float:
         width = self._widths.get(char)
         if width is None:
-            glyph = self.cmap.get(ord(char))
-            if glyph is not None:
-                width = self.advances[glyph][0] / self.units_per_em
+            advance = self.advances.get(ord(char))
+            if advance is not None:
+                width = advance
             elif char in _INVISIBLE:
                 width = 0.0
             elif self.fallback is not None and self.fallback.has(char):
@@ -84,6 +86,37 @@ class Face:
                 width = 1.0
             self._widths[char] = width
         return width
+
+
+def font_advances(font_file: FontFile) -> dict[int, float]:
+    """{code point: advance width in ems} for every character of a face.
+
+    Reading a CJK font's tables takes most of a second, so the result is kept
+    in the user's cache folder, keyed by the font file's path, size and date;
+    without a writable cache it is simply read each time."""
+    stat = os.stat(font_file.path)
+    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    cached = _metrics_cache_dir() / f"{key.hexdigest()[:24]}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    font = _open(font_file)
+    metrics, units_per_em = font["hmtx"].metrics, font["head"].unitsPerEm
+    advances = {code: metrics[glyph][0] / units_per_em for code, glyph in font.getBestCmap().items()}
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(marshal.dumps(advances))
+        temporary.replace(cached)
+    except OSError:
+        pass
+    return advances
+
+
+def _metrics_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "deckbuild" / "font-metrics"
 
 
 def _open(font_file: FontFile) -> TTFont:
