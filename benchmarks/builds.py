@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/builds.py [COURSE ...]
 
 For each course (default: the sample course and ../shared/corpus), on a fresh
-copy: a full build, a no-op build, a one-session text edit, an image edit, a
-theme edit, and full builds with one and two jobs; decks alone against
+copy: a full build, a no-op build, a one-session text edit, an image edit and a
+theme edit (with deckbuild's default jobs, one per processor), a full build
+with one job; decks alone against
 Pandoc's pptx writer (one `pandoc` per session, as a course script would run
 it) when `pandoc` is on PATH.
 """
@@ -20,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from deckbuild.cli import DEFAULT_JOBS
 from deckbuild.course import discover
 from deckbuild.runner import build_course
 from deckbuild.theme import find_theme_dir
@@ -70,29 +72,31 @@ def bench(source: Path, folder: Path) -> None:
     shutil.copytree(source, course)
     theme_file = local_theme(course)
     sessions = discover(course).sessions
-    print(f"{source}: {len(sessions)} sessions")
-    full, tasks = timed_build(course, folder / "out")
+    jobs = DEFAULT_JOBS
+    print(f"{source}: {len(sessions)} sessions, -n {jobs} (deckbuild's default) unless said otherwise")
+    full, tasks = timed_build(course, folder / "out", jobs=jobs)
     report("full build", full, tasks, full)
-    report("no-op build", *timed_build(course, folder / "out"), full)
+    report("no-op build", *timed_build(course, folder / "out", jobs=jobs), full)
     edit(sessions[len(sessions) // 2].path)
-    report("one session edited", *timed_build(course, folder / "out"), full)
+    report("one session edited", *timed_build(course, folder / "out", jobs=jobs), full)
     images = sorted(p for p in course.rglob("*") if p.suffix.lower() in (".svg", ".png"))
     if images:
         edit(images[0])
-        report(f"image edited ({images[0].name})", *timed_build(course, folder / "out"), full)
+        report(f"image edited ({images[0].name})", *timed_build(course, folder / "out", jobs=jobs), full)
     edit(theme_file)
-    report("theme edited", *timed_build(course, folder / "out"), full)
-    two_jobs, tasks = timed_build(course, folder / "out-n2", jobs=2)
-    print(f"  {'full build, -n 2':<28} {two_jobs:7.2f} s  {tasks:3d} tasks  {full / two_jobs:5.2f}× faster than -n 1")
-    decks, tasks = timed_build(course, folder / "out-decks", only=("decks",))
+    report("theme edited", *timed_build(course, folder / "out", jobs=jobs), full)
+    one_job, tasks = timed_build(course, folder / "out-n1", jobs=1)
+    print(f"  {'full build, -n 1':<28} {one_job:7.2f} s  {tasks:3d} tasks  -n {jobs} is {one_job / full:.2f}× faster")
+    decks, tasks = timed_build(course, folder / "out-decks", jobs=jobs, only=("decks",))
+    decks_one, _ = timed_build(course, folder / "out-decks-n1", only=("decks",))
     pandoc_folder = folder / "pandoc"
     pandoc_folder.mkdir()
     pandoc = pandoc_seconds(course, pandoc_folder)
     if pandoc is None:
-        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  (pandoc not installed: no comparison)")
+        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  (-n 1: {decks_one:.2f} s; pandoc not installed)")
     else:
-        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  pandoc {pandoc:.2f} s: "
-              f"deckbuild takes {decks / pandoc:.2f}× Pandoc's time")
+        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  pandoc, one session after another: {pandoc:.2f} s")
+        print(f"  {'':<28} deckbuild takes {decks / pandoc:.2f}× Pandoc's time (-n 1: {decks_one / pandoc:.2f}×)")
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from deckbuild.assignment import build_assignment, has_assignment
+from deckbuild.assignment import build_assignment
+from deckbuild.course import has_assignment
 from deckbuild.course import discover
 from deckbuild.handout import build_handout
 

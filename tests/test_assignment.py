@@ -9,7 +9,8 @@ import pypdf
 import pytest
 from conftest import CORPUS, SAMPLE_COURSE
 
-from deckbuild.assignment import assignment_html, build_assignment, has_assignment
+from deckbuild.assignment import assignment_html, build_assignment
+from deckbuild.course import has_assignment
 from deckbuild.course import read_day, read_settings
 from deckbuild.i18n import text
 from deckbuild.theme import load_theme

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .course import CourseSettings, Day, read_day, read_settings
+from .course import CourseSettings, Day, has_assignment, read_day, read_settings
 from .i18n import text
 from .measure import Measurer, Span
-from .pdf import TEMPLATES, templates, write_pdf
+from .pdf import write_pdf
+from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
 from .timestamps import source_date
 
@@ -27,11 +28,6 @@ TOPIC_BUDGET = 100 * 72 / 25.4  # points of page height the lead-in and topics m
 TOPIC_WIDTH = 178 * 72 / 25.4  # points: A4 minus the 16mm side margins in assignment.css
 LINE_HEIGHT = 1.45  # body line height in assignment.css
 ITEM_GAP = 1.2 * 72 / 25.4  # space below each topic (1.2mm)
-
-
-def has_assignment(day: Day | None) -> bool:
-    """Whether a day's README states a written assignment, i.e. whether it gets a sheet."""
-    return day is not None and day.readme is not None and day.readme.assignment is not None
 
 
 def _css_string(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,10 +12,13 @@ from . import __version__
 from .course import discover
 from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, worst
-from .publish import publish
 from .scan import scan_session
 from .runner import OUTPUT_KINDS, BuildResult, build_course, run_doit
 from .watch import watch_course
+
+
+# Builds are CPU-bound and their tasks independent, so by default every processor works.
+DEFAULT_JOBS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
@@ -126,6 +130,8 @@ def command_publish(args: argparse.Namespace) -> int:
     status = command_build(argparse.Namespace(**{**vars(args), "output": args.build_dir, "only": None, "shard": None}))
     if status:
         return status
+    from .publish import publish  # loaded only for releases
+
     artifacts = publish(args.course, args.build_dir, args.output)
     print(f"deckbuild: published {len(artifacts)} artifacts to {args.output}", file=sys.stderr)
     return 0
@@ -133,6 +139,11 @@ def command_publish(args: argparse.Namespace) -> int:
 
 def command_clean(args: argparse.Namespace) -> int:
     return 1 if run_doit(args.course, args.output, ["clean"]).status else 0
+
+
+def _jobs_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-n", "--jobs", type=int, default=DEFAULT_JOBS,
+                         help=f"tasks to run in parallel (default: the {DEFAULT_JOBS} processors this machine offers)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -148,13 +159,13 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     build = course_command("build", "build what changed")
-    build.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    _jobs_option(build)
     build.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
     build.add_argument("--shard", help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     build.set_defaults(handler=command_build)
     watcher = course_command("watch", "build, then rebuild whenever a course file changes")
-    watcher.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    _jobs_option(watcher)
     watcher.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
     watcher.set_defaults(handler=command_watch)
     check = course_command("check", "list problems in the course", output=False)
@@ -165,7 +176,7 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
     release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")
     release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
-    release.add_argument("-n", "--jobs", type=int, default=1, help="tasks to run in parallel")
+    _jobs_option(release)
     release.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     release.set_defaults(handler=command_publish)
     course_command("clean", "remove built outputs").set_defaults(handler=command_clean)

@@ -214,3 +214,8 @@ def discover(root: Path) -> Course:
         weeks=week_list,
         diagnostics=tuple(diagnostics),
     )
+
+
+def has_assignment(day: Day | None) -> bool:
+    """Whether a day's README states a written assignment, i.e. whether it gets a sheet."""
+    return day is not None and day.readme is not None and day.readme.assignment is not None

@@ -16,7 +16,8 @@ from .discussion import find_discussion
 from .document import Heading, read_document
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
-from .pdf import TEMPLATES, templates, write_pdf
+from .pdf import write_pdf
+from .templating import TEMPLATES, templates
 from .theme import load_theme
 from .timestamps import source_date
 

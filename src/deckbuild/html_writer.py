@@ -35,7 +35,7 @@ from .document import (
 from .i18n import text as ui_text
 from .images import resolve_image
 from .measure import Measurer
-from .pdf import keep_words
+from .templating import keep_words
 from .theme import Theme
 
 CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram

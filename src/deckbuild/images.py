@@ -11,7 +11,6 @@ import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from cairosvg.surface import PNGSurface
 from PIL import Image as PillowImage
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
@@ -91,6 +90,8 @@ def with_font(svg: bytes, family: str) -> bytes:
 
 def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     """Rasterise SVG bytes to a PNG `width_px` wide, text in font_family, nothing fetched."""
+    from cairosvg.surface import PNGSurface  # cairo loads slowly; `check` and no-op builds never need it
+
     return PNGSurface.convert(
         bytestring=with_font(svg, font_family), output_width=width_px, unsafe=False, url_fetcher=_refuse_fetch
     )

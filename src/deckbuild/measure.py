@@ -163,7 +163,8 @@ class Measurer:
 
     def width(self, text: str, size: float, bold: bool = False, mono: bool = False) -> float:
         """Width of one line of text in points."""
-        return sum(self._char_width(c, bold, mono, size) for c in text) + _script_gaps(text) * SCRIPT_GAP * size
+        ems = sum(map(self._face_for(bold, mono).char_width_em, text))
+        return (ems * self.safety + _script_gaps(text) * SCRIPT_GAP) * size
 
     @staticmethod
     def line_height(size: float) -> float:
@@ -176,6 +177,10 @@ class Measurer:
         Hard line breaks ("\\n") always end a line; otherwise lines break at spaces,
         and a word wider than the line is broken between characters.
         """
+        if len(spans) == 1 and "\n" not in spans[0].text:  # most lines fit whole: no need to look at words
+            span = spans[0]
+            if self.width(span.text, size, span.bold, span.mono) <= width:
+                return [span.text.rstrip()]
         lines: list[str] = []
         for segment in _split_lines(spans):
             lines.extend(self._wrap_line(segment, width, size))
@@ -209,11 +214,14 @@ class Measurer:
             lines.append("".join(line).rstrip())
         return lines
 
+    def _face_for(self, bold: bool, mono: bool) -> Face:
+        found = self._faces.get((bold, mono))
+        if found is None:
+            found = self._faces[(bold, mono)] = self._face(bold, mono)
+        return found
+
     def _char_width(self, char: str, bold: bool, mono: bool, size: float) -> float:
-        faces = self._faces.get((bold, mono))
-        if faces is None:
-            faces = self._faces[(bold, mono)] = self._face(bold, mono)
-        return faces.char_width_em(char) * size * self.safety
+        return self._face_for(bold, mono).char_width_em(char) * size * self.safety
 
 
 def _is_hangul(char: str) -> bool:
@@ -222,6 +230,8 @@ def _is_hangul(char: str) -> bool:
 
 def _script_gaps(text: str) -> int:
     """How many times Hangul meets a visible non-Hangul character of the Latin range."""
+    if text.isascii():
+        return 0
     gaps = 0
     for left, right in zip(text, text[1:]):
         if left.isspace() or right.isspace():

@@ -9,31 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .templating import TEMPLATES
 from .timestamps import DEFAULT_EPOCH
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
-
-
-_BETWEEN_SYLLABLES = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
-WORD_JOINER = "\u2060"
-
-
-def keep_words(text: str) -> str:
-    """Korean text that breaks only between words: a word joiner between Hangul syllables.
-
-    WeasyPrint does not implement `word-break: keep-all` and would break Hangul
-    words anywhere; the joiner is invisible and not part of the copied text.
-    """
-    return _BETWEEN_SYLLABLES.sub(WORD_JOINER, text)
-
 
 class CourseFetcher(URLFetcher):
     """A URL fetcher that serves only local files below the allowed folders, and data: URLs."""
@@ -52,18 +35,6 @@ class CourseFetcher(URLFetcher):
             self.refused.append(url)
             raise ValueError(f"not loaded during a build: {url}")
         return super().fetch(url, headers)
-
-
-def templates() -> Environment:
-    """The Jinja2 environment over handouts/, with autoescaping on."""
-    environment = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html", "j2"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["keep_words"] = keep_words
-    return environment
 
 
 def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:

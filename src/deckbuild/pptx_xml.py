@@ -19,12 +19,20 @@ SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PPR_BULLET_TAGS = ("a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 _PPR_BULLET_SUCCESSORS = ("a:tabLst", "a:defRPr", "a:extLst")
+_PPR_REPLACED = tuple(qn(tag) for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS))
+_PPR_SUCCESSORS = tuple(qn(tag) for tag in _PPR_BULLET_SUCCESSORS)
 XML_FORBIDDEN = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 def xml_safe(text: str) -> str:
     """Text without the control characters XML 1.0 cannot hold."""
     return text.translate(XML_FORBIDDEN)
+
+
+# Clark names of the run elements, resolved once: add_run is called for every
+# coloured code token, and looking the names up each time was a tenth of a build.
+_ENDPARARPR, _R, _RPR, _SOLIDFILL, _SRGBCLR, _LATIN, _EA, _T = (
+    qn(f"a:{name}") for name in ("endParaRPr", "r", "rPr", "solidFill", "srgbClr", "latin", "ea", "t"))
 
 
 def add_run(
@@ -45,18 +53,18 @@ def add_run(
     font property through python-pptx, which matters for code slides with
     thousands of coloured tokens.
     """
-    end = paragraph._p.find(qn("a:endParaRPr"))
-    run = etree.Element(qn("a:r"))
-    rpr = etree.SubElement(run, qn("a:rPr"), lang=lang, altLang="en-US", sz=str(int(round(size * 100))))
+    end = paragraph._p.find(_ENDPARARPR)
+    run = etree.Element(_R)
+    rpr = etree.SubElement(run, _RPR, lang=lang, altLang="en-US", sz=str(int(round(size * 100))))
     rpr.set("b", "1" if bold else "0")
     rpr.set("i", "1" if italic else "0")
     if strike:
         rpr.set("strike", "sngStrike")
-    fill = etree.SubElement(rpr, qn("a:solidFill"))
-    etree.SubElement(fill, qn("a:srgbClr"), val=color)
-    etree.SubElement(rpr, qn("a:latin"), typeface=latin)
-    etree.SubElement(rpr, qn("a:ea"), typeface=east_asian)
-    etree.SubElement(run, qn("a:t")).text = xml_safe(text)
+    fill = etree.SubElement(rpr, _SOLIDFILL)
+    etree.SubElement(fill, _SRGBCLR, val=color)
+    etree.SubElement(rpr, _LATIN, typeface=latin)
+    etree.SubElement(rpr, _EA, typeface=east_asian)
+    etree.SubElement(run, _T).text = xml_safe(text)
     if end is not None:
         end.addprevious(run)
     else:
@@ -83,8 +91,8 @@ def set_paragraph_layout(
     ppr.set("hangingPunct", "0")  # punctuation stays inside the box, where the planner measured it
     ppr.set("marL", str(Pt(left)))
     ppr.set("indent", str(-Pt(hanging)) if hanging else "0")
-    for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS):
-        for element in ppr.findall(qn(tag)):
+    for tag in _PPR_REPLACED:
+        for element in ppr.findall(tag):
             ppr.remove(element)
     elements = []
     line_spacing = etree.Element(qn("a:lnSpc"))
@@ -99,7 +107,7 @@ def set_paragraph_layout(
         elements.append(etree.Element(qn("a:buChar"), char=bullet))
     else:
         elements.append(etree.Element(qn("a:buNone")))
-    successor = next((ppr.find(qn(tag)) for tag in _PPR_BULLET_SUCCESSORS if ppr.find(qn(tag)) is not None), None)
+    successor = next((found for tag in _PPR_SUCCESSORS if (found := ppr.find(tag)) is not None), None)
     for element in elements:
         if successor is not None:
             successor.addprevious(element)

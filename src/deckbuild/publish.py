@@ -16,7 +16,7 @@ from pathlib import Path
 from .course import Course, discover
 from .document import read_document
 from .i18n import text as ui_text
-from .pdf import templates
+from .templating import templates
 from .tasks import blank_target, day_target, deck_target
 from .timestamps import zip_bytes
 

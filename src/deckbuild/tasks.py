@@ -13,14 +13,11 @@ from pathlib import Path
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, Course, Day, Session, discover, read_settings
+from .course import COURSE_FILE, Course, Day, Session, discover, has_assignment, read_settings
 from .day_readme import topic_problems
-from .deck import build_deck
 from .diagnostics import Diagnostic, Severity, read_report
 from .scan import ScanCache
-from .assignment import build_assignment, has_assignment
-from .handout import build_handout
-from .pdf import TEMPLATES
+from .templating import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -45,6 +42,31 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
     """Where a day's handout or assignment goes: build/<kind>/<day path>.pdf."""
     relative = day.path.relative_to(course_root) if day.path != course_root else Path(course_root.resolve().name)
     return out_dir / kind / relative.with_suffix(".pdf")
+
+
+# Task actions import their modules when they run: deciding what is up to date (and a
+# no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
+
+
+def build_deck(**arguments) -> None:
+    """doit action: one session's deck (deck.build_deck)."""
+    from .deck import build_deck as build
+
+    build(**arguments)
+
+
+def build_handout(**arguments) -> None:
+    """doit action: one day's (or session's) handout (handout.build_handout)."""
+    from .handout import build_handout as build
+
+    build(**arguments)
+
+
+def build_assignment(**arguments) -> None:
+    """doit action: one assignment sheet (assignment.build_assignment)."""
+    from .assignment import build_assignment as build
+
+    build(**arguments)
 
 
 def template_files() -> list[Path]:

@@ -1,0 +1,39 @@
+"""HTML from the Jinja2 templates in handouts/: the environment, and Korean word keeping.
+
+Kept apart from pdf.py so that pages that are only HTML (the release's
+download page) do not load WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
+
+
+_BETWEEN_SYLLABLES = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+WORD_JOINER = "\u2060"
+
+
+def keep_words(text: str) -> str:
+    """Korean text that breaks only between words: a word joiner between Hangul syllables.
+
+    WeasyPrint does not implement `word-break: keep-all` and would break Hangul
+    words anywhere; the joiner is invisible and not part of the copied text.
+    """
+    return _BETWEEN_SYLLABLES.sub(WORD_JOINER, text)
+
+
+def templates() -> Environment:
+    """The Jinja2 environment over handouts/, with autoescaping on."""
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["keep_words"] = keep_words
+    return environment
