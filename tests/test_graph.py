@@ -166,3 +166,20 @@ def test_watch_rebuilds_what_an_edit_affects(small_course, tmp_path):
         watcher.join(timeout=30)
     assert not watcher.is_alive()
     assert rounds[1] == ({"deck:week_01/day_01/session_02"}, {str(session)})
+
+
+def test_the_release_bundle_is_a_task_that_reruns_only_when_an_output_changes(small_course, tmp_path):
+    build, dist = tmp_path / "build", tmp_path / "dist"
+
+    def published() -> set[str]:
+        result = build_course(small_course, build, dist=dist)
+        assert result.status == 0 and not result.record.failed
+        return set(result.record.ran)
+
+    assert published() == EVERYTHING | {"release"}
+    sums = (dist / "SHA256SUMS").read_text(encoding="utf-8")
+    assert "decks/week_01/day_02/session_01.pptx" in sums and "manifest.json" in sums
+    assert published() == set()
+    append(small_course / "week_01" / "day_02" / "session_01.md", "\n한 문장을 더합니다.\n")
+    assert published() == {"deck:week_01/day_02/session_01", "handout:week_01/day_02", "release"}
+    assert (dist / "SHA256SUMS").read_text(encoding="utf-8") != sums

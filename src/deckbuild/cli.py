@@ -126,15 +126,12 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_publish(args: argparse.Namespace) -> int:
-    """Build everything, then bundle it into the dist folder."""
-    status = command_build(argparse.Namespace(**{**vars(args), "output": args.build_dir, "only": None, "shard": None}))
-    if status:
-        return status
-    from .publish import publish  # loaded only for releases
-
-    artifacts = publish(args.course, args.build_dir, args.output)
-    print(f"deckbuild: published {len(artifacts)} artifacts to {args.output}", file=sys.stderr)
-    return 0
+    """Build everything, then bundle it into the dist folder (both only when something changed)."""
+    result = build_course(args.course, args.build_dir, args.jobs, dist=args.output)
+    status = _summarise(result, args.strict)
+    if status == 0:
+        print(f"deckbuild: release bundle in {args.output}", file=sys.stderr)
+    return status
 
 
 def command_clean(args: argparse.Namespace) -> int:

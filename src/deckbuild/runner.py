@@ -24,9 +24,11 @@ class BuildResult:
     seconds: float
 
 
-def run_doit(course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None) -> BuildResult:
+def run_doit(
+    course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None
+) -> BuildResult:
     started = time.perf_counter()
-    namespace, graph = make_namespace(course, out, shard)
+    namespace, graph = make_namespace(course, out, shard, dist)
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
     status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
@@ -37,12 +39,15 @@ OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignme
 
 
 def build_course(
-    course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None
+    course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None,
+    dist: Path | None = None,
 ) -> BuildResult:
-    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments)."""
+    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments).
+    With dist, everything is built and then bundled for a release into dist."""
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
-    return run_doit(course, out, arguments + [OUTPUT_KINDS[kind] for kind in only], shard)
+    selected = ["deck", "handout", "assignment", "release"] if dist is not None else [OUTPUT_KINDS[kind] for kind in only]
+    return run_doit(course, out, arguments + selected, shard, dist)
 
 

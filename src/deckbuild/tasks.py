@@ -214,33 +214,58 @@ def in_shard(task_name: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(task_name.encode()).hexdigest(), 16) % count == index - 1
 
 
-def make_namespace(course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None) -> tuple[dict, Graph]:
+def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
+    """doit action: the release bundle (publish.publish)."""
+    from .publish import publish
+
+    publish(Path(course_root), Path(build_dir), Path(dist))
+
+
+def make_namespace(
+    course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None, dist: Path | None = None
+) -> tuple[dict, Graph]:
     """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph.
 
     With shard (I, N) only the I-th of N disjoint parts of the tasks is generated,
-    so N CI jobs together build everything exactly once.
+    so N CI jobs together build everything exactly once. With dist, a release task
+    bundles every output into dist once they are built (and again only when one changes).
     """
     graph = Graph(course_root, out_dir)
 
     def part(basename: str, tasks):
-        return (task for task in tasks if in_shard(f"{basename}:{task['name']}", shard))
+        return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
+
+    outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
+               "assignment": part("assignment", graph.assignment_tasks())}
 
     def task_deck():
         """Editable PowerPoint deck per session."""
-        yield from part("deck", graph.deck_tasks())
+        yield from outputs["deck"]
 
     def task_handout():
         """Printable A4 handout per day."""
-        yield from part("handout", graph.handout_tasks())
+        yield from outputs["handout"]
 
     def task_assignment():
         """One-page A4 assignment sheet per day with an assignment, and a blank one."""
-        yield from part("assignment", graph.assignment_tasks())
+        yield from outputs["assignment"]
+
+    def task_release():
+        """The release bundle: artifacts, manifest, week zips, download page, checksums."""
+        built = [target for tasks in outputs.values() for task in tasks for target in task["targets"]]
+        return {
+            "actions": [(publish_bundle, (), {"course_root": str(course_root), "build_dir": str(out_dir), "dist": str(dist)})],
+            "file_dep": [*built, *template_files()],
+            "targets": [str(dist / "SHA256SUMS")],
+            "uptodate": [config_changed(graph.settings)],
+            "doc": f"release bundle in {dist}",
+        }
 
     namespace = {
         "task_deck": task_deck,
         "task_handout": task_handout,
         "task_assignment": task_assignment,
+        **({"task_release": task_release} if dist is not None else {}),
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
