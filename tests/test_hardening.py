@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from deckbuild.cli import main
 from deckbuild.course import read_session_day
 from deckbuild.deck import build_deck
-from deckbuild.diagrams.build import SceneCache
+from deckbuild.diagrams.cache import SceneCache
 from deckbuild.document import MAX_LINES
 from deckbuild.handout import handout_html
 from deckbuild.runner import build_course

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .course import read_session_day, read_settings
-from .diagrams.build import SceneCache
+from .diagrams.cache import SceneCache
 from .diagnostics import write_report
 from .document import read_document
 from .plan import Planner

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .course import Day, day_session_files, read_day, read_settings
 from .diagnostics import Diagnostic, Severity, write_report
-from .diagrams.build import SceneCache
+from .diagrams.cache import SceneCache
 from .discussion import find_discussion
 from .document import Heading, read_document
 from .html_writer import Anchors, HtmlWriter, code_css

@@ -16,7 +16,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
 from .code_style import lexer_for, style_for
-from .diagrams.build import SceneCache
+from .diagrams.cache import SceneCache
 from .diagrams.model import MermaidError
 from .diagrams.to_svg import scene_to_svg
 from .document import (

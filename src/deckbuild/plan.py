@@ -35,7 +35,7 @@ from .document import (
     plain_text,
 )
 from .images import image_size, resolve_image
-from .diagrams.build import SceneCache
+from .diagrams.cache import SceneCache
 from .diagrams.model import MermaidError
 from .diagrams.scene import Scene
 from .measure import LINE_PITCH, Measurer, Span

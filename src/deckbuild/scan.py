@@ -1,4 +1,4 @@
-"""What a session needs besides itself (local images) and what is wrong with it, cached.
+"""What a session needs besides itself (local images, diagrams) and what is wrong with it, cached.
 
 Task generation asks this for every session on every build, so the answer is
 kept in a small JSON cache keyed by file size and modification time; a no-op
@@ -20,7 +20,7 @@ from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_docume
 from .images import resolve_image
 from .lint import fence_problems, link_problems, structure_problems
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class SessionScan:
     images: tuple[Path, ...]
     diagnostics: tuple[Diagnostic, ...]
     readable: bool
+    diagrams: tuple[tuple[str, str], ...] = ()  # (kind, source) of each Mermaid block that parses
 
 
 def _image_references(blocks) -> list[tuple[str, int]]:
@@ -79,10 +80,14 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True) -> Sess
             diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
         elif resolved not in images:
             images.append(resolved)
+    diagrams: list[tuple[str, str]] = []
     for block in iter_blocks(document.blocks):
         if isinstance(block, Diagram):
-            diagnostics.extend(diagram_problems(block, path))
-    return SessionScan(tuple(images), tuple(diagnostics), readable)
+            problems = diagram_problems(block, path)
+            diagnostics.extend(problems)
+            if not any(problem.severity is Severity.WARNING for problem in problems):
+                diagrams.append((block.kind, block.source))
+    return SessionScan(tuple(images), tuple(diagnostics), readable, tuple(dict.fromkeys(diagrams)))
 
 
 class ScanCache:
@@ -111,6 +116,7 @@ class ScanCache:
                 tuple(Path(p) for p in entry["images"]),
                 tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
+                tuple((kind, source) for kind, source in entry["diagrams"]),
             )
         result = scan_session(session, course_root, is_session)
         self.entries[key] = {
@@ -118,6 +124,7 @@ class ScanCache:
             "images": [str(p) for p in result.images],
             "diagnostics": to_records(result.diagnostics),
             "readable": result.readable,
+            "diagrams": [list(diagram) for diagram in result.diagrams],
         }
         self.changed = True
         return result

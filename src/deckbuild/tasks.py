@@ -16,6 +16,8 @@ from . import __version__
 from .course import COURSE_FILE, Course, Day, Session, discover, has_assignment, read_settings
 from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, read_report
+from .diagrams.cache import SceneCache
+from .measure import Measurer
 from .scan import ScanCache
 from .templating import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
@@ -69,6 +71,20 @@ def build_assignment(**arguments) -> None:
     build(**arguments)
 
 
+def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
+    """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
+    keeps its error there instead; the outputs then show its source with the reason."""
+    from .diagrams.model import MermaidError
+
+    root = Path(course_root)
+    theme = load_theme(read_settings(root).theme, root)
+    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+    try:
+        SceneCache(Path(scene_dir), scene_salt).store(source, kind, measure, theme.diagram)
+    except MermaidError:
+        pass
+
+
 def template_files() -> list[Path]:
     """The handout and assignment templates and stylesheets (build inputs of every PDF)."""
     return sorted(p for p in TEMPLATES.iterdir() if p.is_file())
@@ -90,6 +106,8 @@ class Graph:
             self.theme = load_theme(self.course.theme, course_root)
         except ThemeError as error:
             self.diagnostics.append(Diagnostic(course_root / COURSE_FILE, 0, Severity.ERROR, str(error)))
+        self.scenes = SceneCache(out_dir / STATE_DIR / "scenes", self.fingerprint)
+        self.measure = Measurer(self.theme.fonts.metrics_body, self.theme.fonts.metrics_mono) if self.theme else None
         course_file = course_root / COURSE_FILE
         self.shared_inputs = [*(self.theme.files if self.theme else ()), *([course_file] if course_file.is_file() else [])]
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
@@ -134,7 +152,26 @@ class Graph:
         }
 
     def _scene_arguments(self) -> dict:
-        return {"scene_dir": self.out_dir / STATE_DIR / "scenes", "scene_salt": self.fingerprint}
+        return {"scene_dir": self.scenes.folder, "scene_salt": self.fingerprint}
+
+    def scene_files(self, sessions: list[Session]) -> list[Path]:
+        """The cached scenes of the sessions' diagrams: the targets of their scene tasks."""
+        return [self.scenes.path(source, self.theme.diagram, self.measure)
+                for session in sessions for _, source in self.scan(session).diagrams]
+
+    def scene_tasks(self):
+        """A task per distinct diagram in the course: laid out once, whichever outputs show it."""
+        if self.theme is None:
+            return
+        seen: set[Path] = set()
+        for session in self.course.sessions:
+            for kind, source in self.scan(session).diagrams:
+                path = self.scenes.path(source, self.theme.diagram, self.measure)
+                if path in seen:
+                    continue
+                seen.add(path)
+                arguments = {"course_root": self.course_root, "kind": kind, "source": source, **self._scene_arguments()}
+                yield self._task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {session.relative}")
 
     def deck_tasks(self):
         if self.theme is None:
@@ -150,7 +187,8 @@ class Graph:
                 arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
                              **self._scene_arguments(), "report": self.report_path("decks", session.relative)}
                 yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
-                                 [session.path, *readme, *scan.images], target, f"deck for {session.relative}")
+                                 [session.path, *readme, *scan.images, *self.scene_files([session])], target,
+                                 f"deck for {session.relative}")
         self.cache.save()
 
     def handout_tasks(self):
@@ -166,8 +204,8 @@ class Graph:
             name = target.relative_to(self.out_dir / "handouts").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target,
                          **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
-            yield self._task(name, build_handout, arguments, [*(s.path for s in readable), *readme, *images, *template_files()],
-                             target, f"handout for {name}")
+            inputs = [*(s.path for s in readable), *readme, *images, *self.scene_files(readable), *template_files()]
+            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
             if self.course_settings.handout_per_session:
                 yield from self._session_handouts(day, readable, readme)
         self.cache.save()
@@ -179,7 +217,7 @@ class Graph:
             name = session.relative.with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target, "session_path": session.path,
                          **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
-            inputs = [session.path, *readme, *self.scan(session).images, *template_files()]
+            inputs = [session.path, *readme, *self.scan(session).images, *self.scene_files([session]), *template_files()]
             yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
@@ -237,6 +275,13 @@ def make_namespace(
 
     outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
+    # Scenes are shared inputs, not outputs: every shard may need any of them, and doit
+    # runs only those its selected outputs depend on.
+    scenes = list(graph.scene_tasks())
+
+    def task_scene():
+        """A laid-out Mermaid diagram, shared by the decks and handouts that show it."""
+        yield from scenes
 
     def task_deck():
         """Editable PowerPoint deck per session."""
@@ -262,6 +307,7 @@ def make_namespace(
         }
 
     namespace = {
+        "task_scene": task_scene,
         "task_deck": task_deck,
         "task_handout": task_handout,
         "task_assignment": task_assignment,

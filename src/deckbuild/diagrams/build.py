@@ -1,16 +1,8 @@
-"""Mermaid source → Scene: pick the parser and layout for the diagram's type, and cache.
-
-Scenes are cached on disk by a hash of the source, the theme's diagram style
-and the tool's code, so each diagram is laid out once however many outputs use
-it and however often the text around it changes.
-"""
+"""Mermaid source → Scene: pick the parser and layout for the diagram's type."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..measure import Measurer
@@ -131,35 +123,3 @@ def build_scene(source: str, kind: str, measure: Measurer, style: DiagramStyle) 
     if config.title:
         scene = scene.titled(config.title, measure.width)
     return scene
-
-
-class SceneCache:
-    """Scenes stored as JSON files named by a hash of everything that shapes them."""
-
-    def __init__(self, folder: Path | None, salt: str) -> None:
-        self.folder = folder
-        self.salt = salt
-
-    def key(self, source: str, style: DiagramStyle, measure: Measurer) -> str:
-        digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr(sorted(asdict(style).items())).encode())
-        digest.update(f"{measure.body_family}|{measure.mono_family}|{measure.safety}".encode())
-        digest.update(source.encode())
-        return digest.hexdigest()[:32]
-
-    def scene(self, source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
-        """The cached Scene for source, laid out now when not cached yet."""
-        if self.folder is None:
-            return build_scene(source, kind, measure, style)
-        path = self.folder / f"{self.key(source, style, measure)}.json"
-        if path.is_file():
-            try:
-                return Scene.from_json(path.read_text(encoding="utf-8"))
-            except (ValueError, TypeError, KeyError):
-                pass
-        scene = build_scene(source, kind, measure, style)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(scene.to_json(), encoding="utf-8")
-        temporary.replace(path)
-        return scene

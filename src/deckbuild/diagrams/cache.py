@@ -1,0 +1,82 @@
+"""Laid-out diagrams kept on disk, so each diagram is laid out once.
+
+Scenes are stored as JSON named by a hash of the source, the theme's diagram
+style, the text metrics and the tool's code: however many outputs show a
+diagram, and however often the text around it changes, it is laid out once.
+Build tasks compute the names without laying anything out, which is why the
+layout code is imported only when a scene is actually made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from ..measure import Measurer
+from ..theme import DiagramStyle
+from .model import MermaidError
+from .scene import Scene
+
+
+class SceneCache:
+    """Scenes stored as JSON files named by a hash of everything that shapes them.
+
+    A block that cannot be drawn is stored too, as its error, so every output
+    that shows it learns why without parsing it again."""
+
+    def __init__(self, folder: Path | None, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt
+
+    def key(self, source: str, style: DiagramStyle, measure: Measurer) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        digest.update(repr(sorted(asdict(style).items())).encode())
+        digest.update(f"{measure.body_family}|{measure.mono_family}|{measure.safety}".encode())
+        digest.update(source.encode())
+        return digest.hexdigest()[:32]
+
+    def path(self, source: str, style: DiagramStyle, measure: Measurer) -> Path | None:
+        """Where the scene for source is kept (None without a cache folder)."""
+        return None if self.folder is None else self.folder / f"{self.key(source, style, measure)}.json"
+
+    def scene(self, source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
+        """The cached Scene for source, laid out now when not cached yet; MermaidError when it
+        cannot be drawn."""
+        path = self.path(source, style, measure)
+        if path is None:
+            return self.store(source, kind, measure, style)
+        try:
+            text = path.read_text(encoding="utf-8")
+            stored = json.loads(text)
+            if "error" in stored:
+                raise MermaidError(stored["line"], stored["error"])
+            return Scene.from_json(text)
+        except (OSError, ValueError, TypeError, KeyError):
+            return self.store(source, kind, measure, style)
+
+    def store(self, source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
+        """Lay source out and keep the result (or its error) in the cache; MermaidError when it
+        cannot be drawn."""
+        from .build import build_scene  # parsers and layouts load only when a scene is made
+
+        path = self.path(source, style, measure)
+        try:
+            scene = build_scene(source, kind, measure, style)
+        except MermaidError as error:
+            if path is not None:
+                atomic_write(path, json.dumps({"error": error.message, "line": error.line}, ensure_ascii=False))
+            raise
+        if path is not None:
+            atomic_write(path, scene.to_json())
+        return scene
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """text written beside path and renamed into place, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
