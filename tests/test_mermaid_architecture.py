@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
-from deck_reading import squash
+from conftest import course_diagrams
+from diagram_testing import MEASURE, STYLE, THEME, mermaid_error, missing, parsed_or_none, scene_text, svg_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +22,6 @@ from deckbuild.diagrams.mermaid.architecture import (
 )
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.diagrams.to_svg import scene_to_svg
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 
 def parse(body: str):
@@ -32,9 +30,7 @@ def parse(body: str):
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 # --- groups, services, junctions ------------------------------------------------------
@@ -165,19 +161,10 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
 def test_any_input_gives_a_model_or_a_mermaid_error(body):
     for source in (body, "architecture-beta\n" + body):
-        try:
-            parse_architecture(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_architecture, source)
 
 
 # --- layout -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def measure_style():
-    theme = load_theme("default", SAMPLE_COURSE)
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono), theme.diagram, theme
 
 
 PIPELINE = """architecture-beta
@@ -207,21 +194,17 @@ def inside(inner, outer) -> bool:
             and outer.y <= inner.y and inner.y + inner.height <= outer.y + outer.height)
 
 
-def test_every_text_is_in_the_scene_and_the_svg(measure_style):
-    measure, style, theme = measure_style
-    scene = build_scene(PIPELINE, "architecture-beta", measure, style)
-    drawn = squash("".join(scene.texts()))
-    for text in parse_architecture(PIPELINE).texts():
-        assert squash(text) in drawn
-    svg = scene_to_svg(scene, theme.fonts.east_asian)
-    assert all(squash(text) in squash(svg) for text in ("CI파이프라인", "워커노드", "주문DB", "배포"))
+def test_every_text_is_in_the_scene_and_the_svg():
+    scene = build_scene(PIPELINE, "architecture-beta", MEASURE, STYLE)
+    texts = parse_architecture(PIPELINE).texts()
+    assert not missing(texts, scene_text(scene))
+    assert not missing(texts, svg_text(scene_to_svg(scene, THEME.fonts.east_asian)))
     assert scene.kind == "architecture" and scene.connectors
 
 
-def test_services_and_groups_sit_inside_their_frames(measure_style):
-    measure, style, _ = measure_style
+def test_services_and_groups_sit_inside_their_frames():
     model = parse_architecture(PIPELINE)
-    scene = ArchitectureLayout(measure, style).scene(model)
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(model)
     shapes = {shape.id: shape for shape in scene.shapes}
     for service in model.services.values():
         icon, title = shapes[service.id], shapes[f"{service.id}@title"]
@@ -234,20 +217,18 @@ def test_services_and_groups_sit_inside_their_frames(measure_style):
     assert not any(inside(shapes[s], frames[0]) for s in ("api", "db"))
 
 
-def test_titles_sit_under_their_icons_and_inside_their_boxes(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse_architecture(PIPELINE))
+def test_titles_sit_under_their_icons_and_inside_their_boxes():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     shapes = {shape.id: shape for shape in scene.shapes}
     for service in ("git", "runner", "api", "db", "disk1"):
         icon, title = shapes[service], shapes[f"{service}@title"]
         assert title.y >= icon.y + icon.height
         assert abs(title.centre[0] - icon.centre[0]) < 1
-        assert measure.width(title.text, title.font_size) <= title.width
+        assert MEASURE.width(title.text, title.font_size) <= title.width
 
 
-def test_icons_are_drawn_as_native_shapes(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse_architecture(PIPELINE))
+def test_icons_are_drawn_as_native_shapes():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     kinds = {shape.id: shape.kind for shape in scene.shapes}
     assert (kinds["git"], kinds["runner"], kinds["db"], kinds["disk1"], kinds["ext"]) == (
         "circle", "round", "storage", "ring", "round")
@@ -255,9 +236,8 @@ def test_icons_are_drawn_as_native_shapes(measure_style):
     assert kinds["runner@bar1"] == "rect" and kinds["git@meridian"] == "circle"
 
 
-def test_edges_leave_and_enter_by_the_named_sides(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse_architecture(PIPELINE))
+def test_edges_leave_and_enter_by_the_named_sides():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     shapes = {shape.id: shape for shape in scene.shapes}
     by_ends = {(c.source, c.target): c for c in scene.connectors}
     first = by_ends[("git", "runner")]
@@ -277,31 +257,27 @@ def test_edges_leave_and_enter_by_the_named_sides(measure_style):
         assert label.y + label.height < middle[1] and label.x < middle[0] < label.x + label.width
 
 
-def test_right_to_left_neighbours_run_left_to_right(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse_architecture(PIPELINE))
+def test_right_to_left_neighbours_run_left_to_right():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     shapes = {shape.id: shape for shape in scene.shapes}
     assert shapes["git"].x < shapes["runner"].x < shapes["api"].x < shapes["db"].x
     assert shapes["db"].y < shapes["disk1"].y
 
 
-def test_scene_is_compact(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse_architecture(PIPELINE))
+def test_scene_is_compact():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     assert 0.8 < scene.width / scene.height < 4
 
 
-def test_a_diagram_with_only_junctions_and_no_groups(measure_style):
-    measure, style, _ = measure_style
-    scene = ArchitectureLayout(measure, style).scene(parse("junction a\njunction b\na:B -- T:b\n"))
+def test_a_diagram_with_only_junctions_and_no_groups():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse("junction a\njunction b\na:B -- T:b\n"))
     shapes = {shape.id: shape for shape in scene.shapes}
     assert shapes["a"].y < shapes["b"].y
 
 
-def test_empty_diagram_is_an_error(measure_style):
-    measure, style, _ = measure_style
+def test_empty_diagram_is_an_error():
     with pytest.raises(MermaidError):
-        ArchitectureLayout(measure, style).scene(parse("group g\n"))
+        ArchitectureLayout(MEASURE, STYLE).scene(parse("group g\n"))
 
 
 # --- every real diagram ---------------------------------------------------------------
@@ -315,9 +291,7 @@ def test_the_sample_course_has_an_architecture_diagram():
 
 
 @pytest.mark.parametrize("where, diagram", ARCHITECTURES, ids=[where for where, _ in ARCHITECTURES])
-def test_every_course_architecture_is_drawn_with_all_its_text(where, diagram, measure_style):
-    measure, style, _ = measure_style
-    scene = build_scene(diagram.source, "architecture-beta", measure, style)
-    drawn = squash("".join(scene.texts()))
-    assert all(squash(text) in drawn for text in parse_architecture(diagram.source).texts())
+def test_every_course_architecture_is_drawn_with_all_its_text(where, diagram):
+    scene = build_scene(diagram.source, "architecture-beta", MEASURE, STYLE)
+    assert not missing(parse_architecture(diagram.source).texts(), scene_text(scene))
     assert 0.8 < scene.width / scene.height < 4.5, Path(where)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ElementTree
 import zipfile
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
-from deck_reading import squash
+from conftest import course_diagrams
+from diagram_testing import MEASURE, STYLE, THEME, mermaid_error, missing, parsed_or_none, svg_text, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
@@ -19,14 +18,9 @@ from deckbuild.diagrams.chart import Chart, ChartPoint, Series, number, percent,
 from deckbuild.diagrams.mermaid.pie import parse_pie
 from deckbuild.diagrams.mermaid.quadrant import parse_quadrant
 from deckbuild.diagrams.mermaid.xychart import parse_xychart
-from deckbuild.diagrams.model import MermaidError
 from deckbuild.diagrams.scene import Scene
-from deckbuild.diagrams.to_pptx import SceneWriter
 from deckbuild.diagrams.to_svg import scene_to_svg
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
-SVG = "{http://www.w3.org/2000/svg}"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -66,12 +60,6 @@ QUADRANT = """quadrantChart
     zlib CVE: [0.2, 0.05]
 """
 SOURCES = {"pie": PIE, "xychart-beta": XYCHART, "quadrantChart": QUADRANT}
-
-
-def error_of(parse, source: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(source)
-    return caught.value
 
 
 # --- pie --------------------------------------------------------------------------------
@@ -122,7 +110,7 @@ def test_pie_front_matter_title_and_slice_colours():
     ],
 )
 def test_pie_errors(source, line, words):
-    error = error_of(parse_pie, source)
+    error = mermaid_error(parse_pie, source)
     assert error.line == line and words in error.message
 
 
@@ -210,7 +198,7 @@ def test_xychart_sizes_are_kept_within_slide_proportions():
     ],
 )
 def test_xychart_errors(body, line, words):
-    error = error_of(parse_xychart, "xychart-beta\n" + body)
+    error = mermaid_error(parse_xychart, "xychart-beta\n" + body)
     assert error.line == line and words in error.message
 
 
@@ -258,7 +246,7 @@ def test_quadrant_ignores_styling_it_cannot_draw():
     ],
 )
 def test_quadrant_errors(body, line, words):
-    error = error_of(parse_quadrant, "quadrantChart\n" + body)
+    error = mermaid_error(parse_quadrant, "quadrantChart\n" + body)
     assert error.line == line and words in error.message
 
 
@@ -277,12 +265,10 @@ _FUZZ_WORDS = st.sampled_from(
 def test_any_input_gives_a_chart_or_a_mermaid_error(body):
     for parse, header in ((parse_pie, "pie\n"), (parse_xychart, "xychart-beta\n"), (parse_quadrant, "quadrantChart\n")):
         for source in (body, header + body):
-            try:
-                chart = parse(source)
-            except MermaidError:
-                continue
-            assert isinstance(chart, Chart)
-            Scene.from_json(Scene("pie", 1, 1, chart=chart).to_json())
+            chart = parsed_or_none(parse, source)
+            if chart is not None:
+                assert isinstance(chart, Chart)
+                Scene.from_json(Scene("pie", 1, 1, chart=chart).to_json())
 
 
 _TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=14)
@@ -315,11 +301,8 @@ def any_chart(draw) -> Chart:
 @given(any_chart())
 def test_any_chart_can_be_written_to_a_deck_and_to_svg(chart):
     scene = Scene(chart.kind, *chart.size(14), chart=chart)
-    ElementTree.fromstring(scene_to_svg(scene, "Noto Sans CJK KR"))
-    presentation = Presentation()
-    slide = presentation.slides.add_slide(presentation.slide_layouts[6])
-    SceneWriter("Noto Sans", "Noto Sans CJK KR", "ko-KR").add(slide, scene, 10, 10, 1.0, "")
-    presentation.save(io.BytesIO())
+    svg_text(scene_to_svg(scene, THEME.fonts.east_asian))
+    assert written(scene).has_chart
 
 
 # --- the model's shared decisions -------------------------------------------------------
@@ -362,21 +345,14 @@ def test_crowded_pies_move_their_names_to_a_legend(values, crowded):
 # --- scenes, the cache and the writers --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def tools():
-    theme = load_theme("default", SAMPLE_COURSE)
-    return theme, Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-
-
-def scene_of(kind: str, tools, source: str | None = None) -> Scene:
-    theme, measure = tools
-    return build_scene(source or SOURCES[kind], kind, measure, theme.diagram)
+def scene_of(kind: str, source: str | None = None) -> Scene:
+    return build_scene(source or SOURCES[kind], kind, MEASURE, STYLE)
 
 
 @pytest.mark.parametrize("kind", ["pie", "xychart-beta", "quadrantChart"])
-def test_chart_scenes_are_registered_and_sized_like_slides(kind, tools):
+def test_chart_scenes_are_registered_and_sized_like_slides(kind):
     assert kind in NATIVE_KINDS
-    scene = scene_of(kind, tools)
+    scene = scene_of(kind)
     assert scene.kind == {"pie": "pie", "xychart-beta": "xychart", "quadrantChart": "quadrant"}[kind]
     assert scene.chart is not None and scene.shapes == () and scene.font_size == 14
     assert 1.1 <= scene.width / scene.height <= 2.0 and 300 <= scene.width <= 700
@@ -384,33 +360,27 @@ def test_chart_scenes_are_registered_and_sized_like_slides(kind, tools):
 
 
 @pytest.mark.parametrize("kind", ["pie", "xychart-beta", "quadrantChart"])
-def test_chart_scenes_survive_the_json_cache(kind, tools):
-    scene = scene_of(kind, tools)
+def test_chart_scenes_survive_the_json_cache(kind):
+    scene = scene_of(kind)
     assert Scene.from_json(scene.to_json()) == scene
 
 
-def test_a_front_matter_title_is_the_chart_title_not_an_extra_shape(tools):
-    scene = scene_of("pie", tools, '---\ntitle: 제목\n---\npie\n"A" : 1\n')
+def test_a_front_matter_title_is_the_chart_title_not_an_extra_shape():
+    scene = scene_of("pie", '---\ntitle: 제목\n---\npie\n"A" : 1\n')
     assert scene.shapes == () and scene.chart.title == "제목"
 
 
 def written_chart(scene: Scene):
-    """The chart SceneWriter adds to a slide, read back from the saved file."""
-    presentation = Presentation()
-    slide = presentation.slides.add_slide(presentation.slide_layouts[6])
-    SceneWriter("Noto Sans", "Noto Sans CJK KR", "ko-KR").add(slide, scene, 20, 30, 1.2, "차트: 설명")
-    buffer = io.BytesIO()
-    presentation.save(buffer)
-    (frame,) = [s for s in Presentation(io.BytesIO(buffer.getvalue())).slides[0].shapes if s.has_chart]
-    return frame
+    """The chart's frame as written to a slide and read back."""
+    return written(scene, 1.2, "차트: 설명")
 
 
 def chart_texts(chart) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(f"{A}t")) for p in chart._chartSpace.iter(f"{A}p")]
 
 
-def test_pie_is_a_native_pie_with_names_and_percentages(tools):
-    frame = written_chart(scene_of("pie", tools))
+def test_pie_is_a_native_pie_with_names_and_percentages():
+    frame = written_chart(scene_of("pie"))
     chart = frame.chart
     assert chart.chart_type == XL_CHART_TYPE.PIE
     assert chart.chart_title.text_frame.text == "컨테이너 런타임 점유율"
@@ -421,11 +391,11 @@ def test_pie_is_a_native_pie_with_names_and_percentages(tools):
     assert labels.show_category_name and labels.show_percentage and labels.number_format == "0%"
     assert frame._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0].get("descr") == "차트: 설명"
     assert chart._chartSpace.xpath(".//a:ea/@typeface") and set(chart._chartSpace.xpath(".//a:ea/@typeface")) == {
-        "Noto Sans CJK KR"}
+        THEME.fonts.east_asian}
 
 
-def test_xychart_is_columns_with_a_line_on_the_same_axes(tools):
-    chart = written_chart(scene_of("xychart-beta", tools)).chart
+def test_xychart_is_columns_with_a_line_on_the_same_axes():
+    chart = written_chart(scene_of("xychart-beta")).chart
     bars, lines = chart.plots
     assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
     assert bars._element.tag == f"{C}barChart" and lines._element.tag == f"{C}lineChart"
@@ -442,16 +412,16 @@ def test_xychart_is_columns_with_a_line_on_the_same_axes(tools):
     assert "4472C4" in colours and "ED7D31" in colours
 
 
-def test_horizontal_bars_read_top_down(tools):
+def test_horizontal_bars_read_top_down():
     source = 'xychart-beta horizontal\nx-axis [인증, 주문]\nbar "p50" [120, 340]\nbar "p95" [300, 820]\n'
-    chart = written_chart(scene_of("xychart-beta", tools, source)).chart
+    chart = written_chart(scene_of("xychart-beta", source)).chart
     assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
     assert chart.category_axis.reverse_order and chart.has_legend
     assert [s.name for s in chart.plots[0].series] == ["p50", "p95"]
 
 
-def test_quadrant_is_a_scatter_whose_axes_cross_in_the_middle(tools):
-    chart = written_chart(scene_of("quadrantChart", tools)).chart
+def test_quadrant_is_a_scatter_whose_axes_cross_in_the_middle():
+    chart = written_chart(scene_of("quadrantChart")).chart
     assert chart.chart_type == XL_CHART_TYPE.XY_SCATTER
     points = chart.plots[0].series[0]
     assert points.values == (0.9, 0.3, 0.05)
@@ -466,8 +436,8 @@ def test_quadrant_is_a_scatter_whose_axes_cross_in_the_middle(tools):
         assert text in texts
 
 
-def test_the_embedded_sheet_carries_the_fixed_date(tools):
-    frame = written_chart(scene_of("pie", tools))
+def test_the_embedded_sheet_carries_the_fixed_date():
+    frame = written_chart(scene_of("pie"))
     blob = frame.chart.part.chart_workbook.xlsx_part.blob
     with zipfile.ZipFile(io.BytesIO(blob)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
@@ -492,34 +462,27 @@ def test_decks_with_charts_are_the_same_bytes_every_time(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["pie", "xychart-beta", "quadrantChart"])
-def test_svg_draws_every_text_in_the_deck_colours(kind, tools):
-    theme, _ = tools
-    scene = scene_of(kind, tools)
-    svg = scene_to_svg(scene, theme.fonts.east_asian, scene.description)
-    root = ElementTree.fromstring(svg)
-    assert root.find(f".//{SVG}foreignObject") is None
-    drawn = squash("".join("".join(t.itertext()) for t in root.iter(f"{SVG}text")))
-    for text in scene.texts():
-        assert squash(text) in drawn, text
+def test_svg_draws_every_text_in_the_deck_colours(kind):
+    scene = scene_of(kind)
+    svg = scene_to_svg(scene, THEME.fonts.east_asian, scene.description)
+    assert not missing(scene.texts(), svg_text(svg))
     colours = {scene.chart.color(i) for i in range(max(len(scene.chart.series), len(scene.chart.categories)))}
     if kind == "quadrantChart":
         colours = {p.color or scene.chart.color(0) for p in scene.chart.points}
     assert all(f"#{colour}" in svg for colour in colours)
 
 
-def test_svg_pie_shows_percentages_and_a_crowded_pie_a_legend(tools):
-    theme, _ = tools
-    svg = scene_to_svg(scene_of("pie", tools), theme.fonts.east_asian)
+def test_svg_pie_shows_percentages_and_a_crowded_pie_a_legend():
+    svg = scene_to_svg(scene_of("pie"), THEME.fonts.east_asian)
     assert all(share in svg for share in ("54%", "21%", "18%", "8%"))
-    crowded = scene_of("pie", tools, 'pie\n"큰 조각" : 95\n"작은 조각" : 4\n"아주 작은 조각" : 1\n')
+    crowded = scene_of("pie", 'pie\n"큰 조각" : 95\n"작은 조각" : 4\n"아주 작은 조각" : 1\n')
     assert crowded.chart.crowded_pie
-    svg = scene_to_svg(crowded, theme.fonts.east_asian)
+    svg = scene_to_svg(crowded, THEME.fonts.east_asian)
     assert all(name in svg for name in ("큰 조각", "작은 조각", "아주 작은 조각", "95%", "1%"))
 
 
 @pytest.mark.parametrize("keyword", ["pie", "xychart-beta", "quadrantChart"])
-def test_every_chart_in_the_sample_course_and_corpus_is_drawn(keyword, tools):
-    theme, measure = tools
+def test_every_chart_in_the_sample_course_and_corpus_is_drawn(keyword):
     for where, block in course_diagrams(keyword):
-        scene = build_scene(block.source, block.kind, measure, theme.diagram)
+        scene = build_scene(block.source, block.kind, MEASURE, STYLE)
         assert scene.chart is not None and scene.chart.texts(), where

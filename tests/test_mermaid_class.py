@@ -5,20 +5,16 @@ notes and namespace frames, every text on the slide and in the SVG."""
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_COURSE
-from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, THEME, by_id, drawn_text, mermaid_error, missing, parsed_or_none
+from diagram_testing import svg_text, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pptx import Presentation
 
 from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.layout import site_point
 from deckbuild.diagrams.mermaid.class_diagram import ClassNote, generic_text, member_text, parse_class
 from deckbuild.diagrams.model import MermaidError, Style
-from deckbuild.diagrams.to_pptx import SceneWriter
 from deckbuild.diagrams.to_svg import scene_to_svg
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 
 def parse(body: str):
@@ -27,9 +23,7 @@ def parse(body: str):
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 def relations(diagram) -> list[tuple]:
@@ -227,10 +221,7 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
 def test_any_input_gives_a_diagram_or_a_mermaid_error(body):
     for source in (body, "classDiagram\n" + body):
-        try:
-            parse_class(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_class, source)
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -268,14 +259,8 @@ SAMPLE = """classDiagram
 
 
 @pytest.fixture(scope="module")
-def theme():
-    return load_theme("default", SAMPLE_COURSE)
-
-
-@pytest.fixture(scope="module")
-def scene(theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-    return build_scene(SAMPLE, "classDiagram", measure, theme.diagram)
+def scene():
+    return build_scene(SAMPLE, "classDiagram", MEASURE, STYLE)
 
 
 def test_every_text_is_drawn(scene):
@@ -286,9 +271,8 @@ def test_every_text_is_drawn(scene):
     assert "Manifest" in scene.description
 
 
-def test_each_class_is_three_abutting_compartments_of_one_width(scene, theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-    shapes = {shape.id: shape for shape in scene.shapes}
+def test_each_class_is_three_abutting_compartments_of_one_width(scene):
+    shapes = by_id(scene)
     for index in range(5):
         title, fields, methods = (shapes[f"class{index}{suffix}"] for suffix in ("", "_fields", "_methods"))
         assert title.bold and (fields.align, methods.align) == ("left", "left")
@@ -297,13 +281,13 @@ def test_each_class_is_three_abutting_compartments_of_one_width(scene, theme):
         assert fields.y + fields.height == pytest.approx(methods.y)
         for shape in (title, fields, methods):
             for line in shape.text.split("\n"):
-                assert measure.width(line, shape.font_size, bold=shape.bold) + 4 <= shape.width
+                assert MEASURE.width(line, shape.font_size, bold=shape.bold) + 4 <= shape.width
             if shape.text:
-                assert len(shape.text.split("\n")) * measure.line_height(shape.font_size) <= shape.height
+                assert len(shape.text.split("\n")) * MEASURE.line_height(shape.font_size) <= shape.height
 
 
 def test_relation_ends_map_to_uml_line_ends(scene):
-    shapes = {shape.id: shape for shape in scene.shapes}
+    shapes = by_id(scene)
 
     def owner(shape_id):
         return shape_id.split("_")[0] if shape_id else None
@@ -331,7 +315,7 @@ def test_self_relation_loops_on_the_right_side(scene):
 
 
 def test_note_and_namespace_frame(scene):
-    shapes = {shape.id: shape for shape in scene.shapes}
+    shapes = by_id(scene)
     assert shapes["note0"].kind == "note" and shapes["note0"].text == "같은 레이어를 여러 이미지가 공유"
     frame, blob = shapes["frame0"], shapes["class4"]
     assert frame.kind == "frame" and frame.text == "저장"
@@ -340,9 +324,8 @@ def test_note_and_namespace_frame(scene):
     assert scene.shapes.index(frame) < scene.shapes.index(blob)
 
 
-def test_an_empty_namespace_still_gets_its_frame(theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-    scene = build_scene("classDiagram\nnamespace 빈곳 {\n}\nA --> B\n", "classDiagram", measure, theme.diagram)
+def test_an_empty_namespace_still_gets_its_frame():
+    scene = build_scene("classDiagram\nnamespace 빈곳 {\n}\nA --> B\n", "classDiagram", MEASURE, STYLE)
     assert [s.text for s in scene.shapes if s.kind == "frame"] == ["빈곳"]
 
 
@@ -351,23 +334,17 @@ def test_multiplicities_sit_next_to_their_ends(scene):
     assert sorted(s.text for s in texts.values()) == sorted(["N", "1", "1", "1", "1", "1..*"])
 
 
-def test_the_deck_uses_native_uml_line_ends(scene, theme):
-    deck = Presentation()
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    group = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, "ko-KR").add(slide, scene, 20, 20, 0.7, "클래스")
-    drawn = squash("".join(s.text_frame.text for s in group.shapes if s.has_text_frame))
-    for text in parse_class(SAMPLE).texts():
-        assert squash(text) in drawn
+def test_the_deck_uses_native_uml_line_ends(scene):
+    group = written(scene, 0.7, "클래스")
+    assert not missing(parse_class(SAMPLE).texts(), drawn_text(group))
     xml = group._element.xml
     for end in ('type="diamond" w="lg"', 'type="triangle" w="lg"', 'type="arrow" w="lg"'):
         assert end in xml
     assert xml.count("<a:stCxn") >= 7
 
 
-def test_the_svg_draws_hollow_uml_ends(scene, theme):
-    svg = scene_to_svg(scene, theme.fonts.east_asian)
+def test_the_svg_draws_hollow_uml_ends(scene):
+    svg = scene_to_svg(scene, THEME.fonts.east_asian)
     for marker in ("triangle", "diamond_open", "diamond", "vee"):
         assert f'url(#{marker}-' in svg
-    for text in parse_class(SAMPLE).texts():
-        for line in text.split("\n"):
-            assert line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in svg
+    assert not missing(parse_class(SAMPLE).texts(), svg_text(svg))

@@ -5,20 +5,16 @@ cardinalities beside each end, every text on the slide and in the SVG."""
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_COURSE
-from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, THEME, by_id, drawn_text, mermaid_error, missing, parsed_or_none
+from diagram_testing import svg_text, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pptx import Presentation
 
 from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.layout import site_point
 from deckbuild.diagrams.mermaid.er import Attribute, parse_er
 from deckbuild.diagrams.model import MermaidError, Style
-from deckbuild.diagrams.to_pptx import SceneWriter
 from deckbuild.diagrams.to_svg import scene_to_svg
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 
 def parse(body: str):
@@ -27,9 +23,7 @@ def parse(body: str):
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 def relations(diagram) -> list[tuple]:
@@ -256,10 +250,7 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
 def test_any_input_gives_a_diagram_or_a_mermaid_error(body):
     for source in (body, "erDiagram\n" + body):
-        try:
-            parse_er(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_er, source)
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -290,14 +281,8 @@ SAMPLE = """erDiagram
 
 
 @pytest.fixture(scope="module")
-def theme():
-    return load_theme("default", SAMPLE_COURSE)
-
-
-@pytest.fixture(scope="module")
-def scene(theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-    return build_scene(SAMPLE, "erDiagram", measure, theme.diagram)
+def scene():
+    return build_scene(SAMPLE, "erDiagram", MEASURE, STYLE)
 
 
 def tables(scene) -> dict[str, list]:
@@ -317,15 +302,14 @@ def test_every_text_is_drawn(scene):
     assert "REPOSITORY" in scene.description and "가리킨다" in scene.description
 
 
-def test_each_table_is_a_header_over_abutting_rows_of_its_width(scene, theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+def test_each_table_is_a_header_over_abutting_rows_of_its_width(scene):
     for header, *cells in tables(scene).values():
         assert header.bold and header.kind == "rect"
         rows: dict[float, list] = {}
         for cell in cells:
             rows.setdefault(round(cell.y, 3), []).append(cell)
             assert cell.align == "left"
-            assert measure.width(cell.text, cell.font_size) + 4 <= cell.width
+            assert MEASURE.width(cell.text, cell.font_size) + 4 <= cell.width
         top = header.y + header.height
         for y in sorted(rows):
             row = sorted(rows[y], key=lambda c: c.x)
@@ -335,11 +319,11 @@ def test_each_table_is_a_header_over_abutting_rows_of_its_width(scene, theme):
             for left, right in zip(row, row[1:]):
                 assert left.x + left.width == pytest.approx(right.x)
             top += row[0].height
-        assert measure.width(header.text, header.font_size, bold=True) + 4 <= header.width
+        assert MEASURE.width(header.text, header.font_size, bold=True) + 4 <= header.width
 
 
 def test_relationship_lines_end_on_their_tables(scene):
-    shapes = {shape.id: shape for shape in scene.shapes}
+    shapes = by_id(scene)
     glued = [c for c in scene.connectors if c.source and c.target]
     assert len(glued) == 3
     expected = {("entity0", "entity1"), ("entity1", "entity2"), ("entity2", "entity3")}
@@ -379,27 +363,20 @@ def test_a_self_relationship_loops_over_the_top_right_corner_of_a_header_only_ta
     assert loop[1].end[0] > header.x + header.width and loop[1].end[1] < header.y
 
 
-def test_a_long_chain_is_folded_to_fit_a_slide(theme):
-    measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+def test_a_long_chain_is_folded_to_fit_a_slide():
     chain = "erDiagram\n" + "".join(f"T{i} ||--o{{ T{i + 1} : 다음\nT{i} {{\n  int id PK\n  string name\n}}\n" for i in range(5))
-    scene = build_scene(chain, "erDiagram", measure, theme.diagram)
+    scene = build_scene(chain, "erDiagram", MEASURE, STYLE)
     assert 0.5 < scene.width / scene.height < 4
 
 
-def test_the_deck_group_has_every_text_and_glued_connectors(scene, theme):
-    deck = Presentation()
-    slide = deck.slides.add_slide(deck.slide_layouts[6])
-    group = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, "ko-KR").add(slide, scene, 20, 20, 0.8, "ER 다이어그램")
-    drawn = squash("".join(s.text_frame.text for s in group.shapes if s.has_text_frame))
-    for text in parse_er(SAMPLE).texts():
-        assert squash(text) in drawn
+def test_the_deck_group_has_every_text_and_glued_connectors(scene):
+    group = written(scene, 0.8, "ER 다이어그램")
+    assert not missing(parse_er(SAMPLE).texts(), drawn_text(group))
     xml = group._element.xml
     assert xml.count("<a:stCxn") == 4 and xml.count("<a:endCxn") == 4  # 3 relationships and the loop's two ends
     assert 'prstDash val="dash"' in xml
 
 
-def test_the_svg_has_every_text(scene, theme):
-    svg = scene_to_svg(scene, theme.fonts.east_asian)
-    for text in parse_er(SAMPLE).texts():
-        assert text.replace("&", "&amp;") in svg
-    assert "<foreignObject" not in svg
+def test_the_svg_has_every_text(scene):
+    svg = scene_to_svg(scene, THEME.fonts.east_asian)
+    assert not missing(parse_er(SAMPLE).texts(), svg_text(svg))

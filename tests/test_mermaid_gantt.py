@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
+from conftest import course_diagrams
+from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, by_id, mermaid_error, parsed_or_none, readable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.gantt_layout import draw_gantt, format_time
 from deckbuild.diagrams.mermaid.gantt import Gantt, add_duration, add_months, parse_date, parse_gantt
-from deckbuild.diagrams.mindmap_layout import slide_scale
 from deckbuild.diagrams.model import MermaidError
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 SAMPLE = """gantt
     title 이미지 관리 체계 도입 계획
@@ -36,16 +35,6 @@ SAMPLE = """gantt
 """
 
 
-@pytest.fixture(scope="module")
-def theme():
-    return load_theme("default", SAMPLE_COURSE)
-
-
-@pytest.fixture(scope="module")
-def measure(theme):
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-
-
 def d(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -59,9 +48,7 @@ def parse(body: str, date_format: str = "YYYY-MM-DD") -> Gantt:
 
 
 def error_of(source: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse_gantt(source)
-    return caught.value
+    return mermaid_error(parse_gantt, source)
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -230,13 +217,10 @@ _FUZZ_WORDS = st.sampled_from(
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
-def test_any_input_gives_a_drawable_gantt_or_a_mermaid_error(body, measure, theme):
+def test_any_input_gives_a_drawable_gantt_or_a_mermaid_error(body):
     for source in (body, "gantt\n" + body):
-        try:
-            gantt = parse_gantt(source)
-        except MermaidError:
-            continue
-        assert draw_gantt(gantt, measure, theme.diagram).shapes
+        gantt = parsed_or_none(parse_gantt, source)
+        assert gantt is None or draw_gantt(gantt, MEASURE, STYLE).shapes
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("gantt"), ids=lambda v: v if isinstance(v, str) else "")
@@ -248,31 +232,23 @@ def test_every_real_gantt_parses(where, diagram):
 # --- layout ---------------------------------------------------------------------------
 
 
-def squashed(text: str) -> str:
-    return "".join(text.split())
-
-
-def by_id(scene):
-    return {s.id: s for s in scene.shapes}
-
-
 def bars(scene, gantt):
     shapes = by_id(scene)
     return [shapes[f"bar_{t.line}"] for t in gantt.tasks]
 
 
-def test_every_text_is_drawn(measure, theme):
+def test_every_text_is_drawn():
     gantt = parse_gantt(SAMPLE)
-    scene = draw_gantt(gantt, measure, theme.diagram)
-    drawn = [squashed(s.text) for s in scene.shapes if s.text and not s.id.startswith("tick")]
-    assert sorted(drawn) == sorted(squashed(t) for t in gantt.texts())
+    scene = draw_gantt(gantt, MEASURE, STYLE)
+    drawn = [squash(s.text) for s in scene.shapes if s.text and not s.id.startswith("tick")]
+    assert sorted(drawn) == sorted(squash(t) for t in gantt.texts())
     assert scene.kind == "gantt"
     assert "준비: 현재 이미지 목록과 태그 현황 조사 (2025-03-03 – 2025-03-07)" in scene.description
 
 
-def test_bars_sit_on_the_time_axis_in_order_and_to_scale(measure, theme):
+def test_bars_sit_on_the_time_axis_in_order_and_to_scale():
     gantt = parse_gantt(SAMPLE)
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     drawn = bars(scene, gantt)
     rectangles = [(t, b) for t, b in zip(gantt.tasks, drawn) if not t.milestone]
     # `after`: each bar starts where the bar it follows ends
@@ -285,9 +261,9 @@ def test_bars_sit_on_the_time_axis_in_order_and_to_scale(measure, theme):
     assert [b.y for b in drawn] == sorted(b.y for b in drawn) and len({b.y for b in drawn}) == len(drawn)
 
 
-def test_task_names_are_left_of_the_bars_in_their_rows(measure, theme):
+def test_task_names_are_left_of_the_bars_in_their_rows():
     gantt = parse_gantt(SAMPLE)
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     shapes = by_id(scene)
     left_of_time = min(b.x for b in bars(scene, gantt))
     for task, bar in zip(gantt.tasks, bars(scene, gantt)):
@@ -295,12 +271,12 @@ def test_task_names_are_left_of_the_bars_in_their_rows(measure, theme):
         assert name.text == task.name and name.align == "left"
         assert name.x + name.width <= left_of_time
         assert name.y <= bar.y and bar.y + bar.height <= name.y + name.height
-        assert measure.width(name.text, name.font_size) + 8 <= name.width
+        assert MEASURE.width(name.text, name.font_size) + 8 <= name.width
 
 
-def test_states_colour_the_bars(measure, theme):
+def test_states_colour_the_bars():
     gantt = parse_gantt(SAMPLE)
-    drawn = dict(zip((t.id for t in gantt.tasks), bars(draw_gantt(gantt, measure, theme.diagram), gantt)))
+    drawn = dict(zip((t.id for t in gantt.tasks), bars(draw_gantt(gantt, MEASURE, STYLE), gantt)))
     normal = drawn["c1"]
     assert drawn["a1"].fill == drawn["a2"].fill == "BDBDBD"  # done: grey
     assert drawn["b2"].stroke == "C62828" and drawn["b2"].fill != normal.fill  # crit: red
@@ -310,9 +286,9 @@ def test_states_colour_the_bars(measure, theme):
     assert milestone.x + milestone.width / 2 == pytest.approx(normal.x + normal.width)
 
 
-def test_sections_are_bands_behind_their_rows(measure, theme):
+def test_sections_are_bands_behind_their_rows():
     gantt = parse_gantt(SAMPLE)
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     bands = [s for s in scene.shapes if s.id.startswith("band")]
     labels = [s for s in scene.shapes if s.id.startswith("section")]
     assert [s.text for s in labels] == ["준비", "구축", "전환"] and all(s.bold for s in labels)
@@ -328,9 +304,9 @@ def test_sections_are_bands_behind_their_rows(measure, theme):
     assert max(order.index(b.id) for b in bands) < min(order.index(b.id) for b in drawn)  # bands behind bars
 
 
-def test_ticks_follow_the_axis_format_and_keep_apart(measure, theme):
+def test_ticks_follow_the_axis_format_and_keep_apart():
     gantt = parse_gantt(SAMPLE)
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     ticks = [s for s in scene.shapes if s.id.startswith("tick")]
     assert [t.text for t in ticks] == ["03/09", "03/16", "03/23", "03/30"]  # Sundays, as d3's weeks
     for left, right in zip(ticks, ticks[1:]):
@@ -341,39 +317,39 @@ def test_ticks_follow_the_axis_format_and_keep_apart(measure, theme):
     assert axis.start[1] == axis.end[1] and axis.head == "none"
 
 
-def test_time_of_day_charts_tick_in_minutes_or_hours(measure, theme):
+def test_time_of_day_charts_tick_in_minutes_or_hours():
     gantt = parse_gantt("gantt\n  dateFormat HH:mm\n  알림 :a, 09:00, 10m\n  분석 :b, after a, 35m\n  복구 :after b, 75m\n")
-    ticks = [s.text for s in draw_gantt(gantt, measure, theme.diagram).shapes if s.id.startswith("tick")]
+    ticks = [s.text for s in draw_gantt(gantt, MEASURE, STYLE).shapes if s.id.startswith("tick")]
     assert ticks[0] == "09:00" and all(len(t) == 5 and t[2] == ":" for t in ticks)
 
 
-def test_tick_interval_and_top_axis(measure, theme):
+def test_tick_interval_and_top_axis():
     gantt = parse_gantt(
         "gantt\n  dateFormat YYYY-MM-DD\n  axisFormat %-d일\n  tickInterval 2day\n  topAxis\n"
         "  가 :2024-01-01, 4d\n  나 :2024-01-03, 5d\n"
     )
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     ticks = [s for s in scene.shapes if s.id.startswith("tick")]
     assert [t.text for t in ticks] == ["1일", "3일", "5일", "7일"]
     assert all(t.y + t.height < min(b.y for b in bars(scene, gantt)) for t in ticks)
 
 
-def test_long_korean_names_wrap_and_the_chart_stays_readable(measure, theme):
+def test_long_korean_names_wrap_and_the_chart_stays_readable():
     name = "운영 서비스의 베이스 이미지를 허용 목록의 이미지로 교체하고 다이제스트로 고정"
     body = "".join(f"  {name} {i} :t{i}, 2024-01-{i + 1:02d}, 3d\n" for i in range(12))
     gantt = parse_gantt(f"gantt\n  dateFormat YYYY-MM-DD\n  section 전환\n{body}")
-    scene = draw_gantt(gantt, measure, theme.diagram)
+    scene = draw_gantt(gantt, MEASURE, STYLE)
     names = [s for s in scene.shapes if s.id.startswith("name")]
     assert all("\n" in s.text for s in names)
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size
+    assert readable(scene)
 
 
-def test_a_single_instant_chart_still_draws(measure, theme):
-    scene = draw_gantt(parse_gantt("gantt\n  출시 :milestone, 2024-01-01, 0d\n"), measure, theme.diagram)
+def test_a_single_instant_chart_still_draws():
+    scene = draw_gantt(parse_gantt("gantt\n  출시 :milestone, 2024-01-01, 0d\n"), MEASURE, STYLE)
     assert any(s.kind == "rhombus" for s in scene.shapes) and scene.connectors
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("gantt"), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_real_gantt_draws_readably(where, diagram, measure, theme):
-    scene = build_scene(diagram.source, "gantt", measure, theme.diagram)
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size, where
+def test_every_real_gantt_draws_readably(where, diagram):
+    scene = build_scene(diagram.source, "gantt", MEASURE, STYLE)
+    assert readable(scene), where

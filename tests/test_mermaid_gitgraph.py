@@ -4,8 +4,9 @@ layout as a reader sees it (lanes, commits in order, lines to parents, every lab
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
+from conftest import course_diagrams
 from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, mermaid_error, missing, parsed_or_none, scene_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,6 @@ from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.gitgraph_layout import GitGraphLayout, branch_order
 from deckbuild.diagrams.mermaid.gitgraph import parse_gitgraph
 from deckbuild.diagrams.model import MermaidError
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 
 def parse(body: str, header: str = "gitGraph"):
@@ -23,9 +22,7 @@ def parse(body: str, header: str = "gitGraph"):
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 def history(graph) -> list[tuple[str, str, list[str]]]:
@@ -160,19 +157,10 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=40).map("".join)))
 def test_any_input_gives_a_graph_or_a_mermaid_error(body):
     for source in (body, "gitGraph\n" + body):
-        try:
-            parse_gitgraph(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_gitgraph, source)
 
 
 # --- layout -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def measure_style():
-    theme = load_theme("default", SAMPLE_COURSE)
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono), theme.diagram
 
 
 RELEASES = """gitGraph
@@ -200,23 +188,21 @@ RELEASES = """gitGraph
 """
 
 
-def scene_of(source: str, measure_style):
-    measure, style = measure_style
-    return GitGraphLayout(measure, style).scene(parse_gitgraph(source))
+def scene_of(source: str):
+    return GitGraphLayout(MEASURE, STYLE).scene(parse_gitgraph(source))
 
 
-def test_every_text_is_in_the_scene(measure_style):
-    scene = scene_of(RELEASES, measure_style)
-    drawn = squash("".join(scene.texts()))
+def test_every_text_is_in_the_scene():
+    scene = scene_of(RELEASES)
     texts = parse_gitgraph(RELEASES).texts()
     assert "v1.0.0" in texts and "hotfix" in texts and "cherry-pick:보안패치" in [squash(t) for t in texts]
-    assert all(squash(text) in drawn for text in texts)
+    assert not missing(texts, scene_text(scene))
     assert scene.kind == "gitgraph"
 
 
-def test_commits_run_left_to_right_in_order_on_their_lanes(measure_style):
+def test_commits_run_left_to_right_in_order_on_their_lanes():
     graph = parse_gitgraph(RELEASES)
-    scene = scene_of(RELEASES, measure_style)
+    scene = scene_of(RELEASES)
     shapes = {shape.id: shape for shape in scene.shapes}
     dots = [shapes[f"commit:{c.id}"] for c in graph.commits]
     xs = [dot.centre[0] for dot in dots]
@@ -233,9 +219,9 @@ def test_commits_run_left_to_right_in_order_on_their_lanes(measure_style):
         assert label.text == name and label.x + label.width < min(xs)
 
 
-def test_commit_marks_by_type(measure_style):
+def test_commit_marks_by_type():
     graph = parse_gitgraph(RELEASES)
-    shapes = {shape.id: shape for shape in scene_of(RELEASES, measure_style).shapes}
+    shapes = {shape.id: shape for shape in scene_of(RELEASES).shapes}
     kinds = {c.id: shapes[f"commit:{c.id}"] for c in graph.commits}
     assert kinds["RC 수정"].kind == "cross_circle" and kinds["쿠폰"].kind == "rect"
     merge = next(c for c in graph.commits if c.tags == ["v1.0.0"])
@@ -244,9 +230,9 @@ def test_commit_marks_by_type(measure_style):
     assert kinds[pick.id].dashed
 
 
-def test_labels_do_not_overlap_and_sit_by_their_commits(measure_style):
+def test_labels_do_not_overlap_and_sit_by_their_commits():
     graph = parse_gitgraph(RELEASES)
-    scene = scene_of(RELEASES, measure_style)
+    scene = scene_of(RELEASES)
     shapes = {shape.id: shape for shape in scene.shapes}
     texts = [s for s in scene.shapes if s.id.startswith(("id:", "tag:", "branch:"))]
     for i, a in enumerate(texts):
@@ -263,9 +249,9 @@ def test_labels_do_not_overlap_and_sit_by_their_commits(measure_style):
             assert tag.y + tag.height <= dot.y
 
 
-def test_lines_join_every_commit_to_its_parents(measure_style):
+def test_lines_join_every_commit_to_its_parents():
     graph = parse_gitgraph(RELEASES)
-    scene = scene_of(RELEASES, measure_style)
+    scene = scene_of(RELEASES)
     ends = {(c.source, c.target): c for c in scene.connectors}
     for commit in graph.commits:
         for parent in commit.parents:
@@ -280,32 +266,31 @@ def test_lines_join_every_commit_to_its_parents(measure_style):
 
 
 @pytest.mark.parametrize("header", ["gitGraph TB:", "gitGraph BT:"])
-def test_top_to_bottom_and_bottom_to_top(header, measure_style):
+def test_top_to_bottom_and_bottom_to_top(header):
     source = RELEASES.replace("gitGraph", header, 1)
     graph = parse_gitgraph(source)
-    scene = scene_of(source, measure_style)
+    scene = scene_of(source)
     shapes = {shape.id: shape for shape in scene.shapes}
     ys = [shapes[f"commit:{c.id}"].centre[1] for c in graph.commits]
     assert ys == (sorted(ys) if header.endswith("TB:") else sorted(ys, reverse=True))
-    assert all(squash(t) in squash("".join(scene.texts())) for t in graph.texts())
+    assert not missing(graph.texts(), scene_text(scene))
     lanes = [shapes[f"branch:{b.name}"].centre[0] for b in branch_order(graph)]
     assert lanes == sorted(lanes)
 
 
-def test_scene_is_compact(measure_style):
-    scene = scene_of(RELEASES, measure_style)
+def test_scene_is_compact():
+    scene = scene_of(RELEASES)
     assert 1 < scene.width / scene.height < 4
 
 
-def test_the_colon_header_is_a_keyword_of_its_own(measure_style):
-    measure, style = measure_style
-    scene = build_scene('gitGraph:\ncommit id: "하나"\n', "gitGraph:", measure, style)
+def test_the_colon_header_is_a_keyword_of_its_own():
+    scene = build_scene('gitGraph:\ncommit id: "하나"\n', "gitGraph:", MEASURE, STYLE)
     assert "하나" in scene.texts() and "main" in scene.texts()
 
 
-def test_a_graph_without_commits_is_an_error(measure_style):
+def test_a_graph_without_commits_is_an_error():
     with pytest.raises(MermaidError):
-        scene_of("gitGraph\nbranch dev\n", measure_style)
+        scene_of("gitGraph\nbranch dev\n")
 
 
 # --- every real diagram ---------------------------------------------------------------
@@ -319,8 +304,6 @@ def test_the_sample_course_has_a_git_graph():
 
 
 @pytest.mark.parametrize("where, diagram", GITGRAPHS, ids=[where for where, _ in GITGRAPHS])
-def test_every_course_git_graph_is_drawn_with_all_its_text(where, diagram, measure_style):
-    measure, style = measure_style
-    scene = build_scene(diagram.source, "gitGraph", measure, style)
-    drawn = squash("".join(scene.texts()))
-    assert all(squash(text) in drawn for text in parse_gitgraph(diagram.source).texts())
+def test_every_course_git_graph_is_drawn_with_all_its_text(where, diagram):
+    scene = build_scene(diagram.source, "gitGraph", MEASURE, STYLE)
+    assert not missing(parse_gitgraph(diagram.source).texts(), scene_text(scene))

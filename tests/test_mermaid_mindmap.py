@@ -6,16 +6,16 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
+from conftest import course_diagrams
+from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, by_id, mermaid_error, overlapping, parsed_or_none, readable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.mermaid.mindmap import Mindmap, parse_mindmap
-from deckbuild.diagrams.mindmap_layout import draw_mindmap, ink, slide_scale, tint
+from deckbuild.diagrams.mindmap_layout import draw_mindmap, ink, tint
 from deckbuild.diagrams.model import MermaidError
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 SAMPLE = """mindmap
   root((좋은 Dockerfile))
@@ -38,24 +38,12 @@ SAMPLE = """mindmap
 """
 
 
-@pytest.fixture(scope="module")
-def theme():
-    return load_theme("default", SAMPLE_COURSE)
-
-
-@pytest.fixture(scope="module")
-def measure(theme):
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-
-
 def tree(mindmap: Mindmap) -> list[tuple[int, str, str]]:
     return [(depth, node.label, node.shape) for depth, node in mindmap.root.walk()]
 
 
 def error_of(source: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse_mindmap(source)
-    return caught.value
+    return mermaid_error(parse_mindmap, source)
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -144,13 +132,10 @@ _FUZZ_WORDS = st.sampled_from(
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
-def test_any_input_gives_a_drawable_mindmap_or_a_mermaid_error(body, measure, theme):
+def test_any_input_gives_a_drawable_mindmap_or_a_mermaid_error(body):
     for source in (body, "mindmap\n" + body):
-        try:
-            mindmap = parse_mindmap(source)
-        except MermaidError:
-            continue
-        assert draw_mindmap(mindmap, measure, theme.diagram).shapes
+        mindmap = parsed_or_none(parse_mindmap, source)
+        assert mindmap is None or draw_mindmap(mindmap, MEASURE, STYLE).shapes
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("mindmap"), ids=lambda v: v if isinstance(v, str) else "")
@@ -163,38 +148,25 @@ def test_every_real_mindmap_parses_with_one_node_per_line(where, diagram):
 # --- layout ---------------------------------------------------------------------------
 
 
-def boxes(scene):
-    return {shape.id: shape for shape in scene.shapes}
-
-
-def overlap(a, b) -> bool:
-    return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height
-
-
 def node_id(node) -> str:
     return f"node_{node.line}"
 
 
-def test_every_label_is_drawn_once(measure, theme):
+def test_every_label_is_drawn_once():
     mindmap = parse_mindmap(SAMPLE)
-    scene = draw_mindmap(mindmap, measure, theme.diagram)
-    drawn = ["".join(s.text.split()) for s in scene.shapes]
-    assert sorted(drawn) == sorted("".join(t.split()) for t in mindmap.texts())
+    scene = draw_mindmap(mindmap, MEASURE, STYLE)
+    assert sorted(squash(s.text) for s in scene.shapes) == sorted(squash(t) for t in mindmap.texts())
     assert scene.kind == "mindmap" and scene.description.startswith("좋은 Dockerfile: 명시성 (버전 고정")
 
 
-def test_no_two_nodes_overlap(measure, theme):
-    scene = draw_mindmap(parse_mindmap(SAMPLE), measure, theme.diagram)
-    shapes = list(scene.shapes)
-    for i, a in enumerate(shapes):
-        for b in shapes[i + 1:]:
-            assert not overlap(a, b), (a.text, b.text)
+def test_no_two_nodes_overlap():
+    assert not overlapping(draw_mindmap(parse_mindmap(SAMPLE), MEASURE, STYLE).shapes)
 
 
-def test_every_child_is_joined_to_its_parent_without_arrowheads(measure, theme):
+def test_every_child_is_joined_to_its_parent_without_arrowheads():
     mindmap = parse_mindmap(SAMPLE)
-    scene = draw_mindmap(mindmap, measure, theme.diagram)
-    shapes = boxes(scene)
+    scene = draw_mindmap(mindmap, MEASURE, STYLE)
+    shapes = by_id(scene)
     links = {(c.source, c.target): c for c in scene.connectors}
     pairs = [(node_id(parent), node_id(child)) for _, parent in mindmap.root.walk() for child in parent.children]
     assert set(links) == set(pairs)
@@ -211,10 +183,10 @@ def test_every_child_is_joined_to_its_parent_without_arrowheads(measure, theme):
             assert line.end == pytest.approx((child.x + child.width, child.y + child.height / 2))
 
 
-def test_root_is_an_ellipse_in_the_middle_with_branches_on_both_sides(measure, theme):
+def test_root_is_an_ellipse_in_the_middle_with_branches_on_both_sides():
     mindmap = parse_mindmap(SAMPLE)
-    scene = draw_mindmap(mindmap, measure, theme.diagram)
-    shapes = boxes(scene)
+    scene = draw_mindmap(mindmap, MEASURE, STYLE)
+    shapes = by_id(scene)
     root = shapes[node_id(mindmap.root)]
     assert root.kind == "circle" and root.bold
     sides = {"right": 0, "left": 0}
@@ -231,9 +203,9 @@ def test_root_is_an_ellipse_in_the_middle_with_branches_on_both_sides(measure, t
     assert all(b.x > root.x for b in right) and [b.y for b in right] == sorted(b.y for b in right)
 
 
-def test_children_stack_in_source_order_and_parents_sit_between_them(measure, theme):
+def test_children_stack_in_source_order_and_parents_sit_between_them():
     mindmap = parse_mindmap(SAMPLE)
-    shapes = boxes(draw_mindmap(mindmap, measure, theme.diagram))
+    shapes = by_id(draw_mindmap(mindmap, MEASURE, STYLE))
     for _, node in mindmap.root.walk():
         if node is mindmap.root or len(node.children) < 2:
             continue
@@ -243,42 +215,42 @@ def test_children_stack_in_source_order_and_parents_sit_between_them(measure, th
         assert tops[0] <= centre <= tops[-1] + shapes[node_id(node.children[-1])].height
 
 
-def test_each_branch_has_its_own_colour(measure, theme):
+def test_each_branch_has_its_own_colour():
     mindmap = parse_mindmap(SAMPLE)
-    scene = draw_mindmap(mindmap, measure, theme.diagram)
-    shapes = boxes(scene)
+    scene = draw_mindmap(mindmap, MEASURE, STYLE)
+    shapes = by_id(scene)
     colours = []
     for branch in mindmap.root.children:
         colour = shapes[node_id(branch)].fill
         colours.append(colour)
-        assert shapes[node_id(branch)].text_color in ("FFFFFF", theme.diagram.text)
+        assert shapes[node_id(branch)].text_color in ("FFFFFF", STYLE.text)
         for depth, node in branch.walk():
             if depth:
                 assert shapes[node_id(node)].stroke == colour and shapes[node_id(node)].fill == tint(colour, 0.82)
     assert len(set(colours)) == len(colours)
-    assert colours[0] == theme.diagram.node_stroke.upper()
+    assert colours[0] == STYLE.node_stroke.upper()
 
 
-def test_text_fits_inside_every_node(measure, theme):
-    scene = draw_mindmap(parse_mindmap(SAMPLE), measure, theme.diagram)
+def test_text_fits_inside_every_node():
+    scene = draw_mindmap(parse_mindmap(SAMPLE), MEASURE, STYLE)
     for shape in scene.shapes:
         lines = shape.text.split("\n")
-        width = max(measure.width(line, shape.font_size, bold=shape.bold) for line in lines)
-        height = len(lines) * measure.line_height(shape.font_size)
+        width = max(MEASURE.width(line, shape.font_size, bold=shape.bold) for line in lines)
+        height = len(lines) * MEASURE.line_height(shape.font_size)
         if shape.kind == "circle":  # the text block's corners lie inside the ellipse
             assert (width / shape.width) ** 2 + (height / shape.height) ** 2 <= 1.0
         else:
             assert width + 8 <= shape.width and height <= shape.height
 
 
-def test_shapes_follow_the_source(measure, theme):
+def test_shapes_follow_the_source():
     mindmap = parse_mindmap("mindmap\n  r[루트]\n    a(둥근)\n    b{{육각}}\n    c)구름(\n    d))쾅((\n    e((원))\n")
-    kinds = {s.text: s.kind for s in draw_mindmap(mindmap, measure, theme.diagram).shapes}
+    kinds = {s.text: s.kind for s in draw_mindmap(mindmap, MEASURE, STYLE).shapes}
     assert kinds == {"루트": "rect", "둥근": "round", "육각": "hexagon", "구름": "stadium", "쾅": "double_circle",
                      "원": "circle"}
 
 
-def test_a_forty_node_mindmap_is_readable_on_a_slide(measure, theme):
+def test_a_forty_node_mindmap_is_readable_on_a_slide():
     lines = ["mindmap", "  root((쿠버네티스 운영 체크리스트))"]
     for b in range(6):
         lines.append(f"    {b + 1}번째 영역 이름")
@@ -288,32 +260,32 @@ def test_a_forty_node_mindmap_is_readable_on_a_slide(measure, theme):
                 lines.append(f"        더 깊은 항목 {b}-{c} 보충 설명")
     mindmap = parse_mindmap("\n".join(lines))
     assert 30 <= len(mindmap.texts()) <= 40
-    scene = draw_mindmap(mindmap, measure, theme.diagram)
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size
+    scene = draw_mindmap(mindmap, MEASURE, STYLE)
+    assert readable(scene)
     assert 1.2 <= scene.width / scene.height <= 3.5
 
 
-def test_long_labels_wrap(measure, theme):
+def test_long_labels_wrap():
     label = "아주 긴 설명이 들어간 노드 라벨은 여러 줄로 나뉘어야 슬라이드에서 읽힙니다"
-    scene = draw_mindmap(parse_mindmap(f"mindmap\n  root\n    {label}\n"), measure, theme.diagram)
+    scene = draw_mindmap(parse_mindmap(f"mindmap\n  root\n    {label}\n"), MEASURE, STYLE)
     shape = next(s for s in scene.shapes if "아주" in s.text)
-    assert "\n" in shape.text and "".join(shape.text.split()) == "".join(label.split())
+    assert "\n" in shape.text and squash(shape.text) == squash(label)
 
 
-def test_a_root_alone_is_drawn(measure, theme):
-    scene = draw_mindmap(parse_mindmap("mindmap\n  root((혼자))\n"), measure, theme.diagram)
+def test_a_root_alone_is_drawn():
+    scene = draw_mindmap(parse_mindmap("mindmap\n  root((혼자))\n"), MEASURE, STYLE)
     assert [s.text for s in scene.shapes] == ["혼자"] and not scene.connectors
 
 
 def test_ink_picks_readable_text():
-    style = load_theme("default", SAMPLE_COURSE).diagram
+    style = STYLE
     assert ink("1976D2", style) == "FFFFFF" and ink("FFF8C5", style) == style.text
     assert tint("000000", 0.5) == "808080" and tint("1976D2", 0) == "1976D2"
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("mindmap"), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_real_mindmap_draws_readably(where, diagram, measure, theme):
-    scene = build_scene(diagram.source, "mindmap", measure, theme.diagram)
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size, where
-    assert not any(overlap(a, b) for i, a in enumerate(scene.shapes) for b in scene.shapes[i + 1:])
+def test_every_real_mindmap_draws_readably(where, diagram):
+    scene = build_scene(diagram.source, "mindmap", MEASURE, STYLE)
+    assert readable(scene), where
+    assert not overlapping(scene.shapes)
     assert math.isclose(min(s.x for s in scene.shapes), 4.0)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
-from deck_reading import squash
+from conftest import course_diagrams
+from diagram_testing import MEASURE, STYLE, mermaid_error, missing, parsed_or_none, scene_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +15,6 @@ from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.mermaid.sankey import SankeyLink, parse_sankey
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.diagrams.sankey_layout import SankeyLayout, columns, format_value
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 
 def parse(body: str):
@@ -25,9 +23,7 @@ def parse(body: str):
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -94,10 +90,7 @@ def test_bad_headers_are_errors(source):
 ))
 def test_any_input_gives_a_sankey_or_a_mermaid_error(body):
     for source in (body, "sankey-beta\n" + body):
-        try:
-            parse_sankey(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_sankey, source)
 
 
 def test_values_read_as_people_write_them():
@@ -123,16 +116,9 @@ IMAGE = """sankey-beta
 """
 
 
-@pytest.fixture(scope="module")
-def measure_style():
-    theme = load_theme("default", SAMPLE_COURSE)
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono), theme.diagram
-
-
-def layout(source: str, measure_style):
-    measure, style = measure_style
+def layout(source: str):
     sankey = parse_sankey(source)
-    return sankey, SankeyLayout(measure, style).scene(sankey)
+    return sankey, SankeyLayout(MEASURE, STYLE).scene(sankey)
 
 
 def test_columns_follow_the_longest_chain_and_sinks_go_last():
@@ -140,24 +126,22 @@ def test_columns_follow_the_longest_chain_and_sinks_go_last():
     assert columns(sankey) == {"a": 0, "b": 1, "c": 2, "d": 2}
 
 
-def test_every_name_and_value_is_drawn(measure_style):
-    sankey, scene = layout(IMAGE, measure_style)
-    drawn = squash("".join(scene.texts()))
-    assert all(squash(name) in drawn for name in sankey.texts())
-    assert "이미지전체(375)" in drawn and "셸,기본도구(30)" in drawn
+def test_every_name_and_value_is_drawn():
+    sankey, scene = layout(IMAGE)
+    assert not missing([*sankey.texts(), "이미지 전체 (375)", "셸, 기본 도구 (30)"], scene_text(scene))
     assert scene.kind == "sankey"
 
 
-def test_nodes_stand_in_columns_by_depth(measure_style):
-    sankey, scene = layout(IMAGE, measure_style)
+def test_nodes_stand_in_columns_by_depth():
+    sankey, scene = layout(IMAGE)
     bars = {name: scene.shapes[index] for index, name in enumerate(sankey.nodes)}
     assert bars["이미지 전체"].x < bars["베이스 OS"].x < bars["소스 파일"].x
     assert bars["베이스 OS"].x == bars["의존성 패키지"].x
     assert bars["소스 파일"].x == bars["테스트 도구"].x
 
 
-def test_node_heights_and_flow_widths_are_proportional_to_values(measure_style):
-    sankey, scene = layout(IMAGE, measure_style)
+def test_node_heights_and_flow_widths_are_proportional_to_values():
+    sankey, scene = layout(IMAGE)
     bars = {name: scene.shapes[index] for index, name in enumerate(sankey.nodes)}
     scale = bars["이미지 전체"].height / 375
     for name in sankey.nodes:
@@ -168,8 +152,8 @@ def test_node_heights_and_flow_widths_are_proportional_to_values(measure_style):
         assert flow.head == "none" and flow.tail == "none" and flow.source is None
 
 
-def test_flows_run_from_source_to_target_in_the_source_colour(measure_style):
-    sankey, scene = layout(IMAGE, measure_style)
+def test_flows_run_from_source_to_target_in_the_source_colour():
+    sankey, scene = layout(IMAGE)
     bars = {name: scene.shapes[index] for index, name in enumerate(sankey.nodes)}
     for link, flow in zip(sankey.links, scene.connectors):
         source, target = bars[link.source], bars[link.target]
@@ -205,8 +189,8 @@ def corners(shape) -> list[tuple[float, float]]:
             (shape.x, shape.y + shape.height)]
 
 
-def test_labels_and_bars_keep_clear_of_flows_and_of_each_other(measure_style):
-    sankey, scene = layout(IMAGE, measure_style)
+def test_labels_and_bars_keep_clear_of_flows_and_of_each_other():
+    sankey, scene = layout(IMAGE)
     labels = [s for s in scene.shapes if s.id.startswith("label:")]
     boxes = scene.shapes
     for i, a in enumerate(boxes):
@@ -218,14 +202,14 @@ def test_labels_and_bars_keep_clear_of_flows_and_of_each_other(measure_style):
     assert len(labels) == len(sankey.nodes)
 
 
-def test_scene_is_compact(measure_style):
-    _, scene = layout(IMAGE, measure_style)
+def test_scene_is_compact():
+    _, scene = layout(IMAGE)
     assert 1.2 < scene.width / scene.height < 3.2
 
 
-def test_a_sankey_without_flows_is_an_error(measure_style):
+def test_a_sankey_without_flows_is_an_error():
     with pytest.raises(MermaidError):
-        layout("sankey-beta\n", measure_style)
+        layout("sankey-beta\n")
 
 
 # --- every real diagram ---------------------------------------------------------------
@@ -239,8 +223,6 @@ def test_the_sample_course_has_a_sankey():
 
 
 @pytest.mark.parametrize("where, diagram", SANKEYS, ids=[where for where, _ in SANKEYS])
-def test_every_course_sankey_is_drawn_with_all_its_text(where, diagram, measure_style):
-    measure, style = measure_style
-    scene = build_scene(diagram.source, "sankey-beta", measure, style)
-    drawn = squash("".join(scene.texts()))
-    assert all(squash(name) in drawn for name in parse_sankey(diagram.source).texts())
+def test_every_course_sankey_is_drawn_with_all_its_text(where, diagram):
+    scene = build_scene(diagram.source, "sankey-beta", MEASURE, STYLE)
+    assert not missing(parse_sankey(diagram.source).texts(), scene_text(scene))

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from conftest import course_diagrams
+from diagram_testing import mermaid_error, parsed_or_none
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +23,6 @@ from deckbuild.diagrams.model import (
 )
 
 
-
 def parse(body: str):
     """parse_sequence on body with the header line added."""
     return parse_sequence("sequenceDiagram\n" + body)
@@ -33,9 +33,7 @@ def messages(sequence) -> list[Message]:
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 # --- participants ---------------------------------------------------------------------
@@ -344,10 +342,7 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
 def test_any_input_gives_a_sequence_or_a_mermaid_error(body):
     for source in (body, "sequenceDiagram\n" + body):
-        try:
-            parse_sequence(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_sequence, source)
 
 
 

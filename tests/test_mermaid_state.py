@@ -6,6 +6,7 @@ import re
 
 import pytest
 from conftest import course_diagrams
+from diagram_testing import mermaid_error, parsed_or_none
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,16 +15,13 @@ from deckbuild.diagrams.mermaid.state import parse_state
 from deckbuild.diagrams.model import Cluster, Edge, MermaidError, Style
 
 
-
 def parse(body: str):
     """parse_state on body with the header line added."""
     return parse_state("stateDiagram-v2\n" + body)
 
 
 def error_of(body: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse(body)
-    return caught.value
+    return mermaid_error(parse, body)
 
 
 def pairs(graph) -> list[tuple[str, str, str]]:
@@ -283,10 +281,7 @@ _FUZZ_WORDS = st.sampled_from(
 @given(st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
 def test_any_input_gives_a_graph_or_a_mermaid_error(body):
     for source in (body, "stateDiagram-v2\n" + body):
-        try:
-            parse_state(source)
-        except MermaidError:
-            pass
+        parsed_or_none(parse_state, source)
 
 
 

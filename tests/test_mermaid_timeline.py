@@ -4,17 +4,16 @@ periods along an axis, events below them, sections as frames, long timelines in 
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_COURSE, course_diagrams
+from conftest import course_diagrams
+from deck_reading import squash
+from diagram_testing import MEASURE, STYLE, by_id, mermaid_error, overlapping, parsed_or_none, readable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckbuild.diagrams.build import build_scene
 from deckbuild.diagrams.mermaid.timeline import Timeline, parse_timeline
-from deckbuild.diagrams.mindmap_layout import slide_scale
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.diagrams.timeline_layout import draw_timeline
-from deckbuild.measure import Measurer
-from deckbuild.theme import load_theme
 
 SAMPLE = """timeline
     title order-api 이미지 릴리스 이력
@@ -32,24 +31,12 @@ SAMPLE = """timeline
 """
 
 
-@pytest.fixture(scope="module")
-def theme():
-    return load_theme("default", SAMPLE_COURSE)
-
-
-@pytest.fixture(scope="module")
-def measure(theme):
-    return Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-
-
 def outline(timeline: Timeline) -> list:
     return [(s.title, [(p.label, p.events) for p in s.periods]) for s in timeline.sections]
 
 
 def error_of(source: str) -> MermaidError:
-    with pytest.raises(MermaidError) as caught:
-        parse_timeline(source)
-    return caught.value
+    return mermaid_error(parse_timeline, source)
 
 
 # --- parser ---------------------------------------------------------------------------
@@ -134,13 +121,10 @@ _FUZZ_WORDS = st.sampled_from(
 
 @settings(max_examples=200, deadline=None)
 @given(body=st.one_of(st.text(max_size=60), st.lists(_FUZZ_WORDS, max_size=30).map("".join)))
-def test_any_input_gives_a_drawable_timeline_or_a_mermaid_error(body, measure, theme):
+def test_any_input_gives_a_drawable_timeline_or_a_mermaid_error(body):
     for source in (body, "timeline\n" + body):
-        try:
-            timeline = parse_timeline(source)
-        except MermaidError:
-            continue
-        assert draw_timeline(timeline, measure, theme.diagram).shapes
+        timeline = parsed_or_none(parse_timeline, source)
+        assert timeline is None or draw_timeline(timeline, MEASURE, STYLE).shapes
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("timeline"), ids=lambda v: v if isinstance(v, str) else "")
@@ -153,37 +137,22 @@ def test_every_real_timeline_parses(where, diagram):
 # --- layout ---------------------------------------------------------------------------
 
 
-def squashed(text: str) -> str:
-    return "".join(text.split())
-
-
-def overlap(a, b) -> bool:
-    return a.x < b.x + b.width and b.x < a.x + a.width and a.y < b.y + b.height and b.y < a.y + a.height
-
-
-def by_id(scene):
-    return {s.id: s for s in scene.shapes}
-
-
-def test_every_text_is_drawn(measure, theme):
+def test_every_text_is_drawn():
     timeline = parse_timeline(SAMPLE)
-    scene = draw_timeline(timeline, measure, theme.diagram)
-    drawn = [squashed(s.text) for s in scene.shapes if s.text]
-    assert sorted(drawn) == sorted(squashed(t) for t in timeline.texts())
+    scene = draw_timeline(timeline, MEASURE, STYLE)
+    drawn = [squash(s.text) for s in scene.shapes if s.text]
+    assert sorted(drawn) == sorted(squash(t) for t in timeline.texts())
     assert scene.kind == "timeline" and "2024년 상반기: 1.0.0 (첫 정식 릴리스" in scene.description
 
 
-def test_boxes_do_not_overlap(measure, theme):
-    scene = draw_timeline(parse_timeline(SAMPLE), measure, theme.diagram)
-    boxes = [s for s in scene.shapes if s.kind != "frame"]
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            assert not overlap(a, b), (a.text, b.text)
+def test_boxes_do_not_overlap():
+    scene = draw_timeline(parse_timeline(SAMPLE), MEASURE, STYLE)
+    assert not overlapping(s for s in scene.shapes if s.kind != "frame")
 
 
-def test_periods_run_left_to_right_with_their_events_stacked_below(measure, theme):
+def test_periods_run_left_to_right_with_their_events_stacked_below():
     timeline = parse_timeline(SAMPLE)
-    scene = draw_timeline(timeline, measure, theme.diagram)
+    scene = draw_timeline(timeline, MEASURE, STYLE)
     shapes = by_id(scene)
     periods = [shapes[f"period_{p.line}"] for p in timeline.periods]
     assert [p.x for p in periods] == sorted(p.x for p in periods)
@@ -193,16 +162,16 @@ def test_periods_run_left_to_right_with_their_events_stacked_below(measure, them
         above = box
         for number, event in enumerate(period.events):
             event_box = shapes[f"period_{period.line}_event_{number}"]
-            assert squashed(event_box.text) == squashed(event)
+            assert squash(event_box.text) == squash(event)
             assert (event_box.x, event_box.width) == (box.x, box.width)
             assert event_box.y > above.y + above.height
             assert (above.id, event_box.id) in links
             above = event_box
 
 
-def test_the_axis_runs_between_periods_and_events(measure, theme):
+def test_the_axis_runs_between_periods_and_events():
     timeline = parse_timeline(SAMPLE)
-    scene = draw_timeline(timeline, measure, theme.diagram)
+    scene = draw_timeline(timeline, MEASURE, STYLE)
     shapes = by_id(scene)
     (axis,) = [c for c in scene.connectors if c.source is None]
     assert axis.head == "arrow" and axis.start[1] == axis.end[1]
@@ -212,9 +181,9 @@ def test_the_axis_runs_between_periods_and_events(measure, theme):
     assert axis.start[0] < min(s.x for s in scene.shapes if s.id.startswith("period"))
 
 
-def test_sections_are_frames_holding_their_periods_under_a_coloured_header(measure, theme):
+def test_sections_are_frames_holding_their_periods_under_a_coloured_header():
     timeline = parse_timeline(SAMPLE)
-    scene = draw_timeline(timeline, measure, theme.diagram)
+    scene = draw_timeline(timeline, MEASURE, STYLE)
     frames = [s for s in scene.shapes if s.kind == "frame"]
     headers = [s for s in scene.shapes if s.id.endswith("_title") and s.id.startswith("section")]
     assert [h.text for h in headers] == ["2024년 상반기", "2024년 하반기", "2025년"]
@@ -231,15 +200,15 @@ def test_sections_are_frames_holding_their_periods_under_a_coloured_header(measu
     assert len({h.fill for h in headers}) == 3
 
 
-def test_the_title_is_on_top(measure, theme):
-    scene = draw_timeline(parse_timeline(SAMPLE), measure, theme.diagram)
+def test_the_title_is_on_top():
+    scene = draw_timeline(parse_timeline(SAMPLE), MEASURE, STYLE)
     title = by_id(scene)["timeline_title"]
     assert title.bold and all(title.y + title.height <= s.y for s in scene.shapes if s is not title)
 
 
-def test_without_sections_each_period_has_its_own_colour(measure, theme):
+def test_without_sections_each_period_has_its_own_colour():
     timeline = parse_timeline("timeline\n  2020 : 가\n  2021 : 나\n  2022 : 다\n")
-    scene = draw_timeline(timeline, measure, theme.diagram)
+    scene = draw_timeline(timeline, MEASURE, STYLE)
     periods = [s for s in scene.shapes if s.id.startswith("period") and "event" not in s.id]
     assert len({p.fill for p in periods}) == 3 and not [s for s in scene.shapes if s.kind == "frame"]
 
@@ -254,32 +223,31 @@ def long_timeline(count: int) -> str:
 
 
 @pytest.mark.parametrize("count", [8, 12, 16])
-def test_many_periods_wrap_into_rows_and_stay_readable(count, measure, theme):
+def test_many_periods_wrap_into_rows_and_stay_readable(count):
     timeline = parse_timeline(long_timeline(count))
-    scene = draw_timeline(timeline, measure, theme.diagram)
+    scene = draw_timeline(timeline, MEASURE, STYLE)
     periods = [s for s in scene.shapes if s.id.startswith("period") and "event" not in s.id]
     rows = sorted({p.y for p in periods})
     assert len(rows) >= 2
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size
+    assert readable(scene)
     # reading order: row by row, left to right
     ordered = sorted(periods, key=lambda p: (p.y, p.x))
     assert [p.id for p in ordered] == [f"period_{p.line}" for p in timeline.periods]
     # a section cut by a row break gets a header in each row it spans
     headers = [s.text for s in scene.shapes if s.id.startswith("section") and s.id.endswith("_title")]
     assert set(headers) == {s.title for s in timeline.sections}
-    boxes = [s for s in scene.shapes if s.kind != "frame"]
-    assert not any(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not overlapping(s for s in scene.shapes if s.kind != "frame")
 
 
-def test_long_events_wrap_inside_their_column(measure, theme):
+def test_long_events_wrap_inside_their_column():
     event = "주문 API 경로가 바뀌어 이전 버전과 호환되지 않는 큰 변경이 들어갔습니다"
-    scene = draw_timeline(parse_timeline(f"timeline\n  2.0.0 : {event}\n"), measure, theme.diagram)
-    box = next(s for s in scene.shapes if squashed(s.text) == squashed(event))
+    scene = draw_timeline(parse_timeline(f"timeline\n  2.0.0 : {event}\n"), MEASURE, STYLE)
+    box = next(s for s in scene.shapes if squash(s.text) == squash(event))
     assert "\n" in box.text
-    assert max(measure.width(line, box.font_size) for line in box.text.split("\n")) < box.width
+    assert max(MEASURE.width(line, box.font_size) for line in box.text.split("\n")) < box.width
 
 
 @pytest.mark.parametrize("where, diagram", course_diagrams("timeline"), ids=lambda v: v if isinstance(v, str) else "")
-def test_every_real_timeline_draws_readably(where, diagram, measure, theme):
-    scene = build_scene(diagram.source, "timeline", measure, theme.diagram)
-    assert scene.font_size * slide_scale(scene.width, scene.height) >= theme.diagram.min_font_size, where
+def test_every_real_timeline_draws_readably(where, diagram):
+    scene = build_scene(diagram.source, "timeline", MEASURE, STYLE)
+    assert readable(scene), where

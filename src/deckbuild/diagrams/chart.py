@@ -9,7 +9,6 @@ colours, the value axis scale, the percentages and the scene's proportions.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from .model import MermaidError
@@ -38,8 +37,6 @@ POINT_RADIUS = 5.0
 # A number as chart sources write it: 42, -3.4, .98, 1200.
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 LARGEST = 1e15
-# Accessibility lines every chart type accepts; their text is not drawn.
-ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:.*$")
 
 
 @dataclass(frozen=True)

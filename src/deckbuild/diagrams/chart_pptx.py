@@ -115,6 +115,13 @@ class ChartWriter:
                 body.set("rot", "-5400000")
                 body.set("vert", "horz")
 
+    def _legend(self, chart, model: Chart, size: float, position) -> None:
+        """A legend at position, beside the plot rather than inside it."""
+        chart.has_legend = True
+        chart.legend.position = position
+        chart.legend.include_in_layout = False
+        self._text_properties(chart.legend._element, size * TICK_SIZE, model.text_color)
+
     # --- pie ---------------------------------------------------------------------------
 
     def _pie(self, chart, model: Chart, size: float) -> None:
@@ -140,10 +147,7 @@ class ChartWriter:
         _set_child(labels._element, "c:separator", text="\n")
         _set_child(labels._element, "c:showLeaderLines", val="1")
         if crowded:
-            chart.has_legend = True
-            chart.legend.position = XL_LEGEND_POSITION.RIGHT
-            chart.legend.include_in_layout = False
-            self._text_properties(chart.legend._element, size * TICK_SIZE, model.text_color)
+            self._legend(chart, model, size, XL_LEGEND_POSITION.RIGHT)
 
     # --- XY ----------------------------------------------------------------------------
 
@@ -197,10 +201,7 @@ class ChartWriter:
             categories.reverse_order = True  # first category on top, as Mermaid draws it
             _set_child(values._element, "c:crosses", val="max")  # …with the value axis still at the bottom
         if model.has_legend:
-            chart.has_legend = True
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-            self._text_properties(chart.legend._element, size * TICK_SIZE, model.text_color)
+            self._legend(chart, model, size, XL_LEGEND_POSITION.BOTTOM)
 
     # --- quadrant ----------------------------------------------------------------------
 

@@ -10,13 +10,14 @@ The chart's width follows its height, so a short chart stays close to a slide's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .mermaid.gantt import WEEKDAYS, Gantt, GanttTask, add_months
-from .mindmap_layout import SLIDE_BOX, most_readable, palette, text_block, tint
+from .mindmap_layout import SLIDE_BOX, ArrangedLayout, text_block, tint
 from .scene import Scene, SceneConnector, SceneShape
 
 TITLE_STEP = 2.0
@@ -69,18 +70,12 @@ def draw_gantt(gantt: Gantt, measure: Measurer, style: DiagramStyle) -> Scene:
     return GanttLayout(measure, style).scene(gantt)
 
 
-class GanttLayout:
+class GanttLayout(ArrangedLayout):
     """Lays out one Gantt into a Scene with a theme's diagram style and text metrics."""
 
-    def __init__(self, measure: Measurer, style: DiagramStyle) -> None:
-        self.measure = measure
-        self.style = style
-        self.size = style.font_size
-        self.colours = palette(style)
-
-    def scene(self, gantt: Gantt) -> Scene:
-        """The chart with task names wrapped at the width that shows type largest on a slide."""
-        return most_readable(self._arranged(gantt, wrap) for wrap in NAME_WRAPS)
+    def arrangements(self, gantt: Gantt) -> Iterable[Scene]:
+        """The chart with task names wrapped at each of NAME_WRAPS."""
+        return (self._arranged(gantt, wrap) for wrap in NAME_WRAPS)
 
     def _arranged(self, gantt: Gantt, name_wrap: float) -> Scene:
         section_texts = {name: text_block(self.measure, name, self.size, SECTION_WRAP, bold=True)

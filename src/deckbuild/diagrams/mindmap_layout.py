@@ -6,12 +6,14 @@ palette): the branch box is filled with it, its descendants get a light tint of 
 the lines to them are drawn in it. Labels wrap at a width chosen so the whole map fits a
 16:9 slide at the largest type; lines are glued connectors without arrowheads.
 
-The colour and text helpers here are shared by the timeline and Gantt layouts.
+The colour and text helpers and the ArrangedLayout base here are shared by the timeline and
+Gantt layouts.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..measure import Measurer, Span
@@ -93,6 +95,24 @@ def text_block(measure: Measurer, text: str, size: float, wrap: float | None = N
     return "\n".join(lines), width, len(lines) * measure.line_height(size)
 
 
+class ArrangedLayout:
+    """A layout that draws its model in several arrangements, listed by arrangements() from the
+    most to the least preferred, and keeps the one most readable on a slide."""
+
+    def __init__(self, measure: Measurer, style: DiagramStyle) -> None:
+        self.measure = measure
+        self.style = style
+        self.size = style.font_size
+        self.colours = palette(style)
+
+    def scene(self, model) -> Scene:
+        """The arrangement whose type shows largest on a slide (the earlier one on a near tie)."""
+        return most_readable(self.arrangements(model))
+
+    def arrangements(self, model) -> Iterable[Scene]:
+        raise NotImplementedError
+
+
 # --- the mindmap layout -----------------------------------------------------------------
 
 
@@ -122,18 +142,12 @@ def draw_mindmap(mindmap: Mindmap, measure: Measurer, style: DiagramStyle) -> Sc
     return MindmapLayout(measure, style).scene(mindmap)
 
 
-class MindmapLayout:
+class MindmapLayout(ArrangedLayout):
     """Lays out one Mindmap into a Scene with a theme's diagram style and text metrics."""
 
-    def __init__(self, measure: Measurer, style: DiagramStyle) -> None:
-        self.measure = measure
-        self.style = style
-        self.size = style.font_size
-        self.colours = palette(style)
-
-    def scene(self, mindmap: Mindmap) -> Scene:
-        """The arrangement whose type shows largest on a slide, of those wrapping labels at WRAP_WIDTHS."""
-        return most_readable(self._arranged(mindmap, wrap) for wrap in WRAP_WIDTHS)
+    def arrangements(self, mindmap: Mindmap) -> Iterable[Scene]:
+        """The map with labels wrapped at each of WRAP_WIDTHS."""
+        return (self._arranged(mindmap, wrap) for wrap in WRAP_WIDTHS)
 
     def _arranged(self, mindmap: Mindmap, wrap: float) -> Scene:
         root = self._root_box(mindmap.root, wrap)

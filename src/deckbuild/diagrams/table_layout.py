@@ -28,7 +28,7 @@ from .layout import (
 )
 from .mermaid.class_diagram import ClassDiagram, UmlClass
 from .mermaid.er import Entity, EntityRelationshipDiagram
-from .model import MermaidError
+from .model import MermaidError, Style
 from .scene import Scene, SceneConnector, SceneShape
 
 CELL_PADDING_X = 8.0
@@ -160,11 +160,17 @@ class _Cells:
     def _lines_height(self, text: str) -> float:
         return max(1, len(text.split("\n"))) * self.measure.line_height(self.size)
 
+    def _title(self, box_id: str, text: str, width: float, style: Style) -> SceneShape:
+        """A box's bold title cell on top, in the item's own colours where its style sets them."""
+        height = self._lines_height(text) + 2 * HEADER_PADDING_Y
+        return SceneShape(box_id, "rect", 0, 0, width, height, text, fill=style.fill or self.style.node_fill,
+                          stroke=style.stroke or self.style.node_stroke, text_color=style.color or self.style.text,
+                          stroke_width=1.25, font_size=self.size, bold=True)
+
     def entity(self, box_id: str, entity: Entity) -> Box:
         """A table: the entity's name in a bold header, then one row of cells per attribute —
         type | name | keys | comment, each column present when some row uses it."""
-        style = entity.style
-        stroke = style.stroke or self.style.node_stroke
+        stroke = entity.style.stroke or self.style.node_stroke
         rows = [(a.type, a.name, a.key_text, a.comment) for a in entity.attributes]
         columns = [c for c in range(4) if any(row[c] for row in rows)]
         widths = [max(self._text_width(row[c]) for row in rows) + 2 * CELL_PADDING_X for c in columns]
@@ -172,13 +178,8 @@ class _Cells:
         if widths and header_width > sum(widths):  # the header is wider: the name column takes the rest
             widths[columns.index(1) if 1 in columns else 0] += header_width - sum(widths)
         width = max(header_width, sum(widths))
-        header_height = self._lines_height(entity.label) + 2 * HEADER_PADDING_Y
-        shapes = [
-            SceneShape(box_id, "rect", 0, 0, width, header_height, entity.label,
-                       fill=style.fill or self.style.node_fill, stroke=stroke, text_color=style.color or self.style.text,
-                       stroke_width=1.25, font_size=self.size, bold=True)
-        ]
-        y = header_height
+        shapes = [self._title(box_id, entity.label, width, entity.style)]
+        y = shapes[0].height
         for row_index, row in enumerate(rows):
             height = max(self._lines_height(row[c]) for c in columns) + 2 * CELL_PADDING_Y
             fill = self.style.label_fill if row_index % 2 == 0 else self.style.frame_fill
@@ -195,8 +196,7 @@ class _Cells:
 
     def uml_class(self, box_id: str, uml_class: UmlClass) -> Box:
         """Three compartments: annotations and name (bold), fields, methods (left-aligned)."""
-        style = uml_class.style
-        stroke = style.stroke or self.style.node_stroke
+        stroke = uml_class.style.stroke or self.style.node_stroke
         fields, methods = "\n".join(uml_class.fields), "\n".join(uml_class.methods)
         width = max(
             self._text_width(uml_class.title, bold=True) + 2 * HEADER_PADDING_X,
@@ -204,13 +204,8 @@ class _Cells:
             self._text_width(methods) + 2 * CELL_PADDING_X,
             60.0,
         )
-        title_height = self._lines_height(uml_class.title) + 2 * HEADER_PADDING_Y
-        shapes = [
-            SceneShape(box_id, "rect", 0, 0, width, title_height, uml_class.title,
-                       fill=style.fill or self.style.node_fill, stroke=stroke, text_color=style.color or self.style.text,
-                       stroke_width=1.25, font_size=self.size, bold=True)
-        ]
-        y = title_height
+        shapes = [self._title(box_id, uml_class.title, width, uml_class.style)]
+        y = shapes[0].height
         for suffix, text in (("fields", fields), ("methods", methods)):
             height = self._lines_height(text) + 2 * CELL_PADDING_Y if text else EMPTY_COMPARTMENT
             shapes.append(

@@ -9,12 +9,13 @@ slide is drawn. A section cut by a row break gets a frame and header in each row
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .mermaid.timeline import Timeline, TimelinePeriod
-from .mindmap_layout import ink, most_readable, palette, text_block, tint
+from .mindmap_layout import ArrangedLayout, ink, text_block, tint
 from .scene import Scene, SceneConnector, SceneShape
 
 TITLE_STEP = 2.0  # the title's type is this much larger than the rest
@@ -52,20 +53,15 @@ def draw_timeline(timeline: Timeline, measure: Measurer, style: DiagramStyle) ->
     return TimelineLayout(measure, style).scene(timeline)
 
 
-class TimelineLayout:
+class TimelineLayout(ArrangedLayout):
     """Lays out one Timeline into a Scene with a theme's diagram style and text metrics."""
 
-    def __init__(self, measure: Measurer, style: DiagramStyle) -> None:
-        self.measure = measure
-        self.style = style
-        self.size = style.font_size
-        self.colours = palette(style)
-
-    def scene(self, timeline: Timeline) -> Scene:
-        """The arrangement (rows × label width) most readable on a slide; fewer rows and wider labels win ties."""
+    def arrangements(self, timeline: Timeline) -> Iterable[Scene]:
+        """The timeline in up to MAX_ROWS rows with labels wrapped at each of WRAP_WIDTHS;
+        fewer rows and wider labels first."""
         count = len(timeline.periods)
         per_row = sorted({math.ceil(count / rows) for rows in range(1, min(count, MAX_ROWS) + 1)}, reverse=True)
-        return most_readable(self._arranged(timeline, wrap, n) for n in per_row for wrap in WRAP_WIDTHS)
+        return (self._arranged(timeline, wrap, n) for n in per_row for wrap in WRAP_WIDTHS)
 
     def _columns(self, timeline: Timeline, wrap: float) -> tuple[list[_Column], float]:
         """Every period's wrapped texts and colour, and the one column width that holds them all."""

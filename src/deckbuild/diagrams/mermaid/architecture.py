@@ -33,7 +33,6 @@ _EDGE = re.compile(
 )
 _ALIGN = re.compile(rf"^align\s+(?:row|column)(?:\s+{_ID}){{2,}}$")
 _TITLE_LINE = re.compile(r"^title(?:\s+(?P<title>.*))?$")
-_ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:.*$")
 
 SIDES = {"L": "left", "R": "right", "T": "top", "B": "bottom"}
 # Icons Mermaid draws without an icon pack; any other name is drawn as a plain box.
@@ -126,8 +125,7 @@ def parse_architecture(source: str) -> Architecture:
     Raises MermaidError with the 1-based line of the first statement it cannot read.
     """
     reader = _ArchitectureReader()
-    for line, text in body_lines(source, _HEADER, "architecture-beta"):
-        reader.statement(line, text)
+    reader.read_lines(body_lines(source, _HEADER, "architecture-beta"))
     return reader.architecture
 
 
@@ -150,8 +148,7 @@ class _ArchitectureReader(RuleParser):
             (_GROUP, self.group),
             (_SERVICE, self.service),
             (_JUNCTION, self.junction),
-            (_ALIGN, self.ignore),
-            (_ACCESSIBILITY, self.ignore),
+            (_ALIGN, self.ignore),  # `align row a b`: nothing to draw
             (_TITLE_LINE, self.title),
             (_EDGE, self.edge),
         )
@@ -220,6 +217,3 @@ class _ArchitectureReader(RuleParser):
     def title(self, match: re.Match, line: int) -> None:
         """`title Text`: the diagram's title (shown by the slide, not in the drawing)."""
         self.architecture.title = clean_label(match["title"] or "")
-
-    def ignore(self, match: re.Match, line: int) -> None:
-        """`align row a b` and accessibility lines: nothing to draw."""

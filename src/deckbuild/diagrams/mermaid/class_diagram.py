@@ -10,11 +10,10 @@ mention; labels and styles are settled once the whole source is read.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import MermaidError, Style
-from .common import RuleParser, body_lines, clean_label, parse_style, quoted
+from .common import DIRECTION, RuleParser, StyleSheet, body_lines, clean_label, direction
 
 # Relation ends, by Mermaid's marker: `<|`/`|>` extension (inheritance or, dashed, realization),
 # `*` composition, `o` aggregation, `<`/`>` an arrowhead (association or, dashed, dependency),
@@ -114,12 +113,10 @@ _NOTE_FOR = re.compile(rf"^note\s+for\s+(?P<name>{_NAME})\s+(?P<text>.+)$", re.I
 _NOTE = re.compile(r"^note\s+(?P<text>\".*)$", re.IGNORECASE)
 _NAMESPACE = re.compile(r'^namespace\s+(?P<name>"[^"]+"|\S+?)\s*\{$')
 _CLOSE = re.compile(r"^\}$")
-_DIRECTION = re.compile(r"^direction\s+(?P<direction>TB|TD|BT|LR|RL)$", re.IGNORECASE)
 _CLASS_DEF = re.compile(r"^classDef\s+(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*)\s+(?P<properties>.+)$")
 _CSS_CLASS = re.compile(r'^cssClass\s+"(?P<ids>[^"]+)"\s+(?P<css>[\w-]+)$')
 _STYLE = re.compile(rf"^style\s+(?P<name>{_NAME})\s+(?P<properties>.+)$")
-_IGNORED = re.compile(r"^(?:(?:click|link|callback)\s.*|(?:accTitle|accDescr)\s*:.*)$")
-_ACC_BLOCK = re.compile(r"^accDescr\s*\{(?P<rest>.*)$")
+_INTERACTION = re.compile(r"^(?:click|link|callback)\s.*$")  # nothing to draw
 _METHOD = re.compile(r"^(?P<head>[^(]*)\((?P<parameters>.*)\)(?P<tail>[^)]*)$")
 _LIST = re.compile(r"\s*,\s*")
 
@@ -187,22 +184,18 @@ class _ClassReader(RuleParser):
         self.diagram = ClassDiagram()
         self.labels: dict[str, str] = {}
         self.generics: dict[str, str] = {}
-        self.class_defs: dict[str, Style] = {}
-        self.css: dict[str, list[str]] = {}
-        self.styles: dict[str, Style] = {}
+        self.sheet = StyleSheet()  # by class id
         self.namespace: tuple[str, int] | None = None
-        self.lines: Iterator[tuple[int, str]] = iter(())
         self.rules = (
             (_CLOSE, self.close),
             (_NAMESPACE, self.open_namespace),
-            (_DIRECTION, self.direction),
+            (DIRECTION, self.direction),
             (_NOTE_FOR, self.note_for),
             (_NOTE, self.note),
-            (_CLASS_DEF, self.class_def),
+            (_CLASS_DEF, self.sheet.class_def),
             (_CSS_CLASS, self.css_class),
             (_STYLE, self.style),
-            (_ACC_BLOCK, self.accessibility_block),
-            (_IGNORED, self.ignore),
+            (_INTERACTION, self.ignore),
             (_CLASS, self.declaration),
             (_ANNOTATION, self.annotation),
             (_RELATION, self.relation),
@@ -211,21 +204,15 @@ class _ClassReader(RuleParser):
         )
 
     def read(self, source: str) -> ClassDiagram:
-        self.lines = iter(body_lines(source, _HEADER, "classDiagram"))
-        for line, text in self.lines:
-            self.statement(line, text)
+        self.read_lines(body_lines(source, _HEADER, "classDiagram"))
         if self.namespace is not None:
             name, line = self.namespace
             raise MermaidError(line, f"namespace {name!r} is never closed with '}}'")
-        default = self.class_defs.get("default", Style())
         for uml_class in self.diagram.classes.values():
             generic = self.generics.get(uml_class.id, "")
             shown_generic = f"<{generic_text(generic)}>" if generic else ""
             uml_class.label = self.labels.get(uml_class.id) or uml_class.id + shown_generic
-            style = default
-            for name in self.css.get(uml_class.id, ()):
-                style = style.merged(self.class_defs.get(name, Style()))
-            uml_class.style = style.merged(self.styles.get(uml_class.id, Style()))
+            uml_class.style = self.sheet.style_for(uml_class.id)
         return self.diagram
 
     def uml_class(self, written: str, line: int) -> UmlClass:
@@ -240,8 +227,8 @@ class _ClassReader(RuleParser):
         return self.diagram.classes[class_id]
 
     def add_css(self, uml_class: UmlClass, name: str | None) -> None:
-        if name and name not in self.css.setdefault(uml_class.id, []):
-            self.css[uml_class.id].append(name)
+        if name:
+            self.sheet.add_class(uml_class.id, name)
 
     # --- statements -------------------------------------------------------------------
 
@@ -255,23 +242,10 @@ class _ClassReader(RuleParser):
         self.add_css(uml_class, match["css"])
         if match["annotation"]:
             self.annotate(uml_class, match["annotation"])
-        if match["body"] is not None:
-            self.body(uml_class, match["body"], line)
-
-    def body(self, uml_class: UmlClass, rest: str, line: int) -> None:
-        """The members after `{`, one a line (the first may share the `{` line), up to `}`."""
-        current_line, text = line, rest
-        while True:
-            content, closed, after = text.partition("}")
-            self.add_member(uml_class, content, current_line)
-            if closed:
-                if after.strip():
-                    raise MermaidError(current_line, f"unexpected {quoted(after.strip())} after '}}'")
-                return
-            next_line = next(self.lines, None)
-            if next_line is None:
-                raise MermaidError(line, f"the member block of class {uml_class.id!r} is never closed with '}}'")
-            current_line, text = next_line
+        if match["body"] is not None:  # the members after `{`, one a line, up to `}`
+            what = f"the member block of class {uml_class.id!r}"
+            for member_line, text in self.block_lines(line, match["body"], what):
+                self.add_member(uml_class, text, member_line)
 
     def add_member(self, uml_class: UmlClass, text: str, line: int) -> None:
         """One member line: `<<annotation>>`, a method (it has parentheses) or a field."""
@@ -339,13 +313,7 @@ class _ClassReader(RuleParser):
         self.namespace = None
 
     def direction(self, match: re.Match, line: int) -> None:
-        self.diagram.direction = match["direction"].upper().replace("TD", "TB")
-
-    def class_def(self, match: re.Match, line: int) -> None:
-        """`classDef name[,name] fill:…` (`default` applies to every class)."""
-        style = parse_style(match["properties"])
-        for name in _LIST.split(match["names"]):
-            self.class_defs[name] = style
+        self.diagram.direction = direction(match)
 
     def css_class(self, match: re.Match, line: int) -> None:
         """`cssClass "A,B" name`."""
@@ -356,16 +324,4 @@ class _ClassReader(RuleParser):
     def style(self, match: re.Match, line: int) -> None:
         """`style A fill:…`: a style of its own, on top of any class."""
         uml_class = self.uml_class(match["name"], line)
-        self.styles[uml_class.id] = self.styles.get(uml_class.id, Style()).merged(parse_style(match["properties"]))
-
-    def accessibility_block(self, match: re.Match, line: int) -> None:
-        """`accDescr { … }` over several lines: read past it, nothing to draw."""
-        if "}" in match["rest"]:
-            return
-        for _, text in self.lines:
-            if "}" in text:
-                return
-        raise MermaidError(line, "'accDescr {' is never closed with '}'")
-
-    def ignore(self, match: re.Match, line: int) -> None:
-        """`click`, `link`, `callback` (interaction) and `accTitle:`/`accDescr:`: nothing to draw."""
+        self.sheet.add_style(uml_class.id, match["properties"])

@@ -1,9 +1,11 @@
-"""Pieces every Mermaid parser needs: source lines without comments, label text, styles."""
+"""Pieces every Mermaid parser needs: source lines without comments, label text, styles,
+accessibility lines and a rule-table reader."""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from ..model import MermaidError, Style
 
@@ -17,6 +19,13 @@ _NAMED_COLOURS = {
     "pink": "ffc0cb", "lightblue": "add8e6", "lightgreen": "90ee90", "lightgray": "d3d3d3",
     "lightgrey": "d3d3d3", "transparent": None, "none": None,
 }
+# `accTitle: …` and `accDescr: …` lines, and the first line of an `accDescr { … }` block:
+# every diagram type accepts them, and none draws them.
+ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:.*$", re.IGNORECASE)
+ACCESSIBILITY_BLOCK = re.compile(r"^accDescr\s*\{(?P<rest>.*)$", re.IGNORECASE)
+# `direction LR` in the diagram types that allow it.
+DIRECTION = re.compile(r"^direction\s+(?P<direction>TB|TD|BT|LR|RL)$", re.IGNORECASE)
+_LIST_SEPARATOR = re.compile(r"\s*,\s*")
 
 
 def source_lines(source: str) -> list[tuple[int, str]]:
@@ -97,26 +106,125 @@ def quoted(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:59] + "…")
 
 
-def body_lines(source: str, header: re.Pattern, name: str) -> list[tuple[int, str]]:
-    """The meaningful lines after a diagram's header line, which must match header."""
+def split_header(source: str, header: re.Pattern, name: str) -> tuple[int, re.Match, list[tuple[int, str]]]:
+    """The header line's number and its match of header, and the meaningful lines after it."""
     lines = source_lines(source)
     if not lines:
         raise MermaidError(1, f"empty diagram: expected '{name}'")
     line, text = lines[0]
-    if not header.match(text):
+    match = header.match(text)
+    if not match:
         raise MermaidError(line, f"expected '{name}', found {quoted(text)}")
-    return lines[1:]
+    return line, match, lines[1:]
+
+
+def body_lines(source: str, header: re.Pattern, name: str) -> list[tuple[int, str]]:
+    """The meaningful lines after a diagram's header line, which must match header."""
+    return split_header(source, header, name)[2]
+
+
+def direction(match: re.Match) -> str:
+    """The direction a DIRECTION line names, TD written as TB."""
+    return match["direction"].upper().replace("TD", "TB")
+
+
+def skip_accessibility(text: str, line: int, lines: Iterator[tuple[int, str]]) -> bool:
+    """Whether text is an accessibility line; the rest of an `accDescr { … }` block it opens
+    is read from lines, up to its `}`."""
+    block = ACCESSIBILITY_BLOCK.match(text)
+    if block is None:
+        return ACCESSIBILITY.match(text) is not None
+    if "}" not in block["rest"] and not any("}" in rest for _, rest in lines):
+        raise MermaidError(line, "'accDescr {' is never closed with '}'")
+    return True
+
+
+def close_brace(text: str) -> tuple[str, bool, str]:
+    """text up to its first `}`, whether there was one, and what follows it."""
+    before, brace, after = text.partition("}")
+    return before, bool(brace), after
 
 
 class RuleParser:
-    """A line-by-line reader: each line goes to the first rule whose pattern matches it."""
+    """A line-by-line reader: each line goes to the first rule whose pattern matches it.
+
+    Accessibility lines are read past before any rule; a handler that reads a block
+    takes the lines after its own from self.lines.
+    """
 
     rules: tuple = ()
+    lines: Iterator[tuple[int, str]] = iter(())
+
+    def read_lines(self, lines: list[tuple[int, str]]) -> None:
+        """Every line through statement(), in order."""
+        self.lines = iter(lines)
+        for line, text in self.lines:
+            self.statement(line, text)
 
     def statement(self, line: int, text: str) -> None:
+        """One line: read past when it is an accessibility line, else handled by its rule."""
+        if skip_accessibility(text, line, self.lines):
+            return
         for pattern, handle in self.rules:
             match = pattern.match(text)
             if match:
                 handle(match, line)
                 return
         raise MermaidError(line, f"cannot read {quoted(text)}")
+
+    def block_lines(self, line: int, rest: str, what: str, split=close_brace) -> Iterator[tuple[int, str]]:
+        """(line, text) of a `{ … }` block's content: rest, which follows the `{` on line, then the
+        lines after it up to the `}`, which must end its line. what names the block when no `}` comes;
+        split cuts a line at its closing `}`."""
+        current, text = line, rest
+        while True:
+            content, closed, after = split(text)
+            yield current, content
+            if closed:
+                if after.strip():
+                    raise MermaidError(current, f"unexpected {quoted(after.strip())} after '}}'")
+                return
+            following = next(self.lines, None)
+            if following is None:
+                raise MermaidError(line, f"{what} is never closed with '}}'")
+            current, text = following
+
+    def ignore(self, match: re.Match, line: int) -> None:
+        """A statement with nothing to draw."""
+
+
+class StyleSheet:
+    """A diagram's `classDef`, `class` (or `:::`) and `style` statements, settled into one
+    Style per item once the whole source is read, as they may come before or after it."""
+
+    def __init__(self) -> None:
+        self.class_defs: dict[str, Style] = {}
+        self.classes: dict[str, list[str]] = {}  # class names by item id, in order, each once
+        self.styles: dict[str, Style] = {}  # an item's own `style` statements, merged in order
+
+    def class_def(self, match: re.Match, line: int) -> None:
+        """`classDef a,b fill:…` matched with groups names and properties (`default` styles every item)."""
+        style = parse_style(match["properties"])
+        for name in _LIST_SEPARATOR.split(match["names"]):
+            self.class_defs[name] = style
+
+    def add_class(self, item: str, name: str) -> None:
+        """item uses the classDef name."""
+        names = self.classes.setdefault(item, [])
+        if name not in names:
+            names.append(name)
+
+    def add_style(self, item: str, properties: str) -> None:
+        """`style item fill:…`: a style of item's own, over its classes."""
+        self.styles[item] = self.styles.get(item, Style()).merged(parse_style(properties))
+
+    def classes_of(self, item: str) -> list[str]:
+        """item's class names, in the order first given."""
+        return list(self.classes.get(item, ()))
+
+    def style_for(self, item: str, default: bool = True) -> Style:
+        """`classDef default` (unless default is False), then item's classes in order, then its own style."""
+        style = self.class_defs.get("default", Style()) if default else Style()
+        for name in self.classes.get(item, ()):
+            style = style.merged(self.class_defs.get(name, Style()))
+        return style.merged(self.styles.get(item, Style()))

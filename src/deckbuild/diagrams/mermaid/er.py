@@ -10,11 +10,10 @@ the entity they colour.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import MermaidError, Style
-from .common import RuleParser, body_lines, clean_label, parse_style, quoted
+from .common import DIRECTION, RuleParser, StyleSheet, body_lines, clean_label, direction, quoted
 
 # What a reader sees at a relationship end, by Mermaid's cardinality.
 CARDINALITY_TEXT = {"zero_or_one": "0..1", "exactly_one": "1", "zero_or_more": "0..N", "one_or_more": "1..N"}
@@ -118,9 +117,6 @@ _ENTITY = re.compile(
 _CLASS_DEF = re.compile(rf"^classDef\s+(?P<names>{_CLASSES})\s+(?P<properties>.+)$", re.IGNORECASE)
 _CLASS = re.compile(rf"^class\s+(?P<ids>{_NAME}(?:\s*,\s*{_NAME})*)\s+(?P<names>{_CLASSES})$", re.IGNORECASE)
 _STYLE = re.compile(rf"^style\s+(?P<ids>{_NAME}(?:\s*,\s*{_NAME})*)\s+(?P<properties>.+)$", re.IGNORECASE)
-_DIRECTION = re.compile(r"^direction\s+(?P<direction>TB|TD|BT|LR|RL)$", re.IGNORECASE)
-_ACCESSIBILITY = re.compile(r"^(?:accTitle|accDescr)\s*:.*$")
-_ACC_BLOCK = re.compile(r"^accDescr\s*\{(?P<rest>.*)$")
 _LIST = re.compile(rf"\s*({_NAME}|[\w-]+)\s*(?:,|$)")
 _TOKEN = re.compile(
     r'\s*(?:(?P<comment>"[^"]*")|`(?P<quoted>[^`]*)`|(?P<key>(?i:PK|FK|UK))(?!\w)|(?P<comma>,)'
@@ -157,15 +153,10 @@ class _ErReader(RuleParser):
 
     def __init__(self) -> None:
         self.diagram = EntityRelationshipDiagram()
-        self.class_defs: dict[str, Style] = {}
-        self.classes: dict[str, list[str]] = {}
-        self.styles: dict[str, Style] = {}
-        self.lines: Iterator[tuple[int, str]] = iter(())
+        self.sheet = StyleSheet()  # by entity id
         self.rules = (
-            (_ACC_BLOCK, self.accessibility_block),
-            (_ACCESSIBILITY, self.ignore),
-            (_DIRECTION, self.direction),
-            (_CLASS_DEF, self.class_def),
+            (DIRECTION, self.direction),
+            (_CLASS_DEF, self.sheet.class_def),
             (_STYLE, self.style),
             (_CLASS, self.css_class),
             (_RELATIONSHIP, self.relationship),
@@ -173,15 +164,9 @@ class _ErReader(RuleParser):
         )
 
     def read(self, source: str) -> EntityRelationshipDiagram:
-        self.lines = iter(body_lines(source, _HEADER, "erDiagram"))
-        for line, text in self.lines:
-            self.statement(line, text)
-        default = self.class_defs.get("default", Style())
+        self.read_lines(body_lines(source, _HEADER, "erDiagram"))
         for entity in self.diagram.entities.values():
-            style = default
-            for name in self.classes.get(entity.id, ()):
-                style = style.merged(self.class_defs.get(name, Style()))
-            entity.style = style.merged(self.styles.get(entity.id, Style()))
+            entity.style = self.sheet.style_for(entity.id)
         return self.diagram
 
     def entity(self, name: str, line: int) -> Entity:
@@ -194,8 +179,7 @@ class _ErReader(RuleParser):
 
     def add_classes(self, entity: Entity, names: str | None) -> None:
         for name in _names(names or ""):
-            if name not in self.classes.setdefault(entity.id, []):
-                self.classes[entity.id].append(name)
+            self.sheet.add_class(entity.id, name)
 
     # --- statements -------------------------------------------------------------------
 
@@ -221,29 +205,10 @@ class _ErReader(RuleParser):
             if alias:
                 entity.label = alias
         self.add_classes(entity, match["classes"])
-        if match["block"] is not None:
-            self.block(entity, match["block"], line)
-
-    def block(self, entity: Entity, rest: str, line: int) -> None:
-        """The attribute rows after `{`, on the same line and the following ones, up to `}`."""
-        current_line, text = line, rest
-        while True:
-            content, closed, after = _split_close(text)
-            entity.attributes += _attributes(content, current_line)
-            if closed:
-                if after.strip():
-                    raise MermaidError(current_line, f"unexpected {quoted(after.strip())} after '}}'")
-                return
-            next_line = next(self.lines, None)
-            if next_line is None:
-                raise MermaidError(line, f"the attribute block of {entity.id!r} is never closed with '}}'")
-            current_line, text = next_line
-
-    def class_def(self, match: re.Match, line: int) -> None:
-        """`classDef name[,name] fill:…,stroke:…` (`default` applies to every entity)."""
-        style = parse_style(match["properties"])
-        for name in _names(match["names"]):
-            self.class_defs[name] = style
+        if match["block"] is not None:  # the attribute rows after `{`, up to `}`
+            what = f"the attribute block of {entity.id!r}"
+            for row_line, text in self.block_lines(line, match["block"], what, _split_close):
+                entity.attributes += _attributes(text, row_line)
 
     def css_class(self, match: re.Match, line: int) -> None:
         """`class A[,B] name[,name]`: those entities use the named classDefs."""
@@ -252,25 +217,12 @@ class _ErReader(RuleParser):
 
     def style(self, match: re.Match, line: int) -> None:
         """`style A[,B] fill:…`: a style of their own, on top of any class."""
-        style = parse_style(match["properties"])
         for name in _names(match["ids"]):
             self.entity(name, line)
-            self.styles[name] = self.styles.get(name, Style()).merged(style)
+            self.sheet.add_style(name, match["properties"])
 
     def direction(self, match: re.Match, line: int) -> None:
-        self.diagram.direction = match["direction"].upper().replace("TD", "TB")
-
-    def accessibility_block(self, match: re.Match, line: int) -> None:
-        """`accDescr { … }` over several lines: read past it, nothing to draw."""
-        if "}" in match["rest"]:
-            return
-        for _, text in self.lines:
-            if "}" in text:
-                return
-        raise MermaidError(line, "'accDescr {' is never closed with '}'")
-
-    def ignore(self, match: re.Match, line: int) -> None:
-        """`accTitle: …` and `accDescr: …`: nothing to draw."""
+        self.diagram.direction = direction(match)
 
 
 def _split_close(text: str) -> tuple[str, bool, str]:

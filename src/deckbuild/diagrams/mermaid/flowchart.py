@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Cluster, Edge, Graph, MermaidError, Node, Style
-from .common import clean_label, parse_style, source_lines
+from ..model import Cluster, Edge, Graph, MermaidError, Node
+from .common import StyleSheet, clean_label, source_lines
 
 _HEADER = re.compile(r"(graph|flowchart(?:-elk)?)(?:\s+(.*))?", re.S)
 _DIRECTIONS = {"TB": "TB", "TD": "TB", "BT": "BT", "LR": "LR", "RL": "RL", "v": "TB", "^": "BT", ">": "LR", "<": "RL"}
@@ -39,7 +39,7 @@ _SUBGRAPH = re.compile(r"subgraph(?:\s+(.*))?", re.S)
 _SUBGRAPH_ID_TITLE = re.compile(r"(\w+(?:[-.]\w+)*)\s*\[(.*)\]", re.S)
 _DIRECTION_STATEMENT = re.compile(r"direction\s+(\S+)")
 _STYLE = re.compile(r"style\s+(\S+)\s+(.+)", re.S)
-_CLASS_DEF = re.compile(r"classDef\s+([\w-]+(?:\s*,\s*[\w-]+)*)\s+(.+)", re.S)
+_CLASS_DEF = re.compile(r"classDef\s+(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*)\s+(?P<properties>.+)", re.S)
 _CLASS = re.compile(r"class\s+([^\s,]+(?:\s*,\s*[^\s,]+)*)\s+([\w-]+)")
 _LIST_SEPARATOR = re.compile(r"\s*,\s*")
 _FRONT_MATTER_TITLE = re.compile(r"title\s*:\s*(.*)")
@@ -359,9 +359,7 @@ class _Reader:
         self.clusters: dict[str, _Frame] = {}  # subgraphs by id, for those that have one yet
         self.held: set[str] = set()  # ids already members of a closed subgraph
         self.labelled: set[str] = set()  # node ids given a label somewhere
-        self.class_defs: dict[str, Style] = {}
-        self.classes: dict[str, list[str]] = {}  # class names by node or subgraph id, in order
-        self.styles: dict[str, list[Style]] = {}  # `style` lines by node or subgraph id, in order
+        self.sheet = StyleSheet()  # by node or subgraph id
         # Keyword statements not listed here (linkStyle, click, accTitle, accDescr) are ignored.
         self.handlers = {
             "subgraph": self._subgraph, "end": self._end, "direction": self._direction,
@@ -433,7 +431,7 @@ class _Reader:
             node.label, node.shape = vertex.label, vertex.shape
             self.labelled.add(vertex.id)
         if vertex.css_class:
-            self._add_class(vertex.id, vertex.css_class)
+            self.sheet.add_class(vertex.id, vertex.css_class)
         if self.open:
             self.open[-1].mentions[vertex.id] = None
 
@@ -490,16 +488,14 @@ class _Reader:
         match = _STYLE.fullmatch(text)
         if match is None:
             raise MermaidError(line, f"cannot read style: '{_shorten(text)}'")
-        self.styles.setdefault(match.group(1), []).append(parse_style(match.group(2)))
+        self.sheet.add_style(match.group(1), match.group(2))
 
     def _class_def(self, line: int, text: str) -> None:
         """`classDef hot,warm fill:#f96`; `default` styles every node."""
         match = _CLASS_DEF.fullmatch(text)
         if match is None:
             raise MermaidError(line, f"cannot read classDef: '{_shorten(text)}'")
-        style = parse_style(match.group(2))
-        for name in _LIST_SEPARATOR.split(match.group(1)):
-            self.class_defs[name] = style
+        self.sheet.class_def(match, line)
 
     def _class(self, line: int, text: str) -> None:
         """`class A,B hot`: give nodes or subgraphs a class."""
@@ -507,13 +503,7 @@ class _Reader:
         if match is None:
             raise MermaidError(line, f"cannot read class: '{_shorten(text)}'")
         for target in _LIST_SEPARATOR.split(match.group(1)):
-            self._add_class(target, match.group(2))
-
-    def _add_class(self, target: str, name: str) -> None:
-        """Note that target (a node or subgraph id) has class name, once."""
-        names = self.classes.setdefault(target, [])
-        if name not in names:
-            names.append(name)
+            self.sheet.add_class(target, match.group(2))
 
     # Settling
 
@@ -550,17 +540,8 @@ class _Reader:
     def _apply_styles(self) -> None:
         """Node style = `classDef default`, then its classes in order, then its `style` lines;
         subgraphs get the same without the default."""
-        default = self.class_defs.get("default", Style())
         for node in self.graph.nodes.values():
-            node.classes = list(self.classes.get(node.id, ()))
-            node.style = self._styled(node.id, default)
+            node.classes = self.sheet.classes_of(node.id)
+            node.style = self.sheet.style_for(node.id)
         for frame in self.frames:
-            frame.cluster.style = self._styled(frame.cluster.id, Style())
-
-    def _styled(self, target: str, base: Style) -> Style:
-        """base with target's classes and then its `style` lines merged on top."""
-        for name in self.classes.get(target, ()):
-            base = base.merged(self.class_defs.get(name, Style()))
-        for style in self.styles.get(target, ()):
-            base = base.merged(style)
-        return base
+            frame.cluster.style = self.sheet.style_for(frame.cluster.id, default=False)

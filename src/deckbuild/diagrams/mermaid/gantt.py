@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ..model import MermaidError
-from .common import body_lines, clean_label, quoted
+from .common import body_lines, clean_label, quoted, skip_accessibility
 
 DEFAULT_DATE_FORMAT = "YYYY-MM-DD"
 TAGS = ("done", "active", "crit", "milestone")
@@ -36,8 +36,6 @@ _KEYWORD = re.compile(
     r"|inclusiveEndDates|topAxis|click|accDescription)(?:\s+(?P<value>.*))?$",
     re.IGNORECASE,
 )
-_ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:", re.IGNORECASE)
-_ACCESSIBILITY_BLOCK = re.compile(r"^accDescr\s*\{", re.IGNORECASE)
 _TASK = re.compile(r"^(?P<name>[^:]+?)\s*:(?P<data>.*)$")
 _AFTER = re.compile(r"^after\s+(?P<ids>.+)$")
 _UNTIL = re.compile(r"^until\s+(?P<ids>.+)$")
@@ -134,11 +132,7 @@ class _GanttReader:
     def read(self, source: str) -> Gantt:
         lines = iter(body_lines(source, _HEADER, "gantt"))
         for line, text in lines:
-            if _ACCESSIBILITY_BLOCK.match(text):
-                if "}" not in text:
-                    next((t for _, t in lines if "}" in t), None)
-                continue
-            if _ACCESSIBILITY.match(text):
+            if skip_accessibility(text, line, lines):
                 continue
             keyword = _KEYWORD.match(text)
             if keyword:

@@ -29,7 +29,6 @@ _CHECKOUT = re.compile(rf"^(?:checkout|switch)\s+{_NAME}\s*$")
 _MERGE = re.compile(rf"^merge\s+{_NAME}{_ATTRIBUTES}\s*$")
 _CHERRY_PICK = re.compile(rf"^cherry-pick{_ATTRIBUTES}\s*$")
 _TITLE = re.compile(r"^title(?:\s+(?P<title>.*))?$")
-_ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:.*$")
 
 COMMIT_TYPES = ("NORMAL", "REVERSE", "HIGHLIGHT")
 MAIN_BRANCH = "main"
@@ -97,8 +96,7 @@ def parse_gitgraph(source: str) -> GitGraph:
     if match is None:
         raise MermaidError(header_line, f"expected 'gitGraph', 'gitGraph:' or 'gitGraph LR:', found {quoted(header)}")
     reader = _GitReader(match["direction"] or "LR")
-    for line, text in lines[1:]:
-        reader.statement(line, text)
+    reader.read_lines(lines[1:])
     return reader.graph
 
 
@@ -134,7 +132,6 @@ class _GitReader(RuleParser):
             (_CHECKOUT, self.checkout),
             (_MERGE, self.merge),
             (_CHERRY_PICK, self.cherry_pick),
-            (_ACCESSIBILITY, self.ignore),
             (_TITLE, self.title),
         )
 
@@ -238,6 +235,3 @@ class _GitReader(RuleParser):
     def title(self, match: re.Match, line: int) -> None:
         """`title Text`: the diagram's title (shown by the slide, not in the drawing)."""
         self.graph.title = clean_label(match["title"] or "")
-
-    def ignore(self, match: re.Match, line: int) -> None:
-        """Accessibility lines: nothing to draw."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ..chart import ACCESSIBILITY, NUMBER, PALETTE, Chart, Series, read_number
+from ..chart import NUMBER, PALETTE, Chart, Series, read_number
 from ..model import MermaidError
-from .common import clean_label, colour, quoted, source_lines
+from .common import clean_label, colour, quoted, skip_accessibility, split_header
 from .config import diagram_config
 
 _HEADER = re.compile(r"^pie(?:\s+(?P<show>showData))?(?:\s+title(?:\s+(?P<title>.*))?)?$")
@@ -25,19 +25,16 @@ def parse_pie(source: str) -> Chart:
 
     Raises MermaidError with the 1-based line of the first statement it cannot read.
     """
-    lines = source_lines(source)
-    if not lines:
-        raise MermaidError(1, "empty diagram: expected 'pie'")
-    line, text = lines[0]
-    header = _HEADER.match(text)
-    if not header:
-        raise MermaidError(line, f"expected 'pie', found {quoted(text)}")
+    first, header, body = split_header(source, _HEADER, "pie")
     config = diagram_config(source)
     title = clean_label(header["title"] or "")
     show = bool(header["show"])
     labels: list[str] = []
     values: list[float] = []
-    for line, text in lines[1:]:
+    lines = iter(body)
+    for line, text in lines:
+        if skip_accessibility(text, line, lines):
+            continue
         if match := _SLICE.match(text):
             value = read_number(match["value"], line)
             if value < 0:
@@ -48,12 +45,12 @@ def parse_pie(source: str) -> Chart:
             title = clean_label(match["title"] or "")
         elif _SHOW_DATA.match(text):
             show = True
-        elif not ACCESSIBILITY.match(text):
+        else:
             raise MermaidError(line, f'cannot read {quoted(text)}: a slice is written "label" : number')
     if not values:
-        raise MermaidError(lines[0][0], 'a pie needs at least one slice: "label" : number')
+        raise MermaidError(first, 'a pie needs at least one slice: "label" : number')
     if not sum(values):
-        raise MermaidError(lines[0][0], "every slice of the pie is zero")
+        raise MermaidError(first, "every slice of the pie is zero")
     return Chart(
         "pie",
         title=title or config.title,

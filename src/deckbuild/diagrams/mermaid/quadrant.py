@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..chart import ACCESSIBILITY, NUMBER, Chart, ChartPoint, read_number
+from ..chart import NUMBER, Chart, ChartPoint, read_number
 from ..model import MermaidError
-from .common import clean_label, colour, quoted, source_lines
+from .common import body_lines, clean_label, colour, quoted, skip_accessibility
 from .config import diagram_config
 
 _HEADER = re.compile(r"^quadrantChart$")
@@ -33,18 +33,15 @@ def parse_quadrant(source: str) -> Chart:
 
     Raises MermaidError with the 1-based line of the first statement it cannot read.
     """
-    lines = source_lines(source)
-    if not lines:
-        raise MermaidError(1, "empty diagram: expected 'quadrantChart'")
-    first, text = lines[0]
-    if not _HEADER.match(text):
-        raise MermaidError(first, f"expected 'quadrantChart', found {quoted(text)}")
+    lines = iter(body_lines(source, _HEADER, "quadrantChart"))
     title = ""
     axes = {"x": "", "y": ""}
     quadrants = ["", "", "", ""]
     classes: dict[str, dict] = {}
     points: list[tuple[int, re.Match]] = []
-    for line, text in lines[1:]:
+    for line, text in lines:
+        if skip_accessibility(text, line, lines):
+            continue
         if match := _TITLE.match(text):
             title = clean_label(match["title"] or "")
         elif match := _AXIS.match(text):
@@ -56,7 +53,7 @@ def parse_quadrant(source: str) -> Chart:
             classes[match["name"]] = _style(match["style"])
         elif match := _POINT.match(text):
             points.append((line, match))
-        elif not ACCESSIBILITY.match(text):
+        else:
             raise MermaidError(line, f"cannot read {quoted(text)}")
     return Chart(
         "quadrant",

@@ -65,7 +65,7 @@ _AUTONUMBER = re.compile(
     r"^autonumber(?:\s+(?P<off>off)|\s+(?P<start>\d{1,9})(?:\s+(?P<step>\d{1,9}))?)?$", re.IGNORECASE
 )
 _TITLE = re.compile(r"^title(?:\s*:\s*|\s+)(?P<title>.*)$", re.IGNORECASE)
-_IGNORED = re.compile(r"^(?:(?:links?|properties|details|destroy)\s|acc(?:Title|Descr)\s*:)", re.IGNORECASE)
+_IGNORED = re.compile(r"^(?:links?|properties|details|destroy)\s", re.IGNORECASE)  # nothing to draw
 _STYLE = re.compile(r"^style\s", re.IGNORECASE)
 _WRAP = re.compile(r"^\s*(?:no)?wrap:", re.IGNORECASE)
 
@@ -115,9 +115,7 @@ class _SequenceReader(RuleParser):
 
     def read(self, source: str) -> Sequence:
         """Parse every line after the header, then check that all blocks were closed."""
-        lines = body_lines(source, _HEADER, "sequenceDiagram")
-        for line, text in lines:
-            self.statement(line, text)
+        self.read_lines(body_lines(source, _HEADER, "sequenceDiagram"))
         if self.blocks:
             block = self.blocks[-1]
             raise MermaidError(block.line, f"'{block.kind}' opened here is never closed with 'end'")
@@ -220,9 +218,6 @@ class _SequenceReader(RuleParser):
     def title(self, match: re.Match, line: int) -> None:
         """`title text` (or the older `title: text`)."""
         self.sequence.title = _text(match["title"])
-
-    def ignore(self, match: re.Match, line: int) -> None:
-        """`links`, `link`, `properties`, `details`, `destroy` and accessibility lines: nothing to draw."""
 
     def style(self, match: re.Match, line: int) -> None:
         """`style …` is a flowchart statement that Mermaid rejects in sequence diagrams."""

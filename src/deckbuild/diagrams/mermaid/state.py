@@ -9,11 +9,10 @@ styles are settled once the whole source is read, because descriptions, `class` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..model import Cluster, Edge, Graph, MermaidError, Node, Style
-from .common import RuleParser, body_lines, clean_label, parse_style
+from ..model import Cluster, Edge, Graph, MermaidError, Node
+from .common import DIRECTION, RuleParser, StyleSheet, body_lines, clean_label, direction
 
 # A state id: one word that may hold single dashes (`feature-x`) but no `-->`, colon,
 # brace, comma, quote or `<`. `[*]` matches too and is told apart by the reader.
@@ -37,11 +36,8 @@ _END_NOTE = re.compile(r"^end\s+note$", re.IGNORECASE)
 _CLASS_DEF = re.compile(r"^classDef\s+(?P<names>[\w-]+(?:\s*,\s*[\w-]+)*)\s+(?P<properties>.+)$", re.IGNORECASE)
 _CLASS = re.compile(rf"^class\s+(?P<ids>{_ID}(?:\s*,\s*{_ID})*)\s+(?P<name>[\w-]+)$", re.IGNORECASE)
 _STYLE = re.compile(rf"^style\s+(?P<ids>{_ID}(?:\s*,\s*{_ID})*)\s+(?P<properties>.+)$", re.IGNORECASE)
-_DIRECTION = re.compile(r"^direction\s+(?P<direction>TB|TD|BT|LR|RL)$", re.IGNORECASE)
 _CONCURRENT = re.compile(r"^--$")
-_IGNORED = re.compile(
-    r"^(?:hide\s+empty\s+description|scale\s+\d+\s+width|acc(?:Title|Descr)\s*:.*)$", re.IGNORECASE
-)
+_IGNORED = re.compile(r"^(?:hide\s+empty\s+description|scale\s+\d+\s+width)$", re.IGNORECASE)  # nothing to draw
 _TRANSITION = re.compile(rf"^{_reference('source')}\s*-->\s*{_reference('target')}\s*(?::(?P<label>.*))?$")
 _STATE_LINE = re.compile(rf"^{_reference('state')}\s*(?::(?P<description>.*))?$")
 _LIST_SEPARATOR = re.compile(r"\s*,\s*")
@@ -81,19 +77,16 @@ class _StateReader(RuleParser):
         self.scope_numbers: dict[str, int] = {}
         self.owners: dict[str, Cluster | None] = {}
         self.descriptions: dict[str, list[str]] = {}
-        self.class_defs: dict[str, Style] = {}
-        self.classes: dict[str, list[str]] = {}
-        self.styles: dict[str, Style] = {}
+        self.sheet = StyleSheet()  # by state or composite id
         self.note_count = 0
-        self.lines: Iterator[tuple[int, str]] = iter(())
         self.rules = (
             (_CLOSE, self.close),
             (_STATE, self.declaration),
             (_NOTE, self.note),
-            (_CLASS_DEF, self.class_def),
+            (_CLASS_DEF, self.sheet.class_def),
             (_CLASS, self.css_class),
             (_STYLE, self.style),
-            (_DIRECTION, self.direction),
+            (DIRECTION, self.direction),
             (_CONCURRENT, self.concurrent),
             (_IGNORED, self.ignore),
             (_TRANSITION, self.transition),
@@ -102,10 +95,7 @@ class _StateReader(RuleParser):
 
     def read(self, source: str) -> Graph:
         """Parse every line after the header, check composites are closed, then settle labels."""
-        lines = body_lines(source, _HEADER, "stateDiagram-v2")
-        self.lines = iter(lines)
-        for line, text in self.lines:
-            self.statement(line, text)
+        self.read_lines(body_lines(source, _HEADER, "stateDiagram-v2"))
         if len(self.scopes) > 1:
             scope = self.scopes[-1]
             raise MermaidError(scope.line, f"composite state {scope.cluster.id!r} is never closed with '}}'")
@@ -146,7 +136,7 @@ class _StateReader(RuleParser):
         else:
             node_id = self.state(name, line)
         if match[f"{role}_class"]:
-            self.add_class(node_id, match[f"{role}_class"])
+            self.sheet.add_class(node_id, match[f"{role}_class"])
         return node_id
 
     def open_composite(self, name: str, line: int) -> None:
@@ -169,12 +159,6 @@ class _StateReader(RuleParser):
             owner = self.owners.pop(name)
             if owner is not None:
                 owner.nodes.remove(name)
-
-    def add_class(self, node_id: str, name: str) -> None:
-        """Remember that node_id uses the classDef name (styles are resolved at the end)."""
-        names = self.classes.setdefault(node_id, [])
-        if name not in names:
-            names.append(name)
 
     # --- statements -------------------------------------------------------------------
 
@@ -207,7 +191,7 @@ class _StateReader(RuleParser):
         """`A`, `A:::class` or `A : description`."""
         node_id = self.state(match["state"], line)
         if match["state_class"]:
-            self.add_class(node_id, match["state_class"])
+            self.sheet.add_class(node_id, match["state_class"])
         if match["description"] is not None:
             self.describe(node_id, match["description"], line)
 
@@ -242,26 +226,19 @@ class _StateReader(RuleParser):
             if candidate not in self.graph.nodes and candidate not in self.clusters:
                 return candidate
 
-    def class_def(self, match: re.Match, line: int) -> None:
-        """`classDef name[,name] fill:…,stroke:…` (`default` applies to every state)."""
-        style = parse_style(match["properties"])
-        for name in _LIST_SEPARATOR.split(match["names"]):
-            self.class_defs[name] = style
-
     def css_class(self, match: re.Match, line: int) -> None:
         """`class A[,B] name`: those states use the classDef name."""
         for node_id in _LIST_SEPARATOR.split(match["ids"]):
-            self.add_class(node_id, match["name"])
+            self.sheet.add_class(node_id, match["name"])
 
     def style(self, match: re.Match, line: int) -> None:
         """`style A[,B] fill:…`: a style of their own, on top of any class."""
-        style = parse_style(match["properties"])
         for node_id in _LIST_SEPARATOR.split(match["ids"]):
-            self.styles[node_id] = self.styles.get(node_id, Style()).merged(style)
+            self.sheet.add_style(node_id, match["properties"])
 
     def direction(self, match: re.Match, line: int) -> None:
         """`direction LR`: of the whole diagram at top level, else of the open composite."""
-        value = match["direction"].upper().replace("TD", "TB")
+        value = direction(match)
         cluster = self.scopes[-1].cluster
         if cluster is None:
             self.graph.direction = value
@@ -273,29 +250,17 @@ class _StateReader(RuleParser):
         if len(self.scopes) == 1:
             raise MermaidError(line, "'--' is only allowed inside a composite state")
 
-    def ignore(self, match: re.Match, line: int) -> None:
-        """`hide empty description`, `scale N width` and accessibility lines: nothing to draw."""
-
     # --- resolution -------------------------------------------------------------------
 
     def finish(self) -> None:
         """Give every node and cluster its final label, classes and style."""
-        default = self.class_defs.get("default", Style())
         for node in self.graph.nodes.values():
             if node.shape != "note":
                 fallback = "" if node.shape in _UNLABELLED else node.id
                 node.label = "\n".join(self.descriptions.get(node.id, ())) or fallback
-            base = Style() if node.shape in ("start", "end", "note") else default
-            node.classes = list(self.classes.get(node.id, ()))
-            node.style = self.styled(node.id, base)
+            node.classes = self.sheet.classes_of(node.id)
+            node.style = self.sheet.style_for(node.id, default=node.shape not in ("start", "end", "note"))
         for cluster in self.clusters.values():
             cluster.title = "\n".join(self.descriptions.get(cluster.id, ())) or cluster.id
-            cluster.style = self.styled(cluster.id, Style())
-
-    def styled(self, node_id: str, base: Style) -> Style:
-        """base, then each class of node_id in order, then its own `style` line on top."""
-        style = base
-        for name in self.classes.get(node_id, ()):
-            style = style.merged(self.class_defs.get(name, Style()))
-        return style.merged(self.styles.get(node_id, Style()))
+            cluster.style = self.sheet.style_for(cluster.id, default=False)
 

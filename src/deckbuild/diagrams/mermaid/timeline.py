@@ -12,13 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import MermaidError
-from .common import body_lines, clean_label, quoted
+from .common import body_lines, clean_label, quoted, skip_accessibility
 
 _HEADER = re.compile(r"^timeline(?:\s+(?:LR|TD|TB))?$", re.IGNORECASE)
 _TITLE = re.compile(r"^title(?:\s+(?P<text>.*))?$", re.IGNORECASE)
 _SECTION = re.compile(r"^section\s+(?P<text>.+)$", re.IGNORECASE)
-_ACCESSIBILITY = re.compile(r"^acc(?:Title|Descr)\s*:", re.IGNORECASE)
-_ACCESSIBILITY_BLOCK = re.compile(r"^accDescr\s*\{", re.IGNORECASE)
 _EVENT_SEPARATOR = re.compile(r":(?=\s|$)")
 
 
@@ -68,11 +66,7 @@ def parse_timeline(source: str) -> Timeline:
     lines = iter(body_lines(source, _HEADER, "timeline"))
     timeline = Timeline()
     for line, text in lines:
-        if _ACCESSIBILITY_BLOCK.match(text):
-            if "}" not in text:
-                next((t for _, t in lines if "}" in t), None)
-            continue
-        if _ACCESSIBILITY.match(text):
+        if skip_accessibility(text, line, lines):
             continue
         title = _TITLE.match(text)
         if title:

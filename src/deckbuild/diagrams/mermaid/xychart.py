@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..chart import ACCESSIBILITY, ASPECTS, DEFAULT_ASPECT, NUMBER, Chart, Series, number, read_number
+from ..chart import ASPECTS, DEFAULT_ASPECT, NUMBER, Chart, Series, number, read_number
 from ..model import MermaidError
-from .common import clean_label, colour, quoted, source_lines
+from .common import clean_label, colour, quoted, skip_accessibility, split_header
 from .config import DiagramConfig, diagram_config
 
 _HEADER = re.compile(r"^xychart(?:-beta)?(?:\s+(?P<orientation>horizontal|vertical))?$")
@@ -60,15 +60,11 @@ class _XyReader:
         self.plots: list[_Plot] = []
 
     def read(self, source: str) -> Chart:
-        lines = _joined(source_lines(source))
-        if not lines:
-            raise MermaidError(1, "empty diagram: expected 'xychart-beta'")
-        first, text = lines[0]
-        header = _HEADER.match(text)
-        if not header:
-            raise MermaidError(first, f"expected 'xychart-beta', found {quoted(text)}")
-        for line, text in lines[1:]:
-            self.statement(line, text)
+        first, header, body = split_header(source, _HEADER, "xychart-beta")
+        lines = iter(_joined(body))
+        for line, text in lines:
+            if not skip_accessibility(text, line, lines):
+                self.statement(line, text)
         if not self.plots:
             raise MermaidError(first, "an XY chart needs at least one 'bar [..]' or 'line [..]'")
         config = diagram_config(source)
@@ -119,7 +115,7 @@ class _XyReader:
         elif match := _PLOT.match(text):
             values = tuple(_numbers(match["values"], line))
             self.plots.append(_Plot(Series(clean_label(match["name"] or ""), match["kind"].lower(), values), line))
-        elif not ACCESSIBILITY.match(text):
+        else:
             raise MermaidError(line, f"cannot read {quoted(text)}")
 
     def settled_categories(self) -> list[str]:
