@@ -101,7 +101,9 @@ def test_strict_turns_warnings_into_failure(course_copy, tmp_path):
     session.write_text(session.read_text(encoding="utf-8") + "\n![없는 그림](../images/missing.png)\n", encoding="utf-8")
     assert main(["build", str(course_copy), "-o", str(tmp_path / "a"), "--only", "assignments"]) == 0
     assert main(["build", str(course_copy), "-o", str(tmp_path / "b"), "--only", "assignments", "--strict"]) == 1
-    assert main(["build", str(course_copy), "-o", str(tmp_path / "c"), "--shard", "3/2"]) == 2
+    with pytest.raises(SystemExit) as refused:
+        main(["build", str(course_copy), "-o", str(tmp_path / "c"), "--shard", "3/2"])
+    assert refused.value.code == 2
 
 
 def test_images_outside_the_course_are_refused_with_a_diagnostic(course_copy, tmp_path, capsys):

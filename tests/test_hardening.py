@@ -109,6 +109,22 @@ def test_a_symlink_leaving_the_course_is_refused(tmp_path, capsys):
             "message": "image outside the course folder not used: ../images/escape.png", "hint": ""} in report["diagnostics"]
 
 
+def test_a_session_symlinked_from_outside_the_course_is_not_read(tmp_path, capsys):
+    course = tmp_path / "course"
+    shutil.copytree(BAD, course)
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Session 8: 비밀\n\n밖에 있는 파일입니다.\n", encoding="utf-8")
+    link = course / "week_01" / "day_01" / "session_08.md"
+    link.symlink_to(secret)
+    status, report = check_json(course, capsys)
+    assert {"file": str(link), "line": 0, "severity": "warning",
+            "message": "links to a file outside the course folder: not read", "hint": ""} in report["diagnostics"]
+    assert report["summary"]["sessions"] == 7
+    result = build_course(course, tmp_path / "out", only=("decks",))
+    assert not (tmp_path / "out" / "decks" / "week_01" / "day_01" / "session_08.pptx").exists()
+    assert "deck:week_01/day_01/session_08" not in result.record.ran
+
+
 def test_huge_sessions_and_diagrams_are_refused_with_a_diagnostic_and_a_bounded_build(tmp_path, capsys):
     course = tmp_path / "course"
     day = course / "week_01" / "day_01"

@@ -27,23 +27,24 @@ def _print_diagnostics(diagnostics: list[Diagnostic], stream=None) -> None:
         print(diagnostic.format(), file=stream)
 
 
-def parse_shard(text: str | None) -> tuple[int, int] | None:
-    """`2/4` → (2, 4); raises ValueError for anything else."""
-    if not text:
-        return None
-    index, _, count = text.partition("/")
-    shard = int(index), int(count)
+def shard_option(text: str) -> tuple[int, int]:
+    """`--shard 2/4` → (2, 4); argparse reports anything else."""
+    try:
+        index, _, count = text.partition("/")
+        shard = int(index), int(count)
+    except ValueError:
+        shard = (0, 0)
     if not 1 <= shard[0] <= shard[1]:
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(f"takes I/N with 1 <= I <= N, not {text}")
     return shard
 
 
-def _parse_only(text: str | None) -> tuple[str, ...]:
-    """`decks,handouts` → ('decks', 'handouts'); ValueError naming unknown kinds."""
-    only = tuple(kind.strip() for kind in text.split(",")) if text else ()
+def only_option(text: str) -> tuple[str, ...]:
+    """`--only decks,handouts` → ('decks', 'handouts'); argparse reports unknown kinds."""
+    only = tuple(kind.strip() for kind in text.split(","))
     unknown = [kind for kind in only if kind not in OUTPUT_KINDS]
     if unknown:
-        raise ValueError(f"--only takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}")
+        raise argparse.ArgumentTypeError(f"takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}")
     return only
 
 
@@ -62,26 +63,11 @@ def _summarise(result: BuildResult, strict: bool) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    try:
-        only = _parse_only(args.only)
-    except ValueError as error:
-        print(f"deckbuild: {error}", file=sys.stderr)
-        return 2
-    try:
-        shard = parse_shard(args.shard)
-    except ValueError:
-        print(f"deckbuild: --shard takes I/N with 1 <= I <= N, not {args.shard}", file=sys.stderr)
-        return 2
-    return _summarise(build_course(args.course, args.output, args.jobs, only, shard), args.strict)
+    return _summarise(build_course(args.course, args.output, args.jobs, args.only, args.shard), args.strict)
 
 
 def command_watch(args: argparse.Namespace) -> int:
     """Build, then rebuild on every change until interrupted."""
-    try:
-        only = _parse_only(args.only)
-    except ValueError as error:
-        print(f"deckbuild: {error}", file=sys.stderr)
-        return 2
 
     def report(result: BuildResult, changed: set[str]) -> None:
         if changed:
@@ -91,7 +77,7 @@ def command_watch(args: argparse.Namespace) -> int:
             print(f"deckbuild: rebuilt {', '.join(result.record.ran)}", file=sys.stderr)
         print(f"deckbuild: watching {args.course} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    watch_course(args.course, args.output, report, args.jobs, only)
+    watch_course(args.course, args.output, report, args.jobs, args.only)
     return 0
 
 
@@ -157,13 +143,16 @@ def parser() -> argparse.ArgumentParser:
 
     build = course_command("build", "build what changed")
     _jobs_option(build)
-    build.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
-    build.add_argument("--shard", help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
+    build.add_argument("--only", type=only_option, default=(),
+                       help="build only these outputs: decks, handouts, assignments (comma-separated)")
+    build.add_argument("--shard", type=shard_option,
+                       help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     build.set_defaults(handler=command_build)
     watcher = course_command("watch", "build, then rebuild whenever a course file changes")
     _jobs_option(watcher)
-    watcher.add_argument("--only", help="build only these outputs: decks, handouts, assignments (comma-separated)")
+    watcher.add_argument("--only", type=only_option, default=(),
+                         help="build only these outputs: decks, handouts, assignments (comma-separated)")
     watcher.set_defaults(handler=command_watch)
     check = course_command("check", "list problems in the course", output=False)
     check.add_argument("--format", choices=("text", "json"), default="text", help="text lines or one JSON document")

@@ -87,14 +87,19 @@ def natural_key(path: Path) -> tuple:
     return tuple((folder_number(part) if folder_number(part) is not None else -1, part) for part in path.parts)
 
 
-def _find_session_files(root: Path) -> list[Path]:
+def _find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
+    """Session files below root; symlinks that lead out of root are left out (and listed in refused)."""
     found = []
+    inside = root.resolve()
     for path in root.rglob("*.md"):
         relative = path.relative_to(root)
         if any(part.startswith(".") or part in _SKIPPED_DIRS for part in relative.parts[:-1]):
             continue
         if SESSION_FILE.match(path.name) and path.is_file():
-            found.append(path)
+            if path.resolve().is_relative_to(inside):
+                found.append(path)
+            elif refused is not None:
+                refused.append(path)
     return sorted(found, key=lambda p: natural_key(p.relative_to(root)))
 
 
@@ -161,7 +166,7 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
     sessions.sort(key=lambda s: (s.number, s.path.name))
     readme = None
     readme_path = day_path / "README.md"
-    if readme_path.is_file():
+    if readme_path.is_file() and readme_path.resolve().is_relative_to(root.resolve()):
         document = read_document(readme_path)
         if diagnostics is not None:
             diagnostics.extend(document.diagnostics)
@@ -192,8 +197,11 @@ def discover(root: Path) -> Course:
     settings = read_settings(root, diagnostics)
 
     by_day: dict[Path, list[Path]] = {}
-    for path in _find_session_files(root):
+    refused: list[Path] = []
+    for path in _find_session_files(root, refused):
         by_day.setdefault(_day_folder(path), []).append(path)
+    for path in refused:
+        diagnostics.append(Diagnostic(path, 0, Severity.WARNING, "links to a file outside the course folder: not read"))
     if not by_day:
         hint = "name them session_01.md, session_1.md or session1.md"
         diagnostics.append(Diagnostic(root, 0, Severity.WARNING, "no session files found", hint))
