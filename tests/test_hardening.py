@@ -101,6 +101,7 @@ def test_a_symlink_leaving_the_course_is_refused(tmp_path, capsys):
     shutil.copytree(BAD, course)
     outside = tmp_path / "secret.png"
     outside.write_bytes((SAMPLE_COURSE / "week_01" / "images" / "layer-stack.svg").read_bytes())
+    (course / "week_01" / "images").mkdir(exist_ok=True)
     (course / "week_01" / "images" / "escape.png").symlink_to(outside)
     session = course / "week_01" / "day_01" / "session_07.md"
     session.write_text("# Session 7: 링크\n\n![탈출](../images/escape.png)\n", encoding="utf-8")
