@@ -39,13 +39,14 @@ def diagrams(courses: list[Path]) -> list[Diagram]:
     return [d for d in found if d.kind in NATIVE_KINDS]
 
 
-def time_ours(blocks: list[Diagram]) -> list[float]:
+def time_ours(blocks: list[Diagram]) -> dict[str, list[float]]:
+    """Seconds per drawn diagram, by Mermaid keyword."""
     theme = load_theme("default", ROOT / "slides")
     measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
     writer = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, "ko-KR")
     presentation = Presentation()
     build_scene(blocks[0].source, blocks[0].kind, measure, theme.diagram)  # fonts loaded once, outside the timing
-    times = []
+    times: dict[str, list[float]] = {}
     for block in blocks:
         slide = presentation.slides.add_slide(presentation.slide_layouts[6])
         start = time.perf_counter()
@@ -55,7 +56,7 @@ def time_ours(blocks: list[Diagram]) -> list[float]:
             continue
         writer.add(slide, scene, 36, 100, 1.0, scene.description)
         scene_to_svg(scene, theme.fonts.east_asian)
-        times.append(time.perf_counter() - start)
+        times.setdefault(block.kind, []).append(time.perf_counter() - start)
     return times
 
 
@@ -77,10 +78,13 @@ def time_mermaid_cli(blocks: list[Diagram], limit: int = 5) -> list[float] | Non
 def main() -> None:
     courses = [Path(arg) for arg in sys.argv[1:]] or DEFAULT_COURSES
     blocks = diagrams(courses)
-    ours = time_ours(blocks)
+    by_kind = time_ours(blocks)
+    ours = [seconds for times in by_kind.values() for seconds in times]
     median = statistics.median(ours)
-    print(f"diagrams: {len(ours)} (flowchart, sequence, state)")
+    print(f"diagrams: {len(ours)} ({', '.join(f'{kind} {len(times)}' for kind, times in sorted(by_kind.items()))})")
     print(f"deckbuild parse+layout+pptx+svg: median {median * 1000:.1f} ms, max {max(ours) * 1000:.1f} ms per diagram")
+    slowest = max(by_kind, key=lambda kind: max(by_kind[kind]))
+    print(f"slowest kind: {slowest} (max {max(by_kind[slowest]) * 1000:.1f} ms)")
     theirs = time_mermaid_cli(blocks)
     if theirs:
         print(f"mermaid-cli: median {statistics.median(theirs) * 1000:.0f} ms per diagram "
