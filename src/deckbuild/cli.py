@@ -10,9 +10,8 @@ from pathlib import Path
 
 from . import __version__
 from .course import discover
-from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, worst
-from .scan import scan_session
+from .scan import readme_problems, scan_session
 from .runner import OUTPUT_KINDS, BuildResult, build_course, run_doit
 from .watch import watch_course
 
@@ -86,9 +85,7 @@ def course_diagnostics(course_root: Path) -> tuple[int, list[Diagnostic]]:
     course = discover(course_root)
     diagnostics = list(course.diagnostics)
     for day in course.days:
-        if day.readme:
-            diagnostics.extend(scan_session(day.readme.path, course_root, is_session=False).diagnostics)
-            diagnostics.extend(topic_problems(day.readme, [s.number for s in day.sessions]))
+        diagnostics.extend(readme_problems(day, course_root))
         for session in day.sessions:
             diagnostics.extend(scan_session(session.path, course_root).diagnostics)
     return len(course.sessions), sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message))

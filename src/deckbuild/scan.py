@@ -11,7 +11,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from .course import Day
+from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, from_records, to_records
 from .diagrams.build import parse_only
 from .diagrams.mermaid.config import diagram_config
@@ -88,6 +91,15 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True) -> Sess
             if not any(problem.severity is Severity.WARNING for problem in problems):
                 diagrams.append((block.kind, block.source))
     return SessionScan(tuple(images), tuple(diagnostics), readable, tuple(dict.fromkeys(diagrams)))
+
+
+def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionScan] = scan_session) -> list[Diagnostic]:
+    """A day README's own problems (fences, links) and the sessions it gives no discussion topic,
+    whose slides then show the session's own questions. scanner: scan_session or a cache's scan."""
+    if day.readme is None:
+        return []
+    found = scanner(day.readme.path, course_root, is_session=False).diagnostics
+    return [*found, *topic_problems(day.readme, [session.number for session in day.sessions])]
 
 
 class ScanCache:

@@ -14,11 +14,10 @@ from doit.tools import config_changed
 
 from . import __version__
 from .course import COURSE_FILE, Course, Day, Session, discover, has_assignment, read_settings
-from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
-from .scan import ScanCache
+from .scan import ScanCache, readme_problems
 from .templating import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
 
@@ -113,6 +112,7 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation}
         self.scans = {}
+        self.readmes_checked: set[Path] = set()
 
     def scan(self, session: Session):
         """The session's scan, taken once per build and reported once."""
@@ -123,13 +123,10 @@ class Graph:
         return self.scans[session.path]
 
     def check_readme(self, day: Day) -> None:
-        """Report a day README's own problems once per build: broken fences and links, and
-        sessions without a discussion topic (their slides then use the session's questions)."""
-        if day.readme is None or day.readme.path in self.scans:
-            return
-        self.scans[day.readme.path] = self.cache.scan(day.readme.path, self.course_root, is_session=False)
-        self.diagnostics.extend(self.scans[day.readme.path].diagnostics)
-        self.diagnostics.extend(topic_problems(day.readme, [s.number for s in day.sessions]))
+        """Report a day README's own problems, once per build."""
+        if day.path not in self.readmes_checked:
+            self.readmes_checked.add(day.path)
+            self.diagnostics.extend(readme_problems(day, self.course_root, self.cache.scan))
 
     def report_path(self, kind: str, relative: Path) -> Path:
         """Where a task leaves what it noticed while building."""
