@@ -1,4 +1,5 @@
-"""The planner on hard cases: long code, wide lines, big tables, deep lists, long prose, empty headings."""
+"""The planner and composer: hard cases (long code, wide lines, big tables, deep lists, long prose)
+and the composition rules (lead-ins, trailing text, shared H3 slides, diagram layouts, discussion)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import pytest
 from conftest import SAMPLE_COURSE
 
 from deckbuild.course import Day, Session
+from deckbuild.day_readme import DayReadme
 from deckbuild.document import parse_markdown, plain_text
-from deckbuild.plan import WRAP_MARK, CodeSlide, DiscussionSlide, Planner, TableSlide, TextSlide, TitleSlide
+from deckbuild.frames import WRAP_MARK, CodeFrame, DiagramFrame, PictureFrame, TableFrame, TextFrame, balanced_pages
+from deckbuild.plan import Planner, TitleSlide
 from deckbuild.theme import load_theme
 
 SESSION = Session(Path("session_01.md"), 1, 1, 4, Path("week_01/day_04/session_01.md"))
 DAY = Day(Path("day_04"), 4, 1, None, (SESSION,))
+LONG_SENTENCE = "컨테이너 이미지는 읽기 전용 레이어를 차곡차곡 쌓아 만든 파일 시스템이며 각 레이어는 변경분만 담습니다. "
 
 
 @pytest.fixture(scope="module")
@@ -21,41 +25,61 @@ def planner():
     return Planner(load_theme("default", SAMPLE_COURSE), "ko")
 
 
-def plan(planner, markdown: str):
-    return planner.plan(parse_markdown(markdown, Path("session_01.md")), "과정", DAY, SESSION)
+def plan(planner, markdown: str, day: Day = DAY, path: Path = Path("session_01.md")):
+    return planner.plan(parse_markdown(markdown, path), "과정", day, SESSION)
 
 
-def content(deck, kind):
-    return [slide for slide in deck.slides if isinstance(slide, kind)]
+def frames_of(slide, kind) -> list:
+    return [frame for frame in getattr(slide, "frames", ()) if isinstance(frame, kind)]
+
+
+def all_frames(deck, kind) -> list:
+    return [frame for slide in deck.slides for frame in frames_of(slide, kind)]
+
+
+def slide_words(slide) -> str:
+    return " ".join(plain_text(entry.runs) for frame in frames_of(slide, TextFrame) for entry in frame.entries)
+
+
+def content_slides(deck):
+    return [s for s in deck.slides if not isinstance(s, TitleSlide) and s.layout not in ("agenda", "discussion")]
+
+
+def inside(inner, outer) -> bool:
+    return (inner.x >= outer.x - 0.01 and inner.y >= outer.y - 0.01 and inner.x + inner.width <= outer.x + outer.width + 0.01
+            and inner.y + inner.height <= outer.y + outer.height + 0.01)
+
+
+# --- the deck's skeleton and the frames' fitting --------------------------------
 
 
 def test_skeleton_slides(planner):
     deck = plan(planner, "# Session 1: 제목\n\n## 1. 개요 (10분)\n본문\n")
     assert isinstance(deck.slides[0], TitleSlide) and deck.slides[0].title == "Session 1: 제목"
     assert "Week 1 · Day 4" in deck.slides[0].subtitle and "총 10분" in deck.slides[0].subtitle
-    assert deck.slides[1].title == "목차"
-    assert isinstance(deck.slides[-1], DiscussionSlide) and "토론" in deck.slides[-1].title
+    assert deck.slides[1].title == "목차" and deck.slides[1].layout == "agenda"
+    assert deck.slides[-1].layout == "discussion" and "토론" in deck.slides[-1].title
 
 
 def test_300_line_code_block_continues_with_balanced_slides(planner):
     code = "\n".join(f"echo line {n}" for n in range(300))
     deck = plan(planner, f"# S\n\n## 코드\n\n```bash\n{code}\n```\n")
-    slides = content(deck, CodeSlide)
-    assert len(slides) > 1 and all(s.language == "bash" for s in slides)
-    assert [line for s in slides for line in s.lines] == code.split("\n")
-    assert all(s.size >= planner.theme.sizes.min_code for s in slides)
-    assert max(len(s.lines) for s in slides) - min(len(s.lines) for s in slides) <= 1
-    assert slides[1].title == "코드 (계속)"
-    capacity = planner.content_box.height - 12
-    assert all(len(s.lines) * 1.2 * s.size <= capacity for s in slides)
+    frames = all_frames(deck, CodeFrame)
+    assert len(frames) > 1 and all(f.language == "bash" for f in frames)
+    assert [line for f in frames for line in f.lines] == code.split("\n")
+    assert all(f.size >= planner.theme.sizes.min_code for f in frames)
+    assert max(len(f.lines) for f in frames) - min(len(f.lines) for f in frames) <= 1
+    assert [s.title for s in deck.slides[2:4]] == ["코드", "코드 (계속)"]
+    box = planner.layouts.content_box
+    assert all(len(f.lines) * 1.2 * f.size <= box.height - 12 and inside(f.box, box) for f in frames)
 
 
 def test_wide_code_line_wraps_with_a_mark(planner):
     line = "docker run " + "--flag=value " * 14  # about 190 columns
     deck = plan(planner, f"# S\n\n## 코드\n\n```bash\n{line}\n```\n")
-    (slide,) = content(deck, CodeSlide)
-    assert len(slide.lines) > 1 and all(l.startswith(WRAP_MARK) for l in slide.lines[1:])
-    rebuilt = slide.lines[0] + " " + " ".join(l[len(WRAP_MARK):] for l in slide.lines[1:])
+    (frame,) = all_frames(deck, CodeFrame)
+    assert len(frame.lines) > 1 and all(l.startswith(WRAP_MARK) for l in frame.lines[1:])
+    rebuilt = frame.lines[0] + " " + " ".join(l[len(WRAP_MARK):] for l in frame.lines[1:])
     assert rebuilt.split() == line.split()
 
 
@@ -63,33 +87,34 @@ def test_16_row_7_column_table_repeats_its_header(planner):
     header = "| " + " | ".join(f"열{c}" for c in range(7)) + " |\n|" + "---|" * 7 + "\n"
     rows = "".join("| " + " | ".join(f"셀 {r}-{c} 내용이 조금 긴 칸" for c in range(7)) + " |\n" for r in range(16))
     deck = plan(planner, f"# S\n\n## 표\n\n{header}{rows}")
-    slides = content(deck, TableSlide)
-    assert sum(len(s.rows) for s in slides) == 16
-    assert all(plain_text(s.header[0]) == "열0" for s in slides)
-    for slide in slides:
-        assert abs(sum(slide.column_widths) - planner.content_box.width) < 1
-        assert sum(slide.row_heights) <= planner.content_box.height + 0.01
-        assert slide.size >= planner.theme.sizes.min_table
+    frames = all_frames(deck, TableFrame)
+    assert len(frames) > 1 and sum(len(f.rows) for f in frames) == 16
+    assert max(len(f.rows) for f in frames) - min(len(f.rows) for f in frames) <= 2  # balanced pages
+    assert all(plain_text(f.header[0]) == "열0" for f in frames)
+    for frame in frames:
+        assert abs(sum(frame.column_widths) - planner.layouts.content_box.width) < 1
+        assert sum(frame.row_heights) <= planner.layouts.content_box.height + 0.01
+        assert frame.size >= planner.theme.sizes.min_table
 
 
 def test_three_level_list_keeps_sub_items_with_parents(planner):
     items = "".join(f"- 항목 {n}\n  - 하위 {n}\n    - 더 하위 {n}\n" for n in range(20))
     deck = plan(planner, f"# S\n\n## 목록\n\n{items}")
-    slides = content(deck, TextSlide)[1:]  # after the agenda
-    assert len(slides) > 1
-    for slide in slides:
-        assert slide.entries[0].level == 0  # every page starts with a parent item
-        assert slide.size >= planner.theme.sizes.min_body
-    assert [e.level for s in slides for e in s.entries] == [0, 1, 2] * 20
+    frames = [f for s in content_slides(deck) for f in frames_of(s, TextFrame)]
+    assert len(frames) > 1
+    for frame in frames:
+        assert frame.entries[0].level == 0  # every page starts with a parent item
+        assert frame.size >= planner.theme.sizes.min_body
+    assert [e.level for f in frames for e in f.entries] == [0, 1, 2] * 20
 
 
 def test_2000_character_paragraph_splits_between_sentences(planner):
     sentence = "컨테이너 이미지는 읽기 전용 레이어를 차곡차곡 쌓아 만든 파일 시스템입니다. "
     paragraph = sentence * (2000 // len(sentence) + 1)
     deck = plan(planner, f"# S\n\n## 긴 글\n\n{paragraph}\n")
-    slides = content(deck, TextSlide)[1:]
-    assert len(slides) > 1
-    texts = [plain_text(e.runs) for s in slides for e in s.entries]
+    frames = [f for s in content_slides(deck) for f in frames_of(s, TextFrame)]
+    assert len(frames) > 1
+    texts = [plain_text(e.runs) for f in frames for e in f.entries]
     assert "".join(texts).replace(" ", "") == paragraph.replace(" ", "")
     assert all(t.strip().endswith(".") for t in texts)
 
@@ -105,22 +130,142 @@ def test_heading_with_nothing_under_it_makes_no_empty_slide(planner):
 def test_label_lines_become_bullets_and_bold_paragraphs_subheadings(planner):
     deck = plan(planner, "# S\n\n## 정보\n\n**시간**: 50분\n**방식**: 이론\n\n**🔍 개념 1: 레이어**\n\n본문\n")
     slide = next(s for s in deck.slides if s.title == "정보")
-    assert [(e.marker, e.role) for e in slide.entries] == [("•", "body"), ("•", "body"), ("", "subheading"), ("", "body")]
+    (frame,) = frames_of(slide, TextFrame)
+    assert [(e.marker, e.role) for e in frame.entries] == [("•", "body"), ("•", "body"), ("", "subheading"), ("", "body")]
 
 
-def test_discussion_uses_readme_topic_and_own_questions(planner):
-    from deckbuild.day_readme import DayReadme
+def test_balanced_pages_even_out_a_lonely_tail():
+    heights = [10.0] * 11  # greedy would give 10 + 1
+    pages = balanced_pages(heights, 100.0)
+    assert len(pages) == 2 and sorted(end - start for start, end in pages) == [5, 6]
+    assert balanced_pages([250.0, 10.0], 100.0) == [(0, 1), (1, 2)]  # an oversized item keeps its own page
 
+
+# --- composition rules -------------------------------------------------------
+
+
+def test_lead_in_stays_on_its_code_slide(planner):
+    deck = plan(planner, "# S\n\n## 설치\n\n예상 출력:\n\n```text\nok\n```\n")
+    (slide,) = [s for s in deck.slides if s.title.startswith("설치")]
+    assert slide.layout == "stacked"
+    (text,), (code,) = frames_of(slide, TextFrame), frames_of(slide, CodeFrame)
+    assert plain_text(text.entries[0].runs) == "예상 출력:" and text.box.y + text.box.height <= code.box.y
+
+
+def test_bold_label_lead_in_and_sub_heading_stay_with_a_diagram(planner):
+    diagram = "```mermaid\ngraph LR\n  A[빌드] --> B[테스트] --> C[배포]\n```\n"
+    deck = plan(planner, f"# S\n\n## 흐름\n\n**핵심 개념**:\n\n{diagram}")
+    (slide,) = [s for s in deck.slides if s.title.startswith("흐름")]
+    assert frames_of(slide, DiagramFrame) and "핵심 개념" in slide_words(slide)
+
+
+def test_long_text_then_lead_in_never_leaves_the_lead_alone(planner):
+    prose = "\n\n".join(LONG_SENTENCE * 3 for _ in range(5))
+    table = "| 이름 | 값 |\n|---|---|\n" + "".join(f"| 항목 {n} | 설명이 조금 긴 값 {n} |\n" for n in range(30))
+    deck = plan(planner, f"# S\n\n## 비교\n\n{prose}\n\n다음 표는 결과입니다:\n\n{table}")
+    for slide in content_slides(deck):
+        texts = frames_of(slide, TextFrame)
+        if texts and "다음 표는 결과입니다" in slide_words(slide):
+            assert frames_of(slide, TableFrame), "the lead-in is on a slide without its table"
+    first_table = next(s for s in deck.slides if frames_of(s, TableFrame))
+    assert "다음 표는 결과입니다" in slide_words(first_table)
+
+
+def test_short_text_after_a_visual_joins_its_slide(planner):
+    deck = plan(planner, "# S\n\n## 실행\n\n```bash\ndocker run hello\n```\n\n컨테이너가 인사말을 출력하고 종료됩니다.\n")
+    (slide,) = [s for s in deck.slides if s.title.startswith("실행")]
+    (code,), (text,) = frames_of(slide, CodeFrame), frames_of(slide, TextFrame)
+    assert text.box.y >= code.box.y + code.box.height and "종료됩니다" in slide_words(slide)
+
+
+def test_continued_text_is_balanced_without_a_lonely_line(planner):
+    items = "".join(f"- {LONG_SENTENCE.strip()} {n}\n" for n in range(22))
+    deck = plan(planner, f"# S\n\n## 목록\n\n{items}")
+    frames = [f for s in content_slides(deck) for f in frames_of(s, TextFrame)]
+    counts = [len(f.entries) for f in frames]
+    assert len(counts) > 1 and max(counts) - min(counts) <= 1, counts
+
+
+def test_short_h3_sections_under_one_h2_share_a_slide(planner):
+    deck = plan(planner, "# S\n\n## 1. 개념 (10분)\n\n### 레이어\n짧은 설명.\n\n### 캐시\n또 짧은 설명.\n\n### 태그\n마지막 설명.\n")
+    slides = content_slides(deck)
+    assert len(slides) == 1 and slides[0].title == "1. 개념"
+    words = slide_words(slides[0])
+    assert all(word in words for word in ("레이어", "캐시", "태그", "짧은 설명", "마지막 설명"))
+    assert all(heading in slides[0].notes for heading in ("레이어", "캐시", "태그"))
+
+
+def test_long_chain_alone_is_drawn_in_the_arrangement_with_larger_text(planner):
+    chain = " --> ".join(f"S{n}[단계 {n}: 이미지 빌드와 검증]" for n in range(9))
+    deck = plan(planner, f"# S\n\n## 파이프라인\n\n```mermaid\ngraph LR\n  {chain}\n```\n")
+    (frame,) = all_frames(deck, DiagramFrame)
+    assert frame.scene.height > frame.scene.width  # turned top to bottom
+    box = planner.layouts.wide_box
+    (authors,) = [s for s in [planner.composer.scenes.scene(f"graph LR\n  {chain}", "graph", planner.measure, planner.theme.diagram)]]
+    as_written = min(box.width / authors.width, box.height / authors.height) * authors.font_size
+    assert frame.text_size >= 1.25 * as_written
+
+
+def test_diagram_alone_fills_the_slide_area(planner):
+    diagram = "```mermaid\ngraph TB\n" + "".join(f"  A{n}[상위 {n}] --> B{n}[하위 {n}]\n" for n in range(6)) + "```\n"
+    deck = plan(planner, f"# S\n\n## 구조\n\n{diagram}")
+    (slide,) = [s for s in deck.slides if frames_of(s, DiagramFrame)]
+    (frame,) = frames_of(slide, DiagramFrame)
+    area = planner.layouts.wide_box
+    assert slide.layout == "visual" and inside(frame.box, area)
+    assert frame.box.width >= area.width - 1 or frame.box.height >= area.height - 1
+
+
+def test_short_list_sits_beside_a_tall_diagram(planner):
+    messages = "".join(f"  A->>B: 요청 {n}\n  B-->>A: 응답 {n}\n" for n in range(6))
+    deck = plan(planner, f"# S\n\n## 흐름\n\n- 빌드\n- 테스트\n- 배포\n\n```mermaid\nsequenceDiagram\n{messages}```\n")
+    (slide,) = [s for s in deck.slides if frames_of(s, DiagramFrame)]
+    (text,), (diagram,) = frames_of(slide, TextFrame), frames_of(slide, DiagramFrame)
+    assert slide.layout == "two_columns" and text.box.x + text.box.width <= diagram.box.x
+    assert all(word in slide_words(slide) for word in ("빌드", "테스트", "배포"))
+
+
+def test_two_pictures_in_a_row_share_a_slide(planner, tmp_path):
+    for name, (width, height) in {"tall.svg": (200, 500), "square.svg": (300, 300)}.items():
+        (tmp_path / name).write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>')
+    planner_here = Planner(planner.theme, "ko", course_root=tmp_path)
+    deck = plan(planner_here, "# S\n\n## 그림\n\n![세로](tall.svg)\n\n![정사각](square.svg)\n", path=tmp_path / "session_01.md")
+    (slide,) = [s for s in deck.slides if frames_of(s, PictureFrame)]
+    left, right = frames_of(slide, PictureFrame)
+    assert slide.layout == "two_columns" and left.box.x + left.box.width <= right.box.x
+
+
+# --- discussion --------------------------------------------------------------
+
+
+def test_discussion_shows_topic_questions_and_guide(planner):
     readme = DayReadme(Path("README.md"), "Day", {}, {1: "README 주제"}, None, (), ())
     day = Day(Path("day_04"), 4, 1, readme, (SESSION,))
-    document = parse_markdown('# S\n\n## 4. 토론 및 정리 (10분)\n\n### 토론 주제\n"왜일까요?"\n', Path("session_01.md"))
-    deck = planner.plan(document, "과정", day, SESSION)
-    last = deck.slides[-1]
-    texts = [plain_text(e.runs) for e in last.entries]
-    assert last.title == "토론 주제 (10분)" and "README 주제" in texts and "왜일까요?" in texts
-    assert not any(s.title.startswith("4. 토론") for s in deck.slides[:-1])
+    guide = "#### 비교 관점 (3분)\n- 속도\n- 비용\n\n#### 장단점 분석 (4분)\n- 장점과 단점을 나눠 봅니다\n"
+    deck = plan(planner, f'# S\n\n## 1. 개요\n본문\n\n## 4. 토론 및 정리 (10분)\n\n### 토론 주제\n"왜일까요?"\n\n{guide}', day=day)
+    discussion = [s for s in deck.slides if s.layout == "discussion"]
+    assert discussion and list(deck.slides[-len(discussion):]) == discussion
+    assert discussion[0].title == "토론 주제 (10분)"
+    words = " ".join(slide_words(s) for s in discussion)
+    for text in ("README 주제", "왜일까요?", "비교 관점 (3분)", "속도", "장단점 분석 (4분)", "장점과 단점을 나눠 봅니다"):
+        assert text in words
+    assert not any(s.title.startswith("4. 토론") for s in deck.slides)
+
+
+def test_long_discussion_continues_and_every_page_keeps_the_topic(planner):
+    readme = DayReadme(Path("README.md"), "Day", {}, {1: "README 주제"}, None, (), ())
+    day = Day(Path("day_04"), 4, 1, readme, (SESSION,))
+    guide = "".join(f"#### 관점 {n} (2분)\n- {LONG_SENTENCE}\n- {LONG_SENTENCE}\n\n" for n in range(6))
+    deck = plan(planner, f"# S\n\n## 1. 개요\n본문\n\n## 토론 (12분)\n\n{guide}", day=day)
+    discussion = [s for s in deck.slides if s.layout == "discussion"]
+    assert len(discussion) > 1 and deck.slides[-1] is discussion[-1]
+    assert discussion[1].title.endswith("(계속)")
+    assert all("README 주제" in slide_words(s) for s in discussion)
+    for slide in discussion:
+        (frame,) = frames_of(slide, TextFrame)
+        assert planner.fitter.text_height(frame.entries, frame.size, frame.box.width) <= frame.box.height + 0.01
 
 
 def test_session_without_any_topic_gets_a_general_prompt(planner):
     deck = plan(planner, "# S\n\n## 1. 개요\n본문\n")
-    assert plain_text(deck.slides[-1].entries[0].runs) == planner.text("general_prompt")
+    assert slide_words(deck.slides[-1]) == planner.text("general_prompt")

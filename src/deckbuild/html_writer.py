@@ -18,6 +18,7 @@ from pygments.formatters import HtmlFormatter
 from .code_style import lexer_for, style_for
 from .diagrams.cache import SceneCache
 from .diagrams.model import MermaidError
+from .diagrams.scene import TURN_GAIN, Scene
 from .diagrams.to_svg import scene_to_svg
 from .document import (
     Block,
@@ -39,6 +40,18 @@ from .templating import keep_words
 from .theme import Theme
 
 CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram
+CONTENT_HEIGHT = 680.0  # points available between A4 margins for a diagram
+
+
+def _page_arrangement(scene: Scene) -> Scene:
+    """The scene, or its other arrangement when that reads much larger on an A4 page
+    (a long left-to-right chain is drawn top to bottom)."""
+
+    def fit(candidate: Scene) -> float:
+        return min(1.0, CONTENT_WIDTH / candidate.width, CONTENT_HEIGHT / candidate.height)
+
+    other = max(scene.alternatives, key=fit, default=scene)
+    return other if fit(other) >= TURN_GAIN * fit(scene) else scene
 _FORMATTER = HtmlFormatter(nowrap=True, cssclass="code")
 _SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
 
@@ -166,6 +179,7 @@ class HtmlWriter:
         except MermaidError as error:
             caption = ui_text(self.language, "diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
             return f'{self.code(diagram.source, "text")}<p class="caption">{escape(keep_words(caption))}</p>'
+        scene = _page_arrangement(scene)
         alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
         svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
         width = min(scene.width, CONTENT_WIDTH)

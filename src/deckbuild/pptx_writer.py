@@ -25,25 +25,25 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
 from .measure import LINE_PITCH
-from .plan import (
+from .compose import ContentSlide
+from .frames import (
     CELL_INSET,
+    CODE_IN_TEXT,
     INSET,
     LEVEL_INDENT,
     MARKER_WIDTH,
     PARAGRAPH_GAP,
     WRAP_MARK,
-    caption_height as plan_caption_height,
-    Box,
-    CodeSlide,
-    DeckPlan,
-    DiagramSlide,
-    DiscussionSlide,
-    ImageSlide,
-    TableSlide,
+    CaptionFrame,
+    CodeFrame,
+    DiagramFrame,
+    PictureFrame,
+    TableFrame,
     TextEntry,
-    TextSlide,
-    TitleSlide,
+    TextFrame,
 )
+from .layouts import Box
+from .plan import DeckPlan, TitleSlide
 from .pptx_xml import add_run, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
@@ -96,24 +96,33 @@ class DeckWriter:
         temporary.replace(target)
 
     def _add_slide(self, planned, title_size: float) -> None:
+        layouts = self.plan.layouts
         if isinstance(planned, TitleSlide):
             slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[TITLE_LAYOUT])
             self._title_slide(slide, planned, title_size)
         else:
             slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[TITLE_ONLY_LAYOUT])
-            self._set_title(slide, planned.title, title_size, self.plan.title_box)
-            if isinstance(planned, (TextSlide, DiscussionSlide)):
-                self._text_box(slide, self.plan.content_box, planned.entries, planned.size)
-            elif isinstance(planned, CodeSlide):
-                self._code(slide, planned)
-            elif isinstance(planned, TableSlide):
-                self._table(slide, planned)
-            elif isinstance(planned, ImageSlide):
-                self._image(slide, planned)
-            elif isinstance(planned, DiagramSlide):
-                self.scenes.add(slide, planned.scene, planned.x, planned.y, planned.scale, planned.alt_text)
+            self._set_title(slide, planned.title, title_size, layouts.title_box)
+            for frame in planned.frames:
+                self._frame_shape(slide, frame)
         if planned.notes:
             self._notes(slide, planned.notes)
+
+    def _frame_shape(self, slide, frame) -> None:
+        """Write one planned frame; each shape is named by what it holds (Text, Code, Table, …)."""
+        if isinstance(frame, TextFrame):
+            shape = self._text_box(slide, frame.box, frame.entries, frame.size)
+        elif isinstance(frame, CodeFrame):
+            shape = self._code(slide, frame)
+        elif isinstance(frame, TableFrame):
+            shape = self._table(slide, frame)
+        elif isinstance(frame, PictureFrame):
+            shape = self._image(slide, frame)
+        elif isinstance(frame, CaptionFrame):
+            shape = self._caption(slide, frame)
+        else:
+            shape = self.scenes.add(slide, frame.scene, frame.box.x, frame.box.y, frame.scale, frame.alt_text)
+        shape.name = _SHAPE_NAMES[type(frame)] if not isinstance(frame, DiagramFrame) or frame.scene.chart is None else "Chart"
 
     # --- text primitives --------------------------------------------------
 
@@ -154,29 +163,28 @@ class DeckWriter:
         self._run(paragraph, title, size, self.colors.title, bold=True)
 
     def _title_slide(self, slide, planned: TitleSlide, title_size: float) -> None:
-        box = self.plan.title_box
-        height = self.theme.slide.height * 72
-        self._set_title(slide, planned.title, title_size, self.plan.cover_title_box)
+        layouts = self.plan.layouts
+        box = layouts.cover_subtitle_box
+        self._set_title(slide, planned.title, title_size, layouts.cover_title_box)
         subtitle = slide.placeholders[1]
-        subtitle.left, subtitle.top = Pt(box.x), Pt(height * 0.62)
-        subtitle.width, subtitle.height = Pt(box.width), Pt(height * 0.2)
+        subtitle.left, subtitle.top, subtitle.width, subtitle.height = Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)
         frame = self._frame(subtitle)
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle)
         self._run(paragraph, planned.subtitle, self.theme.sizes.subtitle, self.colors.muted)
-        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(height * 0.6), Pt(box.width * 0.25), Pt(4))
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y - 0.02 * layouts.height), Pt(box.width * 0.25), Pt(4))
         band.fill.solid()
         band.fill.fore_color.rgb = RGBColor.from_string(self.colors.accent)
         band.line.fill.background()
         no_shadow(band)
 
-    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float) -> None:
+    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float):
         shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         frame = self._frame(shape)
         for index, entry in enumerate(entries):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            entry_size = size * 0.85 if entry.role == "code" else size
+            entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
             hanging = MARKER_WIDTH if entry.marker else 0
             number = int(entry.marker[:-1]) if entry.marker.endswith(".") and entry.marker[:-1].isdigit() else None
             set_paragraph_layout(
@@ -187,18 +195,21 @@ class DeckWriter:
                 paragraph.alignment = PP_ALIGN.CENTER
             color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role, self.colors.text)
             self._add_runs(paragraph, entry.runs, entry_size, color, entry.role)
+        return shape
 
     # --- code ---------------------------------------------------------------
 
-    def _code(self, slide, planned: CodeSlide) -> None:
-        box = self.plan.content_box
-        caption_height = 0.0
-        if planned.caption:
-            caption_height = plan_caption_height(self.theme.sizes.caption)
-            caption = slide.shapes.add_textbox(Pt(box.x), Pt(box.y + box.height - caption_height), Pt(box.width), Pt(caption_height))
-            paragraph = self._frame(caption, MSO_ANCHOR.BOTTOM).paragraphs[0]
-            self._run(paragraph, planned.caption, self.theme.sizes.caption, self.colors.muted, italic=True)
-        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height - caption_height))
+    def _caption(self, slide, planned: CaptionFrame):
+        box = planned.box
+        caption = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        paragraph = self._frame(caption, MSO_ANCHOR.BOTTOM).paragraphs[0]
+        paragraph.alignment = PP_ALIGN.CENTER
+        self._run(paragraph, planned.text, planned.size, self.colors.muted, italic=True)
+        return caption
+
+    def _code(self, slide, planned: CodeFrame):
+        box = planned.box
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         shape.fill.solid()
         shape.fill.fore_color.rgb = RGBColor.from_string(self.colors.code_background)
         shape.line.color.rgb = RGBColor.from_string(self.colors.code_border)
@@ -214,11 +225,12 @@ class DeckWriter:
             pieces.extend(colours(body))
             for text, colour in pieces or [(" ", self.colors.text)]:
                 self._run(paragraph, text, planned.size, colour, mono=True)
+        return shape
 
     # --- tables -------------------------------------------------------------
 
-    def _table(self, slide, planned: TableSlide) -> None:
-        box = self.plan.content_box
+    def _table(self, slide, planned: TableFrame):
+        box = planned.box
         rows = [planned.header, *planned.rows]
         height = sum(planned.row_heights)
         frame = slide.shapes.add_table(len(rows), len(planned.column_widths), Pt(box.x), Pt(box.y), Pt(box.width), Pt(height))
@@ -241,10 +253,11 @@ class DeckWriter:
                 colour = self.colors.table_header_text if header else self.colors.text
                 cell_runs = runs if not header else tuple(Run(r.text, True, r.italic, r.code, r.strike) for r in runs)
                 self._add_runs(paragraph, cell_runs or (Run(""),), planned.size, colour)
+        return frame
 
     # --- pictures -----------------------------------------------------------
 
-    def _image(self, slide, planned: ImageSlide) -> None:
+    def _image(self, slide, planned: PictureFrame):
         box = planned.box
         if planned.path.suffix.lower() == ".svg":
             svg = planned.path.read_bytes()
@@ -254,7 +267,8 @@ class DeckWriter:
             attach_svg(picture, svg)
         else:
             picture = slide.shapes.add_picture(str(planned.path), Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
-        set_alt_text(picture, planned.alt or planned.title)
+        set_alt_text(picture, planned.alt or planned.path.stem)
+        return picture
 
     # --- notes --------------------------------------------------------------
 
@@ -263,6 +277,10 @@ class DeckWriter:
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
+
+
+_SHAPE_NAMES = {TextFrame: "Text", CodeFrame: "Code", TableFrame: "Table", PictureFrame: "Picture",
+                DiagramFrame: "Diagram", CaptionFrame: "Caption"}
 
 
 @lru_cache(maxsize=64)

@@ -198,21 +198,22 @@ class GraphLayout:
         self.style = style
 
     def scene(self, graph: Graph) -> Scene:
-        """The graph laid out in its own direction, or turned a quarter when that reads much larger.
+        """The graph laid out in its own direction, with the quarter-turned drawing as an alternative.
 
         A long `graph LR` chain drawn left to right can be twenty times wider than
         tall and its text unreadably small on a 16:9 slide; drawn top to bottom it
-        fills the slide. The other direction is used only when it at least doubles the size.
+        fills the slide, and a tall chain may read larger beside text. The slide
+        composer chooses between the two (handouts show the first); the turn is
+        offered only when the diagram cannot already fill a slide at a comfortable size.
         """
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         scene = self._scene(graph)
-        if slide_fit(scene) >= 1 or len(graph.nodes) < 3:
+        if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
         turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
-        if slide_fit(turned) >= 1.25 * slide_fit(scene):
-            return replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
-        return scene
+        turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
+        return replace(scene, alternatives=(turned,))
 
     def _scene(self, graph: Graph) -> Scene:
         writer = _DotWriter(graph, self.measure, self.style)
@@ -319,6 +320,7 @@ class GraphLayout:
 
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 870.0, 410.0  # the content area of a 16:9 slide, in points
+COMFORTABLE_FIT = 1.5  # a scene that can grow this much on a slide needs no other arrangement
 
 
 def turned_name(direction: str) -> str:

@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass, field, replace
 from .chart import Chart
 
 
+TURN_GAIN = 1.25  # a scene's other arrangement is shown only when it reads this much larger than the author's
+
+
 @dataclass(frozen=True)
 class SceneShape:
     """A shape with optional centred text.
@@ -86,6 +89,7 @@ class Scene:
     font_size: float = 14.0
     warnings: tuple[str, ...] = field(default=())
     chart: Chart | None = None
+    alternatives: tuple["Scene", ...] = ()  # the same diagram in other arrangements, for the slide composer
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
@@ -119,7 +123,8 @@ class Scene:
         )
         heading = SceneShape("title", "text", (max(moved.width, width) - width) / 2, 0.0, width, height, title,
                              font_size=size, bold=True)
-        return replace(moved, shapes=(heading, *shapes), connectors=connectors).fitted()
+        alternatives = tuple(other.titled(title, measure_width, gap) for other in self.alternatives)
+        return replace(moved, shapes=(heading, *shapes), connectors=connectors, alternatives=alternatives).fitted()
 
     def texts(self) -> list[str]:
         """Every text the scene shows."""
@@ -131,11 +136,16 @@ class Scene:
 
     @classmethod
     def from_json(cls, text: str) -> "Scene":
-        data = json.loads(text)
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scene":
+        alternatives = tuple(cls.from_dict(other) for other in data.pop("alternatives", ()))
         shapes = tuple(SceneShape(**shape) for shape in data.pop("shapes"))
         connectors = tuple(
             SceneConnector(**{**c, "start": tuple(c["start"]), "end": tuple(c["end"])}) for c in data.pop("connectors")
         )
         chart = data.pop("chart", None)
         return cls(shapes=shapes, connectors=connectors, chart=Chart.from_dict(chart) if chart is not None else None,
+                   alternatives=alternatives,
                    **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})

@@ -1,0 +1,507 @@
+"""Section blocks → composed slides: text and visuals placed together on named layouts.
+
+A person making slides by hand puts a lead-in sentence above the code or
+diagram it introduces, a short list beside a tall diagram, and the closing
+remark under the picture it explains. The composer does the same by
+measurement:
+
+- The paragraph (of at most two lines, with a sub-heading just before it) that
+  immediately precedes a visual is its *lead* and always shares its slide.
+- Short text between visuals, or after the last one, is tried as the previous
+  visual's *trailing* text; failing that it joins the next visual's lead, and
+  only otherwise becomes a text slide. Longer text fills balanced text slides.
+- For each visual the candidate layouts (`visual`, `stacked` at each body size,
+  `two_columns` at a few widths) are measured and the one that shows the visual
+  largest (diagram text size, picture area, code and table pages and type size)
+  wins; ties go to the larger text, then to the stacked layout.
+- A diagram may be drawn in another arrangement (top-to-bottom or
+  left-to-right) when its Scene offers one; the arrangement giving the larger
+  text is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Union
+
+from . import i18n
+from .diagnostics import Diagnostic, Severity
+from .diagrams.cache import SceneCache
+from .diagrams.model import MermaidError
+from .diagrams.scene import TURN_GAIN, Scene
+from .document import Block, CodeBlock, Diagram, Heading, Image, ListBlock, Paragraph, Quote, Rule, Run, Table, block_text
+from .frames import (
+    CaptionFrame,
+    CodeFrame,
+    DiagramFrame,
+    Frame,
+    FrameFitter,
+    PictureFrame,
+    TableFrame,
+    TextEntry,
+    TextFrame,
+    caption_height,
+)
+from .images import image_size, resolve_image
+from .layouts import GAP, Box, SlideLayouts
+from .theme import Theme
+
+LEAD_LINES = 2  # a paragraph of at most this many lines right before a visual is its lead
+SHORT_SHARE = 0.3  # text at most this share of the content height may join a visual's slide
+PAIR_KEEP_QUALITY = 0.75  # two visuals share a slide when each keeps this share of its size alone
+TWO_COLUMN_SHARES = (0.32, 0.4, 0.5)  # text column widths tried beside a picture or diagram
+KEEP_QUALITY = 0.85  # trailing text joins when the visual keeps this share of its size
+TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share
+
+
+@dataclass(frozen=True)
+class ContentSlide:
+    """A slide below the cover: its title, the layout its frames follow, and the frames."""
+
+    title: str
+    layout: str
+    frames: tuple[Frame, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CodeVisual:
+    language: str
+    text: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class PictureVisual:
+    path: Path
+    alt: str
+    natural: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DiagramVisual:
+    scenes: tuple[Scene, ...]  # the arrangements to choose from
+    alt_text: str
+    block: Diagram
+    source: Path
+
+
+Visual = Union[CodeVisual, Table, PictureVisual, DiagramVisual]
+
+
+@dataclass
+class _Chunk:
+    """A visual with the text that shares its slide."""
+
+    visual: Visual
+    lead: list[TextEntry] = field(default_factory=list)
+    trail: list[TextEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """One candidate: its pages of frames, its layout and how well it shows the visual."""
+
+    layout: str
+    pages: tuple[tuple[Frame, ...], ...]
+    quality: float  # diagram text size, picture area share, or code/table type size (rounded)
+    text_size: float
+
+    def key(self) -> tuple:
+        return (-len(self.pages), self.quality, self.text_size)
+
+
+class Composer:
+    """Composes the slides of one section from its blocks."""
+
+    def __init__(self, theme: Theme, language: str, layouts: SlideLayouts, fitter: FrameFitter,
+                 scenes: SceneCache, course_root: Path | None, diagnostics: list[Diagnostic]) -> None:
+        self.theme = theme
+        self.language = language
+        self.layouts = layouts
+        self.fitter = fitter
+        self.scenes = scenes
+        self.course_root = course_root
+        self.diagnostics = diagnostics
+        self.largest_diagram_scale = theme.sizes.title / theme.diagram.font_size
+
+    def text(self, key: str, **values: object) -> str:
+        return i18n.text(self.language, key, **values)
+
+    # --- a section ---------------------------------------------------------
+
+    def compose(self, title: str, blocks: list[Block], source: Path) -> list[ContentSlide]:
+        """The slides of one section titled title (without `(계속)` marks)."""
+        runs: list[list[list[TextEntry]]] = [[]]  # text runs, each a list of blocks' entries
+        visuals: list[Visual] = []
+        for block in blocks:
+            if isinstance(block, Rule):
+                continue
+            visual = self._visual(block, source)
+            if visual is None:
+                entries = self._missing_image(block) if isinstance(block, Image) else self.entries(block, 0)
+                if entries:
+                    runs[-1].append(entries)
+            else:
+                visuals.append(visual)
+                runs.append([])
+        pieces = self._attach_text(runs, visuals)
+        slides: list[ContentSlide] = []
+        index = 0
+        while index < len(pieces):
+            piece = pieces[index]
+            following = pieces[index + 1] if index + 1 < len(pieces) else None
+            pair = self._pair(piece, following) if isinstance(piece, _Chunk) and isinstance(following, _Chunk) else None
+            if pair is not None:
+                slides.append(ContentSlide(title, pair.layout, pair.pages[0]))
+                index += 2
+                continue
+            if isinstance(piece, _Chunk):
+                slides.extend(self._chunk_slides(title, piece))
+            else:
+                slides.extend(self._text_slides(title, piece))
+            index += 1
+        return slides
+
+    def _pair(self, first: _Chunk, second: _Chunk) -> _Placement | None:
+        """Two pictures or diagrams with no text between them side by side (the first's lead above),
+        when each keeps most of the size it has on a slide of its own."""
+        if first.trail or second.lead or not all(isinstance(c.visual, (PictureVisual, DiagramVisual)) for c in (first, second)):
+            return None
+        alone = [self._best(c.visual, c.lead, c.trail) for c in (first, second)]
+        width = self.layouts.content_box.width
+        best = None
+        for size in self.fitter.body_ladder if first.lead or second.trail else self.fitter.body_ladder[:1]:
+            top = self.fitter.text_height(first.lead, size, width) if first.lead else 0.0
+            bottom = self.fitter.text_height(second.trail, size, width) if second.trail else 0.0
+            upper, box, lower = self.layouts.stacked(top, bottom)
+            widths = [box.height * _aspect(c.visual) for c in (first, second)]
+            share = widths[0] / sum(widths)
+            left = Box(box.x, box.y, (box.width - GAP) * share, box.height)
+            right = Box(left.x + left.width + GAP, box.y, box.width - left.width - GAP, box.height)
+            frames = [self._place(first.visual, left)[0], self._place(second.visual, right)[0]]
+            qualities = [self._quality([page]) for page in frames]
+            if any(q < self._pair_floor(c, a) for q, a, c in zip(qualities, alone, (first, second))):
+                continue
+            page = (
+                *([TextFrame(upper, tuple(first.lead), size)] if first.lead else []), *frames[0], *frames[1],
+                *([TextFrame(lower, tuple(second.trail), size)] if second.trail else []),
+            )
+            placement = _Placement("two_columns", (page,), min(q / a.quality for q, a in zip(qualities, alone)), size)
+            if best is None or placement.key() > best.key():
+                best = placement
+        if best is not None:
+            for chunk in (first, second):
+                if isinstance(chunk.visual, DiagramVisual):
+                    self._report_diagram(chunk.visual, best)
+        return best
+
+    def _attach_text(self, runs: list[list[list[TextEntry]]], visuals: list[Visual]) -> list:
+        """Text runs and visuals → a list of chunks and free text (lists of entries), in order.
+
+        Run `i` lies between visual `i - 1` and visual `i`: its lead goes to visual `i`; a short
+        rest becomes the trailing text of visual `i - 1` or joins the lead of visual `i`; a
+        longer rest keeps its own slides, except a page that fits beside a visual at no cost to it.
+        """
+        chunks = [_Chunk(visual) for visual in visuals]
+        free: list[list[TextEntry]] = [[] for _ in runs]
+        for index, run in enumerate(runs):
+            before = chunks[index - 1] if index > 0 else None
+            after = chunks[index] if index < len(chunks) else None
+            if after is not None:
+                lead_blocks = self._lead(run)
+                after.lead = [e for entries in lead_blocks for e in entries]
+                run = run[: len(run) - len(lead_blocks)]
+            rest = [e for entries in run for e in entries]
+            if rest and self._is_short(rest):
+                if before is not None and self._takes_trail(before, rest):
+                    before.trail = rest
+                    continue
+                if after is not None:
+                    after.lead = rest + after.lead
+                    continue
+            elif rest:
+                rest = self._fill_beside(before, rest, after)
+            free[index] = rest
+        pieces: list = []
+        for index, rest in enumerate(free):
+            if rest:
+                pieces.append(rest)
+            if index < len(chunks):
+                pieces.append(chunks[index])
+        return pieces
+
+    def _fill_beside(self, before: _Chunk | None, rest: list[TextEntry], after: _Chunk | None) -> list[TextEntry]:
+        """A page of rest moved beside the visual before it (its first page) or after it (its last),
+        where it costs the visual nothing: a tall diagram takes a column, the text the other.
+        Returns what is left for text slides."""
+        pages = [list(page.entries) for page in self.fitter.text_pages(rest, self.layouts.content_box)]
+        if before is not None and not before.trail and self._costs_nothing(before, before.lead, pages[0]):
+            before.trail = pages.pop(0)
+        if after is not None and pages and self._costs_nothing(after, pages[-1] + after.lead, after.trail):
+            after.lead = pages.pop() + after.lead
+        return [e for page in pages for e in page]
+
+    def _costs_nothing(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
+        """Whether chunk's visual shows as large with this text as with its own, the text readable."""
+        now = self._best(chunk.visual, chunk.lead, chunk.trail)
+        then = self._best(chunk.visual, lead, trail)
+        return (
+            then is not None and len(then.pages) == len(now.pages) and then.quality >= now.quality
+            and then.text_size >= self.fitter.body_ladder[min(2, len(self.fitter.body_ladder) - 1)]
+        )
+
+    def _lead(self, run: list[list[TextEntry]]) -> list[list[TextEntry]]:
+        """The blocks at the end of run that introduce the visual after it: a paragraph of at most
+        two lines, with the sub-heading right before it; or a sub-heading alone."""
+        if not run:
+            return []
+        width = self.layouts.content_box.width
+        size = self.fitter.body_ladder[0]
+        last = run[-1]
+        if len(last) != 1 or last[0].level or last[0].role == "code":
+            return []
+        if self.fitter.line_count(last, size, width) > LEAD_LINES:
+            return []
+        if last[0].role != "subheading" and len(run) > 1 and len(run[-2]) == 1 and run[-2][0].role == "subheading":
+            return run[-2:]
+        return run[-1:]
+
+    def _is_short(self, entries: list[TextEntry]) -> bool:
+        box = self.layouts.content_box
+        return self.fitter.text_height(entries, self.fitter.body_ladder[0], box.width) <= SHORT_SHARE * box.height
+
+    def _pair_floor(self, chunk: _Chunk, alone: _Placement) -> float:
+        """The least quality a visual may keep beside another: most of its own, and a diagram's text
+        stays readable if it was."""
+        floor = PAIR_KEEP_QUALITY * alone.quality
+        if isinstance(chunk.visual, DiagramVisual):
+            floor = max(floor, min(alone.quality, self.theme.diagram.min_font_size))
+        return floor
+
+    def _takes_trail(self, chunk: _Chunk, trail: list[TextEntry]) -> bool:
+        """Whether trail may share chunk's slide: the visual keeps most of its size (a line or
+        two may cost it more, rather than stand alone on a slide)."""
+        alone = self._best(chunk.visual, chunk.lead, [])
+        together = self._best(chunk.visual, chunk.lead, trail)
+        if together is None or len(together.pages) > len(alone.pages):
+            return False
+        share = together.quality / alone.quality if alone.quality else 1.0
+        tiny = self.fitter.line_count(trail, self.fitter.body_ladder[0], self.layouts.content_box.width) <= LEAD_LINES
+        return share >= (TINY_KEEP_QUALITY if tiny else KEEP_QUALITY)
+
+    # --- slides --------------------------------------------------------------
+
+    def _text_slides(self, title: str, entries: list[TextEntry]) -> list[ContentSlide]:
+        pages = self.fitter.text_pages(entries, self.layouts.content_box)
+        return [ContentSlide(title, "text", (page,)) for page in pages]
+
+    def _chunk_slides(self, title: str, chunk: _Chunk) -> list[ContentSlide]:
+        placement = self._best(chunk.visual, chunk.lead, chunk.trail)
+        if placement is None:  # the text cannot share a slide with it at all: text, then the visual
+            text = self._text_slides(title, chunk.lead + chunk.trail)
+            return text + self._chunk_slides(title, _Chunk(chunk.visual))
+        if isinstance(chunk.visual, DiagramVisual):
+            self._report_diagram(chunk.visual, placement)
+        return [ContentSlide(title, placement.layout, page) for page in placement.pages]
+
+    def _report_diagram(self, visual: DiagramVisual, placement: _Placement) -> None:
+        frame = next(f for page in placement.pages for f in page if isinstance(f, DiagramFrame) and f.alt_text == visual.alt_text)
+        block, source = visual.block, visual.source
+        for warning in frame.scene.warnings:
+            self.diagnostics.append(Diagnostic(source, block.line, Severity.INFO, f"{block.kind}: {warning}"))
+        if frame.text_size < self.theme.diagram.min_font_size:
+            message = f"dense {block.kind}: its text shows at {frame.text_size:.1f} pt"
+            self.diagnostics.append(Diagnostic(source, block.line, Severity.INFO, message, "split it into smaller diagrams"))
+
+    # --- layouts ---------------------------------------------------------------
+
+    def _best(self, visual: Visual, lead: list[TextEntry], trail: list[TextEntry]) -> _Placement | None:
+        """The candidate layout that shows visual best with this text, or None when none holds the text."""
+        candidates = list(self._candidates(visual, lead, trail))
+        return max(candidates, key=_Placement.key) if candidates else None
+
+    def _candidates(self, visual: Visual, lead: list[TextEntry], trail: list[TextEntry]):
+        if not lead and not trail:
+            yield self._alone(visual)
+            return
+        width = self.layouts.content_box.width
+        for size in self.fitter.body_ladder:
+            top = self.fitter.text_height(lead, size, width) if lead else 0.0
+            bottom = self.fitter.text_height(trail, size, width) if trail else 0.0
+            upper, box, lower = self.layouts.stacked(top, bottom)
+            if box.height < SHORT_SHARE * self.layouts.content_box.height:
+                continue
+            pages = self._place(visual, box)
+            placed = []
+            for number, page in enumerate(pages):
+                frames = list(page)
+                if number == 0 and lead:
+                    frames.insert(0, TextFrame(upper, tuple(lead), size))
+                if number == len(pages) - 1 and trail:
+                    frames.append(TextFrame(_below(frames, lower), tuple(trail), size))
+                placed.append(tuple(frames))
+            yield _Placement("stacked", tuple(placed), self._quality(pages), size)
+        if isinstance(visual, (PictureVisual, DiagramVisual)):
+            for share in TWO_COLUMN_SHARES:
+                text_box, box = self.layouts.two_columns(share)
+                size = self.fitter.text_size(lead + trail, text_box)
+                if size is None:
+                    continue
+                pages = self._place(visual, box)
+                frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
+                yield _Placement("two_columns", (frames,), self._quality(pages), size)
+
+    def _alone(self, visual: Visual) -> _Placement:
+        """`visual`: the visual alone in the content area (a diagram in the wider area when that
+        shows it larger)."""
+        caption = _caption(visual)
+        height = caption_height(self.theme.sizes.caption) if caption else 0.0
+        box, caption_box = self.layouts.captioned(height)
+        pages = self._place(visual, box)
+        if isinstance(visual, DiagramVisual):  # a diagram alone may use the slide's whole width
+            wide_box, wide_caption_box = self.layouts.captioned(height, wide=True)
+            wide_pages = self._place(visual, wide_box)
+            if self._quality(wide_pages) > self._quality(pages):
+                pages, caption_box = wide_pages, wide_caption_box
+        if caption:
+            pages = [(*page, CaptionFrame(caption_box, caption, self.theme.sizes.caption)) for page in pages]
+        return _Placement("visual", tuple(tuple(page) for page in pages), self._quality(pages), 0.0)
+
+    def _place(self, visual: Visual, box: Box) -> list[tuple[Frame, ...]]:
+        """visual fitted into box: one tuple of frames per page it needs."""
+        if isinstance(visual, CodeVisual):
+            pages = self.fitter.code_pages(visual.language, visual.text, box)
+            return [(replace(page, box=replace(box, height=self.fitter.code_height(page))),) for page in pages]
+        if isinstance(visual, Table):
+            return [(page,) for page in self.fitter.table_pages(visual, box)]
+        if isinstance(visual, PictureVisual):
+            return [(self.fitter.picture(visual.path, visual.alt, visual.natural, box),)]
+        own, *others = [self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text) for scene in visual.scenes]
+        turned = max(others, key=lambda frame: frame.text_size, default=own)
+        return [(turned if turned.text_size >= TURN_GAIN * own.text_size else own,)]
+
+    def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
+        """How well the visual shows: diagram text size, picture area share, or code/table type size."""
+        frame = next(f for f in pages[0] if not isinstance(f, (TextFrame, CaptionFrame)))
+        if isinstance(frame, DiagramFrame):
+            return round(frame.text_size * 2) / 2
+        if isinstance(frame, PictureFrame):
+            content = self.layouts.content_box
+            return round(frame.box.width * frame.box.height / (content.width * content.height) * 20) / 20
+        return frame.size
+
+    # --- blocks → visuals and text ---------------------------------------------
+
+    def _visual(self, block: Block, source: Path) -> Visual | None:
+        """The visual a block shows, or None for text (a missing picture becomes text)."""
+        if isinstance(block, CodeBlock):
+            return CodeVisual(block.language, block.text)
+        if isinstance(block, Table):
+            return block
+        if isinstance(block, Image):
+            path, problem = resolve_image(block.src, source, self.course_root or source.parent)
+            if problem:
+                self.diagnostics.append(Diagnostic(source, block.line, Severity.WARNING, problem))
+                return None
+            return PictureVisual(path, block.alt, image_size(path))
+        if isinstance(block, Diagram):
+            try:
+                scene = self.scenes.scene(block.source, block.kind, self.fitter.measure, self.theme.diagram)
+            except MermaidError as error:
+                caption = self.text("diagram_failed", kind=block.kind or "mermaid", reason=error.message)
+                return CodeVisual("text", block.source, caption)
+            alt_text = f"{self.text('diagram_' + scene.kind)}: {scene.description}"
+            return DiagramVisual((scene, *scene.alternatives), alt_text, block, source)
+        return None
+
+    def _missing_image(self, image: Image) -> list[TextEntry]:
+        """What stands in for a picture that cannot be shown: its name and its alt text."""
+        missing = TextEntry((Run(self.text("image_missing", src=image.src), italic=True),))
+        return [missing, *([TextEntry((Run(image.alt),))] if image.alt else [])]
+
+    def entries(self, block: Block, level: int) -> list[TextEntry]:
+        """Blocks → writer paragraphs: `**라벨**: 값` becomes a bullet, bold-only a sub-heading."""
+        if isinstance(block, Heading):
+            return [TextEntry((Run(_with_minutes(block, self.text)),), level, role="subheading")]
+        if isinstance(block, Paragraph):
+            runs = tuple(run if not run.image else Run(f"[{run.text}]", italic=True) for run in block.runs)
+            if _is_bold_only(runs):
+                return [TextEntry(runs, level, role="subheading", centered=block.centered)]
+            if _is_label_line(runs):
+                return [TextEntry(runs, level, marker="•")]
+            return [TextEntry(runs, level, centered=block.centered)]
+        if isinstance(block, ListBlock):
+            entries = []
+            for number, item in enumerate(block.items, start=block.start):
+                marker = _list_marker(block, number, level, item.checked)
+                for index, child in enumerate(item.blocks):
+                    child_entries = self.entries(child, level + 1 if isinstance(child, ListBlock) else level)
+                    if index == 0 and child_entries and not isinstance(child, ListBlock):
+                        child_entries[0] = replace(child_entries[0], marker=marker, role="body")
+                    entries.extend(child_entries)
+            return entries
+        if isinstance(block, Quote):
+            return [replace(entry, role="quote") for child in block.blocks for entry in self.entries(child, level)]
+        if isinstance(block, CodeBlock):
+            return [TextEntry((Run(block.text, code=True),), level, role="code")]
+        if isinstance(block, (Table, Image, Diagram)):
+            return [TextEntry((Run(block_text(block)),), level)]
+        return []
+
+
+# --- helpers --------------------------------------------------------------
+
+
+def _caption(visual: Visual) -> str:
+    if isinstance(visual, CodeVisual):
+        return visual.caption
+    if isinstance(visual, PictureVisual):
+        return visual.alt
+    return ""
+
+
+def _aspect(visual: Visual) -> float:
+    """Width over height of a picture or (the author's arrangement of) a diagram."""
+    if isinstance(visual, PictureVisual):
+        return visual.natural[0] / visual.natural[1]
+    return visual.scenes[0].width / visual.scenes[0].height
+
+
+def _below(frames: list[Frame], box: Box) -> Box:
+    """box moved up to sit just under a code or table frame that ends above it."""
+    visual = frames[-1]
+    if isinstance(visual, (CodeFrame, TableFrame)):
+        top = visual.box.y + (sum(visual.row_heights) if isinstance(visual, TableFrame) else visual.box.height) + GAP
+        return replace(box, y=min(box.y, top))
+    return box
+
+
+def _with_minutes(heading: Heading, text) -> str:
+    if heading.minutes:
+        return f"{heading.title} ({text('minutes', n=heading.minutes)})"
+    return heading.title
+
+
+def _is_bold_only(runs: tuple[Run, ...]) -> bool:
+    visible = [run for run in runs if run.text.strip()]
+    return bool(visible) and all(run.bold for run in visible)
+
+
+def _is_label_line(runs: tuple[Run, ...]) -> bool:
+    """`**라벨**: 값` — a bold first run followed by a colon."""
+    if len(runs) < 2 or not runs[0].bold:
+        return False
+    return runs[0].text.rstrip().endswith(":") or runs[1].text.lstrip().startswith(":")
+
+
+_BULLETS = ("•", "◦", "▪")
+
+
+def _list_marker(block: ListBlock, number: int, level: int, checked: bool | None) -> str:
+    if checked is not None:
+        return "☑" if checked else "☐"
+    if block.ordered:
+        return f"{number}."
+    return _BULLETS[min(level, len(_BULLETS) - 1)]

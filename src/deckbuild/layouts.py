@@ -1,0 +1,90 @@
+"""The named slide layouts and their boxes, in points from the slide's top-left corner.
+
+Every box a deck places content into is defined here, from the theme's slide
+geometry, so that a slide master can later supply the same boxes. The composer
+asks for a layout's boxes; it never computes a position of its own.
+
+Layouts: `title` (cover), `agenda`, `text`, `stacked` (lead text above a visual,
+optional text below it), `two_columns` (text beside a visual), `visual` (a visual
+alone, optionally captioned) and `discussion`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .theme import SlideGeometry
+
+POINTS_PER_INCH = 72
+GAP = 10.0  # space between two frames of one slide, points
+
+LAYOUT_NAMES = ("title", "agenda", "text", "stacked", "two_columns", "visual", "discussion")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in points from the slide's top-left corner."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def centred(self, width: float, height: float) -> "Box":
+        """A box of the given size centred in this one."""
+        return Box(self.x + (self.width - width) / 2, self.y + (self.height - height) / 2, width, height)
+
+
+@dataclass(frozen=True)
+class SlideLayouts:
+    """The boxes of every layout on one slide size."""
+
+    width: float
+    height: float
+    title_box: Box
+    content_box: Box
+    cover_title_box: Box
+    cover_subtitle_box: Box
+    wide_box: Box  # a diagram alone may take this larger area, nearly the slide's whole width
+
+    @classmethod
+    def from_geometry(cls, slide: SlideGeometry) -> "SlideLayouts":
+        width = slide.width * POINTS_PER_INCH
+        height = slide.height * POINTS_PER_INCH
+        margin = slide.margin * POINTS_PER_INCH
+        title = Box(margin, margin * 0.5, width - 2 * margin, slide.title_height * POINTS_PER_INCH)
+        top = title.y + title.height + margin * 0.3
+        content = Box(margin, top, width - 2 * margin, height - top - margin * 0.6)
+        return cls(
+            width, height, title, content,
+            cover_title_box=Box(margin, height * 0.28, width - 2 * margin, height * 0.3),
+            cover_subtitle_box=Box(margin, height * 0.62, width - 2 * margin, height * 0.2),
+            wide_box=Box(margin * 0.4, top - margin * 0.2, width - margin * 0.8, height - top - margin * 0.1),
+        )
+
+    def stacked(self, top: float, bottom: float) -> tuple[Box, Box, Box]:
+        """`stacked`: a text box of height top, the visual's box, a text box of height bottom."""
+        box = self.content_box
+        top_gap = GAP if top else 0.0
+        bottom_gap = GAP if bottom else 0.0
+        visual_height = box.height - top - bottom - top_gap - bottom_gap
+        upper = Box(box.x, box.y, box.width, top)
+        visual = Box(box.x, box.y + top + top_gap, box.width, visual_height)
+        lower = Box(box.x, visual.y + visual_height + bottom_gap, box.width, bottom)
+        return upper, visual, lower
+
+    def two_columns(self, text_share: float) -> tuple[Box, Box]:
+        """`two_columns`: text on the left taking text_share of the width, the visual on the right."""
+        box = self.content_box
+        text_width = (box.width - GAP) * text_share
+        text = Box(box.x, box.y, text_width, box.height)
+        visual = Box(box.x + text_width + GAP, box.y, box.width - text_width - GAP, box.height)
+        return text, visual
+
+    def captioned(self, caption_height: float, wide: bool = False) -> tuple[Box, Box]:
+        """`visual`: the visual's box and a caption line under it (height 0 for none)."""
+        box = self.wide_box if wide else self.content_box
+        gap = GAP / 2 if caption_height else 0.0
+        visual = Box(box.x, box.y, box.width, box.height - caption_height - gap)
+        caption = Box(box.x, box.y + box.height - caption_height, box.width, caption_height)
+        return visual, caption
