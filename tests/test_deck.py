@@ -44,13 +44,20 @@ def test_titles_first_and_last_slides(built):
         document = read_document(session.path)
         assert slides[0].slide_layout.name == "Title Slide"
         assert slide_title(slides[0]) == document.title
-        last = slides[-1]
-        assert "토론" in slide_title(last)
+        discussion = trailing_discussion(slides)
+        assert discussion and "토론" in slide_title(slides[-1])
         topic = course.day_of(session).readme.topics[session.number]
-        assert topic in slide_text(last)
+        assert all(topic in slide_text(slide) for slide in discussion)  # the topic stays in view on each
+        shown = squash("".join(slide_text(slide) for slide in discussion))
         own = find_discussion(document)
         for question in own.questions if own else ():
-            assert squash(question) in squash(slide_text(last)), (deck, question)
+            assert squash(question) in shown, (deck, question)
+
+
+def trailing_discussion(slides) -> list:
+    """The discussion slides at the end of a deck (the first titled 토론 주제, the rest its continuations)."""
+    first = max(i for i, slide in enumerate(slides) if not slide_title(slide).endswith("(계속)") or i == 0)
+    return slides[first:]
 
 
 def test_every_heading_and_paragraph_is_in_slides_or_notes(built):
@@ -109,3 +116,21 @@ def test_two_builds_give_identical_outputs(tmp_path, sample_build):
     for output in outputs:
         twin = tmp_path / output.relative_to(sample_build)
         assert hashlib.sha256(twin.read_bytes()).digest() == hashlib.sha256(output.read_bytes()).digest(), output.name
+
+
+def test_composition_meets_the_presentation_targets(built):
+    """The composition report's measures on real and sample decks: no stranded lead-ins, few
+    near-empty slides, and every session's words on its slides (not only in the notes)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import composition
+
+    root, out = built
+    sessions = composition.course_report(root, out / "decks")
+    total = composition.totals(sessions)
+    assert total["stranded"]["share"] <= 0.01
+    assert total["near_empty"]["share"] <= 0.03
+    assert total["words_shown_worst"]["share"] >= 0.95
+    assert total["words_shown_average"] >= 0.99

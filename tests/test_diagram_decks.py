@@ -133,7 +133,8 @@ def test_a_dense_diagram_gets_the_large_area_and_a_diagnostic():
 
     from deckbuild.course import Day, Session
     from deckbuild.document import parse_markdown
-    from deckbuild.plan import DiagramSlide, Planner
+    from deckbuild.frames import DiagramFrame
+    from deckbuild.plan import Planner
     from deckbuild.theme import load_theme
 
     chain = " --> ".join(f"N{i}[단계 {i} 처리 노드]" for i in range(40))
@@ -141,7 +142,7 @@ def test_a_dense_diagram_gets_the_large_area_and_a_diagnostic():
     session = Session(Path("session_01.md"), 1, 1, 1, Path("session_01.md"))
     planner = Planner(load_theme("default", SAMPLE_COURSE), "ko")
     deck = planner.plan(parse_markdown(markdown, Path("session_01.md")), "과정", Day(Path("."), 1, 1, None, (session,)), session)
-    (slide,) = [s for s in deck.slides if isinstance(s, DiagramSlide)]
-    box = planner.dense_box
-    assert slide.x >= box.x - 0.5 and slide.x + slide.scene.width * slide.scale <= box.x + box.width + 0.5
+    (frame,) = [f for s in deck.slides for f in getattr(s, "frames", ()) if isinstance(f, DiagramFrame)]
+    box = planner.layouts.wide_box
+    assert frame.box.x >= box.x - 0.5 and frame.box.x + frame.scene.width * frame.scale <= box.x + box.width + 0.5
     assert any("dense" in d.message for d in deck.diagnostics)

@@ -261,9 +261,13 @@ def test_long_discussion_continues_and_every_page_keeps_the_topic(planner):
     assert len(discussion) > 1 and deck.slides[-1] is discussion[-1]
     assert discussion[1].title.endswith("(계속)")
     assert all("README 주제" in slide_words(s) for s in discussion)
+    content = planner.layouts.content_box
     for slide in discussion:
-        (frame,) = frames_of(slide, TextFrame)
-        assert planner.fitter.text_height(frame.entries, frame.size, frame.box.width) <= frame.box.height + 0.01
+        head, *body = frames_of(slide, TextFrame)
+        assert "README 주제" in " ".join(plain_text(e.runs) for e in head.entries)
+        for frame in (head, *body):
+            assert planner.fitter.text_height(frame.entries, frame.size, frame.box.width) <= frame.box.height + 0.01
+            assert inside(frame.box, content) and (frame is head or frame.box.y >= head.box.y + head.box.height)
 
 
 def test_session_without_any_topic_gets_a_general_prompt(planner):

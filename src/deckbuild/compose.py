@@ -11,7 +11,8 @@ measurement:
   visual's *trailing* text; failing that it joins the next visual's lead, and
   only otherwise becomes a text slide. Longer text fills balanced text slides.
 - For each visual the candidate layouts (`visual`, `stacked` at each body size,
-  `two_columns` at a few widths) are measured and the one that shows the visual
+  `two_columns` at a few widths; code goes beside text only when no line must
+  wrap, tables never) are measured and the one that shows the visual
   largest (diagram text size, picture area, code and table pages and type size)
   wins; ties go to the larger text, then to the stacked layout.
 - A diagram may be drawn in another arrangement (top-to-bottom or
@@ -125,6 +126,11 @@ class Composer:
         self.course_root = course_root
         self.diagnostics = diagnostics
         self.largest_diagram_scale = theme.sizes.title / theme.diagram.font_size
+
+    def within(self, box: Box) -> "Composer":
+        """A composer for a smaller content area (the discussion's, below its topic)."""
+        layouts = replace(self.layouts, content_box=box, wide_box=box)
+        return Composer(self.theme, self.language, layouts, self.fitter, self.scenes, self.course_root, self.diagnostics)
 
     def text(self, key: str, **values: object) -> str:
         return i18n.text(self.language, key, **values)
@@ -336,22 +342,25 @@ class Composer:
             pages = self._place(visual, box)
             placed = []
             for number, page in enumerate(pages):
-                frames = list(page)
+                frames = list(page) if number == 0 else [_at_top(f, self.layouts.content_box) for f in page]
                 if number == 0 and lead:
                     frames.insert(0, TextFrame(upper, tuple(lead), size))
                 if number == len(pages) - 1 and trail:
                     frames.append(TextFrame(_below(frames, lower), tuple(trail), size))
                 placed.append(tuple(frames))
             yield _Placement("stacked", tuple(placed), self._quality(pages), size)
-        if isinstance(visual, (PictureVisual, DiagramVisual)):
-            for share in TWO_COLUMN_SHARES:
-                text_box, box = self.layouts.two_columns(share)
-                size = self.fitter.text_size(lead + trail, text_box)
-                if size is None:
-                    continue
-                pages = self._place(visual, box)
-                frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
-                yield _Placement("two_columns", (frames,), self._quality(pages), size)
+        if isinstance(visual, Table):
+            return
+        for share in TWO_COLUMN_SHARES:
+            text_box, box = self.layouts.two_columns(share)
+            size = self.fitter.text_size(lead + trail, text_box)
+            if size is None:
+                continue
+            pages = self._place(visual, box)
+            if isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
+                continue
+            frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
+            yield _Placement("two_columns", (frames,), self._quality(pages), size)
 
     def _alone(self, visual: Visual) -> _Placement:
         """`visual`: the visual alone in the content area (a diagram in the wider area when that
@@ -439,13 +448,14 @@ class Composer:
                 for index, child in enumerate(item.blocks):
                     child_entries = self.entries(child, level + 1 if isinstance(child, ListBlock) else level)
                     if index == 0 and child_entries and not isinstance(child, ListBlock):
-                        child_entries[0] = replace(child_entries[0], marker=marker, role="body")
+                        first = child_entries[0]
+                        child_entries[0] = replace(first, marker=marker, role="body" if first.role == "subheading" else first.role)
                     entries.extend(child_entries)
             return entries
         if isinstance(block, Quote):
             return [replace(entry, role="quote") for child in block.blocks for entry in self.entries(child, level)]
-        if isinstance(block, CodeBlock):
-            return [TextEntry((Run(block.text, code=True),), level, role="code")]
+        if isinstance(block, CodeBlock):  # a line per entry, so a page may end between lines
+            return [TextEntry((Run(line or " ", code=True),), level, role="code") for line in block.text.split("\n")]
         if isinstance(block, (Table, Image, Diagram)):
             return [TextEntry((Run(block_text(block)),), level)]
         return []
@@ -467,6 +477,16 @@ def _aspect(visual: Visual) -> float:
     if isinstance(visual, PictureVisual):
         return visual.natural[0] / visual.natural[1]
     return visual.scenes[0].width / visual.scenes[0].height
+
+
+def _unwrapped(code: CodeVisual, pages: list[tuple[Frame, ...]]) -> bool:
+    """Whether code sits on one page with no line wrapped (code goes beside text only then)."""
+    return len(pages) == 1 and len(pages[0][0].lines) == code.text.expandtabs(4).count("\n") + 1
+
+
+def _at_top(frame: Frame, content: Box) -> Frame:
+    """A continued code or table frame moved up to the top of the content area."""
+    return replace(frame, box=replace(frame.box, y=content.y))
 
 
 def _below(frames: list[Frame], box: Box) -> Box:

@@ -94,7 +94,7 @@ class Planner:
             later_notes = self._heading_notes(headings).strip()
             pending = []
             slides.extend(_continued(group_slides, self.text("continued"), first_notes, later_notes))
-        slides.extend(self._discussion_slides(day, session, discussion, pending))
+        slides.extend(self._discussion_slides(day, session, discussion, pending, document.path))
         layouts = self.layouts
         title_sizes = tuple(
             self._title_size(s.title, layouts.cover_title_box if isinstance(s, TitleSlide) else layouts.title_box) for s in slides
@@ -198,17 +198,18 @@ class Planner:
     # --- discussion -------------------------------------------------------
 
     def _discussion_slides(
-        self, day: Day, session: Session, discussion: SessionDiscussion | None, pending: list[Heading]
+        self, day: Day, session: Session, discussion: SessionDiscussion | None, pending: list[Heading], source: Path
     ) -> list[Slide]:
-        """The README topic and the session's whole discussion section (questions and guide, with
-        minutes), on as many slides as it takes; each continuation repeats the topic."""
+        """The README topic above the session's whole discussion section (questions and guide with
+        their minutes, code and pictures composed like any section), on as many slides as it takes;
+        every one keeps the topic in view."""
         readme_topic = day.readme.topics.get(session.number) if day.readme else None
         head: list[TextEntry] = []
         if readme_topic:
             head.append(TextEntry((Run(self.text("readme_topic"), bold=True),), role="subheading"))
             head.append(TextEntry((Run(readme_topic),), marker="•"))
-        body = [e for b in (discussion.blocks if discussion else ()) for e in self.composer.entries(b, 0)]
-        if not head and not body:
+        blocks = list(discussion.blocks) if discussion else []
+        if not head and not blocks:
             head.append(TextEntry((Run(self.text("general_prompt")),), marker="•"))
         title = self.text("discussion_title")
         if discussion and discussion.minutes:
@@ -220,12 +221,17 @@ class Planner:
             notes += self._heading_notes([discussion.heading])
             notes += "\n".join(block_text(b) for b in discussion.blocks)
         box = self.layouts.content_box
-        pages = self.fitter.text_pages(head + body, box)
-        if len(pages) > 1 and head:  # every page keeps the topic in view
-            head_height = self.fitter.text_height(head, self.fitter.body_ladder[0], box.width) - 2 * INSET
-            rest = replace(box, height=box.height - head_height)
-            pages = [TextFrame(box, (*head, *page.entries), page.size) for page in self.fitter.text_pages(body, rest)]
-        slides = [ContentSlide(title, "discussion", (page,)) for page in pages]
+        if not blocks:
+            pages = [(page,) for page in self.fitter.text_pages(head, box)]
+        elif not head:
+            pages = [s.frames for s in self.composer.compose(title, blocks, source)]
+        else:
+            size = self.fitter.body_ladder[min(1, len(self.fitter.body_ladder) - 1)]
+            height = self.fitter.text_height(head, size, box.width)
+            head_frame = TextFrame(replace(box, height=height), tuple(head), size)
+            below = replace(box, y=box.y + height, height=box.height - height)
+            pages = [(head_frame, *s.frames) for s in self.composer.within(below).compose(title, blocks, source)]
+        slides = [ContentSlide(title, "discussion", page) for page in pages]
         return _continued(slides, self.text("continued"), notes, "")
 
 
