@@ -273,3 +273,10 @@ def test_long_discussion_continues_and_every_page_keeps_the_topic(planner):
 def test_session_without_any_topic_gets_a_general_prompt(planner):
     deck = plan(planner, "# S\n\n## 1. 개요\n본문\n")
     assert slide_words(deck.slides[-1]) == planner.text("general_prompt")
+
+
+def test_short_untitled_preamble_joins_the_first_section(planner):
+    deck = plan(planner, '# S\n\n<div align="center">\n\n**Week 1 · Day 4 · Session 1**\n\n</div>\n\n## 1. 개요 (5분)\n본문입니다.\n')
+    slides = content_slides(deck)
+    assert len(slides) == 1 and slides[0].title == "1. 개요"
+    assert "Week 1 · Day 4 · Session 1" in slide_words(slides[0]) and "본문입니다." in slide_words(slides[0])

@@ -145,8 +145,9 @@ class Planner:
     # --- sections sharing slides ------------------------------------------------
 
     def _groups(self, sections: list[_Section]) -> list[list[_Section]]:
-        """Sections in runs that share slides: a short text-only section takes the next H3 of
-        the same H2 with it, and text-only H3 sections that fit one slide together share it."""
+        """Sections in runs that share slides: a short untitled preamble joins the first section, a
+        short text-only section takes the next H3 of the same H2 with it, and text-only H3 sections
+        that fit one slide together share it."""
         groups: list[list[_Section]] = []
         for section in sections:
             if groups and self._joins(groups[-1], section):
@@ -156,16 +157,22 @@ class Planner:
         return groups
 
     def _joins(self, group: list[_Section], section: _Section) -> bool:
-        heading = section.heading
-        if heading is None or heading.level != 3 or _chapter(section) is None or _chapter(section) != _chapter(group[0]):
-            return False
+        """Whether section shares slides with group: group is text only, and either short (an untitled
+        preamble before any section, or an intro before the next H3 of its H2), or both fit one slide."""
         blocks = [b for s in group for b in s.blocks]
         if not blocks or any(isinstance(b, VISUAL_BLOCKS) for b in blocks):
+            return False
+        preamble = len(group) == 1 and group[0].heading is None
+        heading = section.heading
+        same_chapter = heading is not None and heading.level == 3 and _chapter(section) is not None
+        if not preamble and not (same_chapter and _chapter(section) == _chapter(group[0])):
             return False
         entries = self._group_entries(group)
         box = self.layouts.content_box
         if self.fitter.text_height(entries, self.fitter.body_ladder[0], box.width) <= 0.3 * box.height:
             return True
+        if preamble:
+            return False
         if any(isinstance(b, VISUAL_BLOCKS) for b in section.blocks):
             return False
         together = entries + self._group_entries([section], with_heading=True)
