@@ -280,3 +280,27 @@ def test_short_untitled_preamble_joins_the_first_section(planner):
     slides = content_slides(deck)
     assert len(slides) == 1 and slides[0].title == "1. 개요"
     assert "Week 1 · Day 4 · Session 1" in slide_words(slides[0]) and "본문입니다." in slide_words(slides[0])
+
+
+def test_every_slide_names_a_known_layout_and_stays_in_the_content_area(planner):
+    from deckbuild.layouts import LAYOUT_NAMES
+
+    diagram = "```mermaid\ngraph LR\n  A[빌드] --> B[테스트] --> C[배포]\n```\n"
+    markdown = f"# S\n\n## 1. 개요 (5분)\n\n소개 문장입니다.\n\n{diagram}\n마무리 문장입니다.\n\n```bash\necho hi\n```\n"
+    deck = plan(planner, markdown)
+    area = planner.layouts.wide_box
+    for slide in deck.slides:
+        assert slide.layout in LAYOUT_NAMES
+        for frame in getattr(slide, "frames", ()):
+            assert inside(frame.box, area), (slide.title, frame)
+
+
+def test_a_line_after_a_diagram_does_not_shrink_it_below_readable(planner):
+    nodes = "".join(f"  A{n}[첫 단계의 이름 {n}] --> B{n}[둘째 단계의 이름 {n}] --> C{n}[셋째 단계의 이름 {n}]\n" for n in range(3))
+    tail = "이 그림에서 볼 수 있듯 각 단계는 앞 단계의 결과만 받아 다음 단계로 넘기며, 그래서 어느 단계든 따로 바꿔 끼울 수 있습니다."
+    deck = plan(planner, f"# S\n\n## 흐름\n\n다음 그림을 보세요:\n\n```mermaid\ngraph LR\n{nodes}```\n\n{tail}\n")
+    (frame,) = all_frames(deck, DiagramFrame)
+    alone = planner.composer._best(planner.composer._visual(parse_markdown(
+        f"```mermaid\ngraph LR\n{nodes}```\n", Path("x.md")).blocks[0], Path("x.md")), [], [])
+    assert frame.text_size >= min(12.0, alone.quality) - 0.01
+    assert any(tail in slide_words(s) for s in deck.slides)  # the line is shown somewhere

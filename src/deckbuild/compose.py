@@ -52,8 +52,9 @@ LEAD_LINES = 2  # a paragraph of at most this many lines right before a visual i
 SHORT_SHARE = 0.3  # text at most this share of the content height may join a visual's slide
 PAIR_KEEP_QUALITY = 0.75  # two visuals share a slide when each keeps this share of its size alone
 TWO_COLUMN_SHARES = (0.32, 0.4, 0.5)  # text column widths tried beside a picture or diagram
-KEEP_QUALITY = 0.85  # trailing text joins when the visual keeps this share of its size
-TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share
+KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps this share of its size
+TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
+READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Composer:
             share = widths[0] / sum(widths)
             left = Box(box.x, box.y, (box.width - GAP) * share, box.height)
             right = Box(left.x + left.width + GAP, box.y, box.width - left.width - GAP, box.height)
-            frames = [self._place(first.visual, left)[0], self._place(second.visual, right)[0]]
+            frames = [self._place(first.visual, left)[0], self._place(second.visual, right)[0]]  # each with its caption
             qualities = [self._quality([page]) for page in frames]
             if any(q < self._pair_floor(c, a) for q, a, c in zip(qualities, alone, (first, second))):
                 continue
@@ -221,10 +222,10 @@ class Composer:
                 run = run[: len(run) - len(lead_blocks)]
             rest = [e for entries in run for e in entries]
             if rest and self._is_short(rest):
-                if before is not None and self._takes_trail(before, rest):
+                if before is not None and self._takes_text(before, before.lead, rest):
                     before.trail = rest
                     continue
-                if after is not None:
+                if after is not None and (self._takes_text(after, rest + after.lead, after.trail) or self._is_tiny(rest)):
                     after.lead = rest + after.lead
                     continue
             elif rest:
@@ -286,16 +287,27 @@ class Composer:
             floor = max(floor, min(alone.quality, self.theme.diagram.min_font_size))
         return floor
 
-    def _takes_trail(self, chunk: _Chunk, trail: list[TextEntry]) -> bool:
-        """Whether trail may share chunk's slide: the visual keeps most of its size (a line or
-        two may cost it more, rather than stand alone on a slide)."""
-        alone = self._best(chunk.visual, chunk.lead, [])
-        together = self._best(chunk.visual, chunk.lead, trail)
-        if together is None or len(together.pages) > len(alone.pages):
+    def _is_tiny(self, entries: list[TextEntry]) -> bool:
+        """A line or two: on a slide of its own it would be a stray line."""
+        return self.fitter.line_count(entries, self.fitter.body_ladder[0], self.layouts.content_box.width) <= LEAD_LINES
+
+    def _takes_text(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
+        """Whether chunk's slide may take this lead and trailing text instead of its own: the visual
+        keeps most of its size (a line or two may cost it more, rather than stand alone on a slide)."""
+        now = self._best(chunk.visual, chunk.lead, chunk.trail)
+        then = self._best(chunk.visual, lead, trail)
+        if then is None or len(then.pages) > len(now.pages):
             return False
-        share = together.quality / alone.quality if alone.quality else 1.0
-        tiny = self.fitter.line_count(trail, self.fitter.body_ladder[0], self.layouts.content_box.width) <= LEAD_LINES
-        return share >= (TINY_KEEP_QUALITY if tiny else KEEP_QUALITY)
+        added = [e for e in lead + trail if e not in chunk.lead + chunk.trail]
+        share = then.quality / now.quality if now.quality else 1.0
+        if share >= KEEP_QUALITY:
+            return True
+        if isinstance(chunk.visual, DiagramVisual):
+            if then.quality >= min(now.quality, self.theme.diagram.font_size):  # still at its drawn size
+                return True
+            if then.quality < min(now.quality, READABLE_DIAGRAM_TEXT):
+                return False
+        return self._is_tiny(added) and share >= TINY_KEEP_QUALITY
 
     # --- slides --------------------------------------------------------------
 
@@ -342,7 +354,7 @@ class Composer:
             pages = self._place(visual, box)
             placed = []
             for number, page in enumerate(pages):
-                frames = list(page) if number == 0 else [_at_top(f, self.layouts.content_box) for f in page]
+                frames = list(page if number == 0 else _at_top(page, self.layouts.content_box))
                 if number == 0 and lead:
                     frames.insert(0, TextFrame(upper, tuple(lead), size))
                 if number == len(pages) - 1 and trail:
@@ -365,31 +377,36 @@ class Composer:
     def _alone(self, visual: Visual) -> _Placement:
         """`visual`: the visual alone in the content area (a diagram in the wider area when that
         shows it larger)."""
-        caption = _caption(visual)
-        height = caption_height(self.theme.sizes.caption) if caption else 0.0
-        box, caption_box = self.layouts.captioned(height)
-        pages = self._place(visual, box)
+        pages = self._place(visual, self.layouts.content_box)
         if isinstance(visual, DiagramVisual):  # a diagram alone may use the slide's whole width
-            wide_box, wide_caption_box = self.layouts.captioned(height, wide=True)
-            wide_pages = self._place(visual, wide_box)
-            if self._quality(wide_pages) > self._quality(pages):
-                pages, caption_box = wide_pages, wide_caption_box
-        if caption:
-            pages = [(*page, CaptionFrame(caption_box, caption, self.theme.sizes.caption)) for page in pages]
-        return _Placement("visual", tuple(tuple(page) for page in pages), self._quality(pages), 0.0)
+            wide_pages = self._place(visual, self.layouts.wide_box)
+            if wide_pages[0][0].text_size > pages[0][0].text_size:
+                pages = wide_pages
+        return _Placement("visual", tuple(pages), self._quality(pages), 0.0)
 
     def _place(self, visual: Visual, box: Box) -> list[tuple[Frame, ...]]:
-        """visual fitted into box: one tuple of frames per page it needs."""
+        """visual fitted into box: one tuple of frames per page it needs, each with the visual's
+        caption line (a picture's alt text, why a diagram shows as source) right under it."""
+        caption = _caption(visual)
+        if not caption:
+            return [(frame,) for frame in self._fit(visual, box)]
+        size = self.theme.sizes.caption
+        height = caption_height(size)
+        frames = self._fit(visual, replace(box, height=box.height - height - GAP / 2))
+        return [(frame, CaptionFrame(Box(box.x, _bottom(frame) + GAP / 2, box.width, height), caption, size)) for frame in frames]
+
+    def _fit(self, visual: Visual, box: Box) -> list[Frame]:
+        """visual fitted into box: a frame per page."""
         if isinstance(visual, CodeVisual):
             pages = self.fitter.code_pages(visual.language, visual.text, box)
-            return [(replace(page, box=replace(box, height=self.fitter.code_height(page))),) for page in pages]
+            return [replace(page, box=replace(box, height=self.fitter.code_height(page))) for page in pages]
         if isinstance(visual, Table):
-            return [(page,) for page in self.fitter.table_pages(visual, box)]
+            return self.fitter.table_pages(visual, box)
         if isinstance(visual, PictureVisual):
-            return [(self.fitter.picture(visual.path, visual.alt, visual.natural, box),)]
+            return [self.fitter.picture(visual.path, visual.alt, visual.natural, box)]
         own, *others = [self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text) for scene in visual.scenes]
         turned = max(others, key=lambda frame: frame.text_size, default=own)
-        return [(turned if turned.text_size >= TURN_GAIN * own.text_size else own,)]
+        return [turned if turned.text_size >= TURN_GAIN * own.text_size else own]
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""
@@ -484,17 +501,24 @@ def _unwrapped(code: CodeVisual, pages: list[tuple[Frame, ...]]) -> bool:
     return len(pages) == 1 and len(pages[0][0].lines) == code.text.expandtabs(4).count("\n") + 1
 
 
-def _at_top(frame: Frame, content: Box) -> Frame:
-    """A continued code or table frame moved up to the top of the content area."""
-    return replace(frame, box=replace(frame.box, y=content.y))
+def _at_top(page: tuple[Frame, ...], content: Box) -> tuple[Frame, ...]:
+    """A continued page of code or table (with its caption) moved up to the top of the content area."""
+    shift = content.y - page[0].box.y
+    return tuple(replace(frame, box=replace(frame.box, y=frame.box.y + shift)) for frame in page)
+
+
+def _bottom(frame: Frame) -> float:
+    """Where a frame's drawing ends (a table's rows may end above its box)."""
+    if isinstance(frame, TableFrame):
+        return frame.box.y + sum(frame.row_heights)
+    return frame.box.y + frame.box.height
 
 
 def _below(frames: list[Frame], box: Box) -> Box:
-    """box moved up to sit just under a code or table frame that ends above it."""
-    visual = frames[-1]
-    if isinstance(visual, (CodeFrame, TableFrame)):
-        top = visual.box.y + (sum(visual.row_heights) if isinstance(visual, TableFrame) else visual.box.height) + GAP
-        return replace(box, y=min(box.y, top))
+    """box moved up to sit just under the code, table or caption that ends the frames above it."""
+    last = frames[-1]
+    if isinstance(last, (CodeFrame, TableFrame, CaptionFrame)):
+        return replace(box, y=min(box.y, _bottom(last) + GAP))
     return box
 
 

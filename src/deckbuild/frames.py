@@ -289,37 +289,41 @@ class FrameFitter:
 def balanced_pages(heights: list[float], capacity: float) -> list[tuple[int, int]]:
     """Consecutive items cut into the fewest pages of at most capacity, evened out.
 
-    The page count is the greedy minimum; then the cut points are chosen so the
-    fullest page is as light as it can be, so a continuation never holds a lone
-    line while the page before it is full. An item taller than capacity gets a
-    page of its own.
+    The page count is the greedy minimum. The items are then cut where their
+    running height is nearest each page's even share; if that overfills a page,
+    they are filled greedily to the smallest page height that keeps the count
+    (found by bisection). Either way a continuation never holds a lone line
+    while the page before it is full. An item taller than capacity gets a page
+    of its own.
     """
     count = len(_greedy_pages(heights, capacity))
     if count <= 1:
         return [(0, len(heights))]
-    prefix = [0.0]
+    even = _even_cuts(heights, count)
+    if all(sum(heights[start:end]) <= capacity for start, end in even):
+        return even
+    low, high = max(min(max(heights), capacity), sum(heights) / count), capacity
+    while high - low > 0.5:
+        middle = (low + high) / 2
+        if len(_greedy_pages(heights, middle)) <= count:
+            high = middle
+        else:
+            low = middle
+    return _greedy_pages(heights, high)
+
+
+def _even_cuts(heights: list[float], count: int) -> list[tuple[int, int]]:
+    """count pages cut where the running height is nearest k/count of the total."""
+    running, total = [0.0], sum(heights)
     for height in heights:
-        prefix.append(prefix[-1] + height)
-    n = len(heights)
-    # best[k][i]: the lightest fullest page when the first i items fill k pages
-    infinity = float("inf")
-    best = [[infinity] * (n + 1) for _ in range(count + 1)]
-    cut = [[0] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0.0
-    for k in range(1, count + 1):
-        for i in range(1, n + 1):
-            for j in range(k - 1, i):
-                if best[k - 1][j] == infinity:
-                    continue
-                worst = max(best[k - 1][j], prefix[i] - prefix[j])
-                if worst < best[k][i]:
-                    best[k][i], cut[k][i] = worst, j
-    pages, end = [], n
-    for k in range(count, 0, -1):
-        start = cut[k][end]
-        pages.append((start, end))
-        end = start
-    return pages[::-1]
+        running.append(running[-1] + height)
+    cuts = [0]
+    for k in range(1, count):
+        first, last = cuts[-1] + 1, len(heights) - (count - k)
+        target = total * k / count
+        cuts.append(min(range(first, last + 1), key=lambda j: abs(running[j] - target)))
+    cuts.append(len(heights))
+    return list(zip(cuts, cuts[1:]))
 
 
 def _greedy_pages(heights: list[float], capacity: float) -> list[tuple[int, int]]:

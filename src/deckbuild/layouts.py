@@ -5,8 +5,9 @@ geometry, so that a slide master can later supply the same boxes. The composer
 asks for a layout's boxes; it never computes a position of its own.
 
 Layouts: `title` (cover), `agenda`, `text`, `stacked` (lead text above a visual,
-optional text below it), `two_columns` (text beside a visual), `visual` (a visual
-alone, optionally captioned) and `discussion`.
+optional text below it), `two_columns` (text beside a visual, or two visuals),
+`visual` (a visual alone, in the content box or, for a diagram, the wide box) and
+`discussion`. A picture's or code block's caption line sits under it in any layout.
 """
 
 from __future__ import annotations
@@ -80,11 +81,3 @@ class SlideLayouts:
         text = Box(box.x, box.y, text_width, box.height)
         visual = Box(box.x + text_width + GAP, box.y, box.width - text_width - GAP, box.height)
         return text, visual
-
-    def captioned(self, caption_height: float, wide: bool = False) -> tuple[Box, Box]:
-        """`visual`: the visual's box and a caption line under it (height 0 for none)."""
-        box = self.wide_box if wide else self.content_box
-        gap = GAP / 2 if caption_height else 0.0
-        visual = Box(box.x, box.y, box.width, box.height - caption_height - gap)
-        caption = Box(box.x, box.y + box.height - caption_height, box.width, caption_height)
-        return visual, caption
