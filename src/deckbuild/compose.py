@@ -33,6 +33,7 @@ from .diagrams.model import MermaidError
 from .diagrams.scene import TURN_GAIN, Scene
 from .document import Block, CodeBlock, Diagram, Heading, Image, ListBlock, Paragraph, Quote, Rule, Run, Table, block_text
 from .frames import (
+    VISUAL_FRAMES,
     CaptionFrame,
     CodeFrame,
     DiagramFrame,
@@ -140,6 +141,7 @@ class Composer:
 
     def compose(self, title: str, blocks: list[Block], source: Path) -> list[ContentSlide]:
         """The slides of one section titled title (without `(계속)` marks)."""
+        self._placements: dict[tuple, _Placement | None] = {}  # keyed by id(visual): only for this section
         runs: list[list[list[TextEntry]]] = [[]]  # text runs, each a list of blocks' entries
         visuals: list[Visual] = []
         for block in blocks:
@@ -253,6 +255,9 @@ class Composer:
     def _costs_nothing(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
         """Whether chunk's visual shows as large with this text as with its own, the text readable."""
         now = self._best(chunk.visual, chunk.lead, chunk.trail)
+        visual = next(f for f in now.pages[0] if isinstance(f, VISUAL_FRAMES))
+        if visual.box.width > self.layouts.two_columns(TWO_COLUMN_SHARES[0])[1].width:
+            return False  # it is too wide to have a text column beside it at no cost
         then = self._best(chunk.visual, lead, trail)
         return (
             then is not None and len(then.pages) == len(now.pages) and then.quality >= now.quality
@@ -336,9 +341,13 @@ class Composer:
     # --- layouts ---------------------------------------------------------------
 
     def _best(self, visual: Visual, lead: list[TextEntry], trail: list[TextEntry]) -> _Placement | None:
-        """The candidate layout that shows visual best with this text, or None when none holds the text."""
-        candidates = list(self._candidates(visual, lead, trail))
-        return max(candidates, key=_Placement.key) if candidates else None
+        """The candidate layout that shows visual best with this text, or None when none holds the text
+        (remembered for the section being composed: the same question comes up several times)."""
+        key = (id(visual), tuple(lead), tuple(trail))
+        if key not in self._placements:
+            candidates = list(self._candidates(visual, lead, trail))
+            self._placements[key] = max(candidates, key=_Placement.key) if candidates else None
+        return self._placements[key]
 
     def _candidates(self, visual: Visual, lead: list[TextEntry], trail: list[TextEntry]):
         if not lead and not trail:

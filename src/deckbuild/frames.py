@@ -128,10 +128,19 @@ class FrameFitter:
         self.sizes = theme.sizes
         self.measure = measure
         self.body_ladder = ladder(self.sizes.body, self.sizes.min_body)
+        # the composer measures the same text and code in many candidate layouts: remember them
+        self._entry_heights: dict[tuple, float] = {}
+        self._code_lines: dict[tuple, list[str]] = {}
 
     # --- text ---------------------------------------------------------------
 
     def entry_height(self, entry: TextEntry, size: float, width: float) -> float:
+        key = (entry, size, width)
+        if key not in self._entry_heights:
+            self._entry_heights[key] = self._measure_entry(entry, size, width)
+        return self._entry_heights[key]
+
+    def _measure_entry(self, entry: TextEntry, size: float, width: float) -> float:
         indent = entry.level * LEVEL_INDENT + (MARKER_WIDTH if entry.marker else 0)
         entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
         spans = [Span(run.text, run.bold or entry.role == "subheading", run.code or entry.role == "code") for run in entry.runs]
@@ -205,6 +214,12 @@ class FrameFitter:
 
     def wrap_code(self, code: str, size: float, box_width: float) -> list[str]:
         """Code lines wrapped to the box; continuation lines start with WRAP_MARK."""
+        key = (code, size, box_width)
+        if key not in self._code_lines:
+            self._code_lines[key] = self._wrap_code(code, size, box_width)
+        return self._code_lines[key]
+
+    def _wrap_code(self, code: str, size: float, box_width: float) -> list[str]:
         width = box_width - 2 * INSET
         lines = []
         for line in code.expandtabs(4).split("\n"):
