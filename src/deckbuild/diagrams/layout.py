@@ -19,6 +19,7 @@ from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
 PADDING_X = 12.0
+LABEL_WRAP_EMS = 12.5  # Mermaid wraps labels at 200 px of its 16 px type
 PADDING_Y = 8.0
 CLUSTER_TITLE_GAP = 6.0
 POINTS_PER_INCH = 72.0
@@ -208,12 +209,33 @@ class GraphLayout:
         """
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
+        graph = self._wrapped(graph)
         scene = self._scene(graph)
         if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
         turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
         turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return replace(scene, alternatives=(turned,))
+
+    def _wrapped(self, graph: Graph) -> Graph:
+        """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
+        draws them: a long label makes a taller box rather than a very wide one."""
+        width = LABEL_WRAP_EMS * self.style.font_size
+        nodes = {}
+        for node_id, node in graph.nodes.items():
+            lines = [part for line in node.label.split("\n") for part in self._wrap_words(line, width)]
+            nodes[node_id] = replace(node, label="\n".join(lines)) if len(lines) > node.label.count("\n") + 1 else node
+        return replace(graph, nodes=nodes)
+
+    def _wrap_words(self, line: str, width: float) -> list[str]:
+        """line broken at spaces into lines no wider than width (a longer word keeps its own line)."""
+        lines: list[str] = []
+        for word in line.split(" "):
+            if lines and self.measure.width(f"{lines[-1]} {word}", self.style.font_size) <= width:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines or [line]
 
     def _scene(self, graph: Graph) -> Scene:
         writer = _DotWriter(graph, self.measure, self.style)
