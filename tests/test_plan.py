@@ -304,3 +304,12 @@ def test_a_line_after_a_diagram_does_not_shrink_it_below_readable(planner):
         f"```mermaid\ngraph LR\n{nodes}```\n", Path("x.md")).blocks[0], Path("x.md")), [], [])
     assert frame.text_size >= min(12.0, alone.quality) - 0.01
     assert any(tail in slide_words(s) for s in deck.slides)  # the line is shown somewhere
+
+
+def test_a_section_of_a_stray_line_shares_its_neighbours_slide(planner):
+    deck = plan(planner, "# S\n\n## 핵심 정리\n\n- 레이어는 공유됩니다\n- 캐시는 순서를 따릅니다\n\n## 다음 주 준비\n\n- 쿠버네티스\n")
+    slides = content_slides(deck)
+    assert len(slides) == 1 and slides[0].title == "핵심 정리 · 다음 주 준비"
+    words = slide_words(slides[0])
+    assert all(text in words for text in ("핵심 정리", "레이어는 공유됩니다", "다음 주 준비", "쿠버네티스"))
+    assert "핵심 정리" in slides[0].notes and "다음 주 준비" in slides[0].notes

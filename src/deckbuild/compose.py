@@ -44,6 +44,7 @@ from .frames import (
     TextEntry,
     TextFrame,
     caption_height,
+    is_stray,
 )
 from .images import image_size, resolve_image
 from .layouts import GAP, Box, SlideLayouts
@@ -229,6 +230,9 @@ class Composer:
                     continue
                 if after is not None and (self._takes_text(after, rest + after.lead, after.trail) or self._is_tiny(rest)):
                     after.lead = rest + after.lead
+                    continue
+                if before is not None and is_stray(rest) and self._best(before.visual, before.lead, rest):
+                    before.trail = rest  # a costly place, but better than a slide with a stray line
                     continue
             elif rest:
                 rest = self._fill_beside(before, rest, after)

@@ -28,6 +28,7 @@ MARKER_WIDTH = 20.0  # hanging room for a bullet or number, points
 CELL_INSET = 4.0  # table cell inset on every side, points
 WRAP_MARK = "↪ "  # starts a code line that continues the one above
 CODE_IN_TEXT = 0.85  # a code paragraph inside text is set this much smaller than the text
+STRAY_CHARACTERS = 60  # text shorter than this never takes a slide of its own
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,11 @@ def ladder(start: float, floor: float) -> list[float]:
         sizes.append(size)
         size -= 2
     return sizes + [floor]
+
+
+def is_stray(entries) -> bool:
+    """Text too slight for a slide of its own: under STRAY_CHARACTERS characters, spaces aside."""
+    return sum(len("".join(plain_text(e.runs).split())) for e in entries) < STRAY_CHARACTERS
 
 
 def caption_height(size: float) -> float:

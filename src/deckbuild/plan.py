@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic
 from .diagrams.cache import SceneCache
 from .discussion import SessionDiscussion, find_discussion
 from .document import Block, CodeBlock, Diagram, Document, Heading, Image, Run, Table, block_text
-from .frames import INSET, FrameFitter, TextEntry, TextFrame, ladder
+from .frames import INSET, FrameFitter, TextEntry, TextFrame, is_stray, ladder
 from .layouts import Box, SlideLayouts
 from .measure import Measurer, Span
 from .theme import Theme
@@ -157,40 +157,37 @@ class Planner:
         return groups
 
     def _joins(self, group: list[_Section], section: _Section) -> bool:
-        """Whether section shares slides with group: group is text only, and either short (an untitled
-        preamble before any section, or an intro before the next H3 of its H2), or both fit one slide."""
-        blocks = [b for s in group for b in s.blocks]
-        if not blocks or any(isinstance(b, VISUAL_BLOCKS) for b in blocks):
-            return False
-        preamble = len(group) == 1 and group[0].heading is None
-        heading = section.heading
-        same_chapter = heading is not None and heading.level == 3 and _chapter(section) is not None
-        if not preamble and not (same_chapter and _chapter(section) == _chapter(group[0])):
+        """Whether section shares slides with group (text only): a short untitled preamble or a short
+        intro takes the next section (an intro only the next H3 of its H2); H3 sections of one H2
+        share a slide when both fit it; and any two neighbours do, rather than leave a stray line."""
+        if not any(s.blocks for s in group) or _has_visual(group):
             return False
         entries = self._group_entries(group)
         box = self.layouts.content_box
-        if self.fitter.text_height(entries, self.fitter.body_ladder[0], box.width) <= 0.3 * box.height:
+        preamble = len(group) == 1 and group[0].heading is None
+        chapter = _chapter(section)
+        same_chapter = section.heading is not None and section.heading.level == 3 and chapter is not None
+        same_chapter = same_chapter and chapter == _chapter(group[0])
+        if (preamble or same_chapter) and self.fitter.text_height(entries, self.fitter.body_ladder[0], box.width) <= 0.3 * box.height:
             return True
-        if preamble:
+        if preamble or _has_visual([section]):
             return False
-        if any(isinstance(b, VISUAL_BLOCKS) for b in section.blocks):
-            return False
-        together = entries + self._group_entries([section], with_heading=True)
-        return self.fitter.text_size(together, box, self.fitter.body_ladder[:2]) is not None
+        own = self._group_entries([section], with_heading=True)
+        fits = self.fitter.text_size(entries + own, box, self.fitter.body_ladder[:2]) is not None
+        return fits and (same_chapter or is_stray(entries) or is_stray(own[1:]))
 
     def _group_entries(self, group: list[_Section], with_heading: bool = False) -> list[TextEntry]:
         _, blocks, _ = self._merge(group, None, with_heading)
         return [e for b in blocks for e in self.composer.entries(b, 0)]
 
     def _merge(self, group: list[_Section], document: Document | None, first_heading: bool = False) -> tuple[str, list[Block], list[Heading]]:
-        """A group's title (its H2's when sections share a slide), its blocks (every other heading of
-        the group as a sub-heading, the first one too when first_heading) and its headings."""
+        """A group's title, its blocks and its headings. Sections of one H2 sharing slides take the
+        H2's title; sections of several take their titles joined with ` · `. Every heading not in the
+        title becomes a sub-heading (the first one too when first_heading)."""
         first = group[0]
         headings = [s.heading for s in group if s.heading is not None]
-        if len(group) > 1:
-            title_heading = _chapter(first) or headings[0]
-        else:
-            title_heading = first.heading
+        chapters = list(dict.fromkeys(c for s in group if (c := _chapter(s) or s.heading) is not None))
+        title_heading = first.heading if len(group) == 1 else chapters[0] if len(chapters) == 1 else None
         blocks: list[Block] = []
         for section in group:
             if section.heading is not None and (first_heading or section.heading != title_heading):
@@ -198,6 +195,8 @@ class Planner:
             blocks.extend(section.blocks)
         if title_heading is not None:
             title = title_heading.title
+        elif len(chapters) > 1:
+            title = " · ".join(c.title for c in chapters)
         else:
             title = document.title if document else ""
         return title, blocks, headings
@@ -262,6 +261,10 @@ def _sections(document: Document, discussion: SessionDiscussion | None) -> list[
         else:
             sections[-1].blocks.append(block)
     return sections
+
+
+def _has_visual(sections: list[_Section]) -> bool:
+    return any(isinstance(b, VISUAL_BLOCKS) for s in sections for b in s.blocks)
 
 
 def _chapter(section: _Section) -> Heading | None:
