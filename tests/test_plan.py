@@ -313,3 +313,13 @@ def test_a_section_of_a_stray_line_shares_its_neighbours_slide(planner):
     words = slide_words(slides[0])
     assert all(text in words for text in ("핵심 정리", "레이어는 공유됩니다", "다음 주 준비", "쿠버네티스"))
     assert "핵심 정리" in slides[0].notes and "다음 주 준비" in slides[0].notes
+
+
+def test_short_output_sits_under_the_command_that_prints_it(planner):
+    command = "\n".join(f"docker image ls --filter label=n{n}" for n in range(8))
+    markdown = f"# S\n\n## 확인\n\n이미지 크기를 확인합니다.\n\n```bash\n{command}\n```\n\n예상 출력:\n\n```text\nREPOSITORY TAG SIZE\napi dev 1.02GB\n```\n"
+    deck = plan(planner, markdown)
+    (slide,) = [s for s in deck.slides if frames_of(s, CodeFrame)]
+    first, second = frames_of(slide, CodeFrame)
+    assert second.box.y > first.box.y + first.box.height and first.size == second.size
+    assert "예상 출력:" in slide_words(slide)

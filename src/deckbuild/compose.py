@@ -101,6 +101,7 @@ class _Chunk:
     visual: Visual
     lead: list[TextEntry] = field(default_factory=list)
     trail: list[TextEntry] = field(default_factory=list)
+    own_lead: list[TextEntry] = field(default_factory=list)  # the lead-in it must keep; costs are measured from here
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class Composer:
         self.course_root = course_root
         self.diagnostics = diagnostics
         self.largest_diagram_scale = theme.sizes.title / theme.diagram.font_size
+        self._placements: dict[tuple, _Placement | None] = {}  # keyed by id(visual): only for one section
 
     def within(self, box: Box) -> "Composer":
         """A composer for a smaller content area (the discussion's, below its topic)."""
@@ -142,7 +144,7 @@ class Composer:
 
     def compose(self, title: str, blocks: list[Block], source: Path) -> list[ContentSlide]:
         """The slides of one section titled title (without `(계속)` marks)."""
-        self._placements: dict[tuple, _Placement | None] = {}  # keyed by id(visual): only for this section
+        self._placements = {}
         runs: list[list[list[TextEntry]]] = [[]]  # text runs, each a list of blocks' entries
         visuals: list[Visual] = []
         for block in blocks:
@@ -162,7 +164,8 @@ class Composer:
         while index < len(pieces):
             piece = pieces[index]
             following = pieces[index + 1] if index + 1 < len(pieces) else None
-            pair = self._pair(piece, following) if isinstance(piece, _Chunk) and isinstance(following, _Chunk) else None
+            both = isinstance(piece, _Chunk) and isinstance(following, _Chunk)
+            pair = (self._pair(piece, following) or self._stack(piece, following)) if both else None
             if pair is not None:
                 slides.append(ContentSlide(title, pair.layout, pair.pages[0]))
                 index += 2
@@ -173,6 +176,28 @@ class Composer:
                 slides.extend(self._text_slides(title, piece))
             index += 1
         return slides
+
+    def _stack(self, first: _Chunk, second: _Chunk) -> _Placement | None:
+        """A short code block or table (with its lead-in) under the code or table before it, when the
+        room left on that slide holds it at the size it would have on a slide of its own."""
+        if not all(isinstance(c.visual, (CodeVisual, Table)) for c in (first, second)):
+            return None
+        best = self._best(first.visual, first.lead, first.trail)
+        own = self._best(second.visual, second.lead, second.trail)
+        if best is None or own is None or len(best.pages) != 1 or len(own.pages) != 1:
+            return None
+        content = self.layouts.content_box
+        tops = [c for c in self._candidates(first.visual, first.lead, first.trail)
+                if c.layout != "two_columns" and c.key()[:2] == best.key()[:2]]  # as good for the first visual
+        for top in sorted(tops, key=lambda c: -c.text_size):  # the first one's text may get smaller to make room
+            start = max(_bottom(frame) for frame in top.pages[0]) + GAP
+            room = Box(content.x, start, content.width, content.y + content.height - start)
+            if room.height < caption_height(self.theme.sizes.min_code):
+                continue
+            below = self.within(room)._best(second.visual, second.lead, second.trail)
+            if below is not None and len(below.pages) == 1 and below.layout != "two_columns" and below.quality >= own.quality:
+                return _Placement("stacked", ((*top.pages[0], *below.pages[0]),), top.quality, top.text_size)
+        return None
 
     def _pair(self, first: _Chunk, second: _Chunk) -> _Placement | None:
         """Two pictures or diagrams with no text between them side by side (the first's lead above),
@@ -210,9 +235,11 @@ class Composer:
     def _attach_text(self, runs: list[list[list[TextEntry]]], visuals: list[Visual]) -> list:
         """Text runs and visuals → a list of chunks and free text (lists of entries), in order.
 
-        Run `i` lies between visual `i - 1` and visual `i`: its lead goes to visual `i`; a short
-        rest becomes the trailing text of visual `i - 1` or joins the lead of visual `i`; a
-        longer rest keeps its own slides, except a page that fits beside a visual at no cost to it.
+        Run `i` lies between visual `i - 1` and visual `i`: its lead goes to visual `i`. The rest,
+        if it fits one slide, becomes the trailing text of visual `i - 1` (unless it opens with a
+        sub-heading) or joins the lead of visual `i` where the visual keeps its size; a line or
+        two joins them anyway. Longer text keeps its own slides, except a page that fits beside a
+        visual at no cost to it.
         """
         chunks = [_Chunk(visual) for visual in visuals]
         free: list[list[TextEntry]] = [[] for _ in runs]
@@ -221,20 +248,26 @@ class Composer:
             after = chunks[index] if index < len(chunks) else None
             if after is not None:
                 lead_blocks = self._lead(run)
-                after.lead = [e for entries in lead_blocks for e in entries]
+                after.lead = after.own_lead = [e for entries in lead_blocks for e in entries]
                 run = run[: len(run) - len(lead_blocks)]
             rest = [e for entries in run for e in entries]
-            if rest and self._is_short(rest):
-                if before is not None and self._takes_text(before, before.lead, rest):
-                    before.trail = rest
-                    continue
-                if after is not None and (self._takes_text(after, rest + after.lead, after.trail) or self._is_tiny(rest)):
-                    after.lead = rest + after.lead
-                    continue
-                if before is not None and is_stray(rest) and self._best(before.visual, before.lead, rest):
-                    before.trail = rest  # a costly place, but better than a slide with a stray line
-                    continue
-            elif rest:
+            if not rest:
+                continue
+            one_page = self.fitter.text_size(rest, self.layouts.content_box) is not None
+            new_topic = rest[0].role == "subheading"  # a sub-heading starts what comes next, not a remark
+            if one_page and before is not None and not new_topic and self._takes_text(before, before.lead, rest):
+                before.trail = rest
+                continue
+            if one_page and after is not None and self._takes_text(after, rest + after.lead, after.trail):
+                after.lead = rest + after.lead
+                continue
+            if after is not None and self._is_tiny(rest):
+                after.lead = rest + after.lead
+                continue
+            if before is not None and is_stray(rest) and self._best(before.visual, before.lead, rest):
+                before.trail = rest  # a costly place, but better than a slide with a stray line
+                continue
+            if not self._is_short(rest):
                 rest = self._fill_beside(before, rest, after)
             free[index] = rest
         pieces: list = []
@@ -301,20 +334,21 @@ class Composer:
         return self.fitter.line_count(entries, self.fitter.body_ladder[0], self.layouts.content_box.width) <= LEAD_LINES
 
     def _takes_text(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
-        """Whether chunk's slide may take this lead and trailing text instead of its own: the visual
-        keeps most of its size (a line or two may cost it more, rather than stand alone on a slide)."""
-        now = self._best(chunk.visual, chunk.lead, chunk.trail)
+        """Whether chunk's slide may take this lead and trailing text: the visual keeps most of the
+        size it has with only its own lead-in (a line or two may cost it more, rather than stand
+        alone on a slide)."""
+        base = self._best(chunk.visual, chunk.own_lead, [])
         then = self._best(chunk.visual, lead, trail)
-        if then is None or len(then.pages) > len(now.pages):
+        if then is None or len(then.pages) > len(base.pages):
             return False
         added = [e for e in lead + trail if e not in chunk.lead + chunk.trail]
-        share = then.quality / now.quality if now.quality else 1.0
+        share = then.quality / base.quality if base.quality else 1.0
         if share >= KEEP_QUALITY:
             return True
         if isinstance(chunk.visual, DiagramVisual):
-            if then.quality >= min(now.quality, self.theme.diagram.font_size):  # still at its drawn size
+            if then.quality >= min(base.quality, self.theme.diagram.font_size):  # still at its drawn size
                 return True
-            if then.quality < min(now.quality, READABLE_DIAGRAM_TEXT):
+            if then.quality < min(base.quality, READABLE_DIAGRAM_TEXT):
                 return False
         return self._is_tiny(added) and share >= TINY_KEEP_QUALITY
 

@@ -160,7 +160,7 @@ class Planner:
         """Whether section shares slides with group (text only): a short untitled preamble or a short
         intro takes the next section (an intro only the next H3 of its H2); H3 sections of one H2
         share a slide when both fit it; and any two neighbours do, rather than leave a stray line."""
-        if not any(s.blocks for s in group) or _has_visual(group):
+        if not any(s.blocks for s in group) or not section.blocks or _has_visual(group):
             return False
         entries = self._group_entries(group)
         box = self.layouts.content_box
