@@ -57,6 +57,7 @@ TWO_COLUMN_SHARES = (0.32, 0.4, 0.5)  # text column widths tried beside a pictur
 KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps this share of its size
 TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
 READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
+COMFORTABLE_DIAGRAM_TEXT = 16.0  # any share is fine while a diagram's text stays this large (points)
 
 
 @dataclass(frozen=True)
@@ -346,7 +347,7 @@ class Composer:
         if share >= KEEP_QUALITY:
             return True
         if isinstance(chunk.visual, DiagramVisual):
-            if then.quality >= min(base.quality, self.theme.diagram.font_size):  # still at its drawn size
+            if then.quality >= min(base.quality, COMFORTABLE_DIAGRAM_TEXT):
                 return True
             if then.quality < min(base.quality, READABLE_DIAGRAM_TEXT):
                 return False
