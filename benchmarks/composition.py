@@ -38,7 +38,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.enum.dml import MSO_FILL
-from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.shapes.group import GroupShape
 from pptx.shapes.picture import Picture
@@ -111,11 +111,16 @@ class SlideView:
         return self.visuals > 0 and not self.body
 
 
+FURNITURE = (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER, PP_PLACEHOLDER.DATE)  # not the slide's content
+
+
 def shape_kind(shape) -> str:
     """What a shape is to a reader: "visual", "body", or "none" (decoration, empty shapes).
     A writer's name by kind (Code, Body, …) wins; otherwise the shape's type decides: pictures,
     groups (native diagrams), charts and tables are visuals, and so is an autoshape with text
     on a solid fill (how code boxes are drawn); other text frames are body text."""
+    if shape.is_placeholder and shape.placeholder_format.type in FURNITURE:
+        return "none"
     first = shape.name.split(" ")[0]
     if first in VISUAL_NAMES:
         return "visual"

@@ -8,7 +8,10 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.util import Emu
 
-NAMESPACE = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+NAMESPACE = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+}
 
 
 def slide_title(slide) -> str:

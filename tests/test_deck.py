@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from lxml import etree
+
 import pytest
 from conftest import CORPUS, SAMPLE_COURSE
 from deck_reading import NAMESPACE, notes_text, open_deck, shapes_inside_slide, slide_text, slide_title, squash
@@ -73,12 +75,16 @@ def test_every_heading_and_paragraph_is_in_slides_or_notes(built):
 
 
 def test_every_run_names_east_asian_font_and_language(sample_build):
+    """Every run names its East-Asian font (a theme font or the code font) and the language; a run
+    without a size is in a placeholder, whose master style gives it."""
     for _, _, deck in decks_of(SAMPLE_COURSE, sample_build):
         for slide in open_deck(deck).slides:
-            for run_properties in slide._element.iterfind(".//a:r/a:rPr", NAMESPACE):
-                assert run_properties.get("lang") == "ko-KR"
-                assert run_properties.find("a:ea", NAMESPACE) is not None
-                assert run_properties.get("sz")  # sizes are explicit
+            for shape in slide._element.iterfind(".//p:sp", NAMESPACE):
+                in_placeholder = shape.find("p:nvSpPr/p:nvPr/p:ph", NAMESPACE) is not None
+                for run_properties in shape.iterfind(".//a:r/a:rPr", NAMESPACE):
+                    assert run_properties.get("lang") == "ko-KR"
+                    assert run_properties.find("a:ea", NAMESPACE) is not None
+                    assert run_properties.get("sz") or in_placeholder
 
 
 def test_pictures_have_alt_text_and_svg_keeps_png_fallback(sample_build):
@@ -88,7 +94,8 @@ def test_pictures_have_alt_text_and_svg_keeps_png_fallback(sample_build):
             for shape in slide.shapes:
                 if shape.shape_type == 13:  # picture
                     pictures += 1
-                    assert shape._element.nvPicPr.cNvPr.get("descr")
+                    properties = shape._element.nvPicPr.cNvPr
+                    assert properties.get("descr") or "decorative" in etree.tostring(properties).decode()
                     assert shape.image.content_type == "image/png"
                     assert shape._element.find(f".//{SVG_BLIP}") is not None
     assert pictures >= 6

@@ -195,8 +195,11 @@ class Composer:
             room = Box(content.x, start, content.width, content.y + content.height - start)
             if room.height < caption_height(self.theme.sizes.min_code):
                 continue
-            below = self.within(room)._best(second.visual, second.lead, second.trail)
-            if below is not None and len(below.pages) == 1 and below.layout != "two_columns" and below.quality >= own.quality:
+            fitting = [c for c in self.within(room)._candidates(second.visual, second.lead, second.trail)
+                       if len(c.pages) == 1 and c.layout != "two_columns" and c.quality >= own.quality
+                       and (not second.lead or c.text_size == top.text_size)]  # one text size on the slide
+            if fitting:
+                below = max(fitting, key=_Placement.key)
                 return _Placement("stacked", ((*top.pages[0], *below.pages[0]),), top.quality, top.text_size)
         return None
 

@@ -118,6 +118,8 @@ class CourseSettings:
     language: str
     theme: str
     handout_per_session: bool = False  # [handouts] per_session = true: a PDF per session besides the day's
+    deck_template: str = ""  # [deck] template = "templates/school.pptx": decks use that file's master and layouts
+    deck_footer: str | None = None  # [deck] footer = "…" (false: none); None: course · session
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -137,7 +139,16 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         language=str(data.get("language", "ko")),
         theme=str(data.get("theme", "default")),
         handout_per_session=bool(data.get("handouts", {}).get("per_session", False)),
+        deck_template=str(data.get("deck", {}).get("template", "")),
+        deck_footer=_footer_setting(data.get("deck", {}).get("footer")),
     )
+
+
+def _footer_setting(value) -> str | None:
+    """course.toml's [deck] footer: text, false for none, absent for the default."""
+    if value is None or value is True:
+        return None
+    return "" if value is False else str(value)
 
 
 def _course_title(root: Path) -> str:

@@ -28,7 +28,7 @@ def build_deck(
     day, session = read_session_day(root, Path(session_path))
     document = read_document(session.path)
     scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
-    plan = Planner(theme, settings.language, scenes, root).plan(document, settings.title, day, session)
+    plan = Planner(theme, settings.language, scenes, root).plan(document, settings.title, day, session, settings.deck_footer)
     write_deck(plan, theme, Path(target), author=settings.organisation)
     if report:
         write_report(Path(report), list(plan.diagnostics))

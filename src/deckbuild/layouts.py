@@ -18,6 +18,8 @@ from .theme import SlideGeometry
 
 POINTS_PER_INCH = 72
 GAP = 10.0  # space between two frames of one slide, points
+FOOTER_BAND = 20.0  # height of the band at the bottom that holds the footer and slide number, points
+FOOTER_SIZE = 10.0  # type size of the footer and slide number, points
 
 LAYOUT_NAMES = ("title", "agenda", "text", "stacked", "two_columns", "visual", "discussion")
 
@@ -47,6 +49,9 @@ class SlideLayouts:
     cover_title_box: Box
     cover_subtitle_box: Box
     wide_box: Box  # a diagram alone may take this larger area, nearly the slide's whole width
+    footer_box: Box  # the footer text, in the band under the content
+    number_box: Box  # the slide number, at the band's right end
+    date_box: Box  # the master's date placeholder (decks leave it empty)
 
     @classmethod
     def from_geometry(cls, slide: SlideGeometry) -> "SlideLayouts":
@@ -55,12 +60,17 @@ class SlideLayouts:
         margin = slide.margin * POINTS_PER_INCH
         title = Box(margin, margin * 0.5, width - 2 * margin, slide.title_height * POINTS_PER_INCH)
         top = title.y + title.height + margin * 0.3
-        content = Box(margin, top, width - 2 * margin, height - top - margin * 0.6)
+        band = height - margin * 0.2 - FOOTER_BAND  # top of the footer band
+        content = Box(margin, top, width - 2 * margin, band - GAP / 2 - top)
+        number_width = 2 * margin
         return cls(
             width, height, title, content,
             cover_title_box=Box(margin, height * 0.28, width - 2 * margin, height * 0.3),
             cover_subtitle_box=Box(margin, height * 0.62, width - 2 * margin, height * 0.2),
-            wide_box=Box(margin * 0.4, top - margin * 0.2, width - margin * 0.8, height - top - margin * 0.1),
+            wide_box=Box(margin * 0.4, top - margin * 0.2, width - margin * 0.8, content.y + content.height - top + margin * 0.2),
+            footer_box=Box(margin, band, (width - 2 * margin) * 0.6, FOOTER_BAND),
+            number_box=Box(width - margin - number_width, band, number_width, FOOTER_BAND),
+            date_box=Box(margin + (width - 2 * margin) * 0.6, band, (width - 2 * margin) * 0.4 - number_width, FOOTER_BAND),
         )
 
     def stacked(self, top: float, bottom: float) -> tuple[Box, Box, Box]:

@@ -23,7 +23,7 @@ from .diagrams.cache import SceneCache
 from .discussion import SessionDiscussion, find_discussion
 from .document import Block, CodeBlock, Diagram, Document, Heading, Image, Run, Table, block_text
 from .frames import INSET, FrameFitter, TextEntry, TextFrame, is_stray, ladder
-from .layouts import Box, SlideLayouts
+from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .measure import Measurer, Span
 from .theme import Theme
 
@@ -50,6 +50,8 @@ class DeckPlan:
     slides: tuple[Slide, ...]
     layouts: SlideLayouts
     title_sizes: tuple[float, ...]
+    footer: str = ""  # the text in every slide's footer but the title slide's ("" for none)
+    numbers: bool = True  # slide numbers on every slide but the title slide
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
 
@@ -78,7 +80,8 @@ class Planner:
 
     # --- the deck -------------------------------------------------------
 
-    def plan(self, document: Document, course_title: str, day: Day, session: Session) -> DeckPlan:
+    def plan(self, document: Document, course_title: str, day: Day, session: Session, footer: str | None = None) -> DeckPlan:
+        """The deck for one session; footer is the text under its slides (None: course · session)."""
         discussion = find_discussion(document)
         slides: list[Slide] = [self._title_slide(document, course_title, session)]
         slides.extend(self._agenda_slides(document))
@@ -99,7 +102,22 @@ class Planner:
         title_sizes = tuple(
             self._title_size(s.title, layouts.cover_title_box if isinstance(s, TitleSlide) else layouts.title_box) for s in slides
         )
-        return DeckPlan(document.title, self.language, tuple(slides), layouts, title_sizes, tuple(self.diagnostics))
+        if footer is None:
+            footer = " · ".join(part for part in (course_title, document.title) if part)
+        footer = self._fitted_footer(footer)
+        return DeckPlan(
+            document.title, self.language, tuple(slides), layouts, title_sizes,
+            footer if self.theme.footer.footer else "", self.theme.footer.numbers, tuple(self.diagnostics),
+        )
+
+    def _fitted_footer(self, text: str) -> str:
+        """The footer text cut with `…` to the one line its box holds."""
+        width = self.layouts.footer_box.width - 2 * INSET
+        if self.measure.width(text, FOOTER_SIZE) <= width:
+            return text
+        while text and self.measure.width(text + "…", FOOTER_SIZE) > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     def _title_size(self, title: str, box: Box) -> float:
         """The largest title size (down to the body minimum) at which the title fits its box."""

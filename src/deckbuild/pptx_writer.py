@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
@@ -25,7 +25,6 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
 from .measure import LINE_PITCH
-from .compose import ContentSlide
 from .frames import (
     CELL_INSET,
     CODE_IN_TEXT,
@@ -44,12 +43,13 @@ from .frames import (
 )
 from .layouts import Box
 from .plan import DeckPlan, TitleSlide
-from .pptx_xml import add_run, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
+from .master import MASTER_LAYOUTS, master_package
+from .pptx_xml import add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
 
-TITLE_LAYOUT = 0  # "Title Slide" in python-pptx's default template
-TITLE_ONLY_LAYOUT = 5  # "Title Only"
+BODY_FONTS = ("+mn-lt", "+mn-ea")  # the theme's minor fonts: a theme change restyles the text
+TITLE_FONTS = ("+mj-lt", "+mj-ea")  # the theme's major fonts
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
 PNG_DPI = 200
 MAX_PNG_WIDTH = 2400
@@ -65,9 +65,8 @@ class DeckWriter:
         self.colors = theme.colors
         self.lang = LANGUAGE_TAGS.get(plan.language, plan.language)
         self.scenes = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, self.lang)
-        self.presentation = Presentation()
-        self.presentation.slide_width = Pt(theme.slide.width * 72)
-        self.presentation.slide_height = Pt(theme.slide.height * 72)
+        self.presentation = Presentation(io.BytesIO(master_package(theme, plan.layouts)))
+        self.master_layouts = {layout.name: layout for layout in self.presentation.slide_layouts}
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -96,43 +95,68 @@ class DeckWriter:
         temporary.replace(target)
 
     def _add_slide(self, planned, title_size: float) -> None:
-        layouts = self.plan.layouts
+        """A slide on the master layout its composer layout maps to: title and body text in the
+        layout's placeholders, visuals as shapes, then the footer and slide number."""
+        layout = self.master_layouts[master_layout(planned)]
+        slide = self.presentation.slides.add_slide(layout)
         if isinstance(planned, TitleSlide):
-            slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[TITLE_LAYOUT])
             self._title_slide(slide, planned, title_size)
         else:
-            slide = self.presentation.slides.add_slide(self.presentation.slide_layouts[TITLE_ONLY_LAYOUT])
-            self._set_title(slide, planned.title, title_size, layouts.title_box)
+            self._set_title(slide, planned.title, title_size, self.plan.layouts.title_box)
+            free = [p for p in slide.placeholders if p.placeholder_format.idx > 0]
             for frame in planned.frames:
-                self._frame_shape(slide, frame)
+                self._frame_shape(slide, frame, free)
+            for placeholder in free:  # a placeholder left empty would show its prompt in PowerPoint
+                placeholder._element.getparent().remove(placeholder._element)
+            self._footer(slide, layout)
         if planned.notes:
             self._notes(slide, planned.notes)
 
-    def _frame_shape(self, slide, frame) -> None:
-        """Write one planned frame; each shape is named by what it holds (Text, Code, Table, …)."""
+    def _frame_shape(self, slide, frame, free: list) -> None:
+        """Write one planned frame: body text into a free body placeholder, a caption into a caption
+        placeholder, anything else as a shape named by what it holds (Text, Code, Table, …)."""
         if isinstance(frame, TextFrame):
-            shape = self._text_box(slide, frame.box, frame.entries, frame.size)
+            holder = _take(free, caption=False)
+            shape = self._text_box(slide, frame.box, frame.entries, frame.size, holder)
+        elif isinstance(frame, CaptionFrame):
+            shape = self._caption(slide, frame, _take(free, caption=True))
         elif isinstance(frame, CodeFrame):
             shape = self._code(slide, frame)
         elif isinstance(frame, TableFrame):
             shape = self._table(slide, frame)
         elif isinstance(frame, PictureFrame):
             shape = self._image(slide, frame)
-        elif isinstance(frame, CaptionFrame):
-            shape = self._caption(slide, frame)
         else:
             shape = self.scenes.add(slide, frame.scene, frame.box.x, frame.box.y, frame.scale, frame.alt_text)
         shape.name = _SHAPE_NAMES[type(frame)] if not isinstance(frame, DiagramFrame) or frame.scene.chart is None else "Chart"
 
+    def _footer(self, slide, layout) -> None:
+        """The footer text and the slide number (a field PowerPoint keeps up to date), from the
+        layout's own footer placeholders, so the master places and styles them."""
+        wanted = {PP_PLACEHOLDER.FOOTER: self.plan.footer, PP_PLACEHOLDER.SLIDE_NUMBER: self.plan.numbers}
+        for placeholder in layout.placeholders:
+            kind = placeholder.placeholder_format.type
+            if not wanted.get(kind):
+                continue
+            slide.shapes.clone_placeholder(placeholder)
+            shape = slide.shapes[-1]
+            paragraph = shape.text_frame.paragraphs[0]
+            if kind == PP_PLACEHOLDER.FOOTER:
+                add_run(paragraph, self.plan.footer, None, None, *BODY_FONTS, self.lang)
+            else:
+                number = self.presentation.slides.index(slide) + 1
+                add_slide_number(paragraph, number, self.lang)
+
     # --- text primitives --------------------------------------------------
 
-    def _run(self, paragraph, text: str, size: float, color: str, bold=False, italic=False, mono=False, strike=False):
-        """Add one run with this theme's fonts (code font for mono) and the course language."""
-        latin = self.fonts.mono if mono else self.fonts.latin
-        east_asian = self.fonts.mono if mono else self.fonts.east_asian
+    def _run(self, paragraph, text: str, size: float | None, color: str | None, bold=False, italic=False, mono=False,
+             strike=False, fonts: tuple[str, str] = BODY_FONTS):
+        """Add one run in the theme's fonts (or the code font) and the course language; a size or
+        colour of None is left to the master."""
+        latin, east_asian = (self.fonts.mono, self.fonts.mono) if mono else fonts
         return add_run(paragraph, text, size, color, latin, east_asian, self.lang, bold, italic, strike)
 
-    def _add_runs(self, paragraph, runs: tuple[Run, ...], size: float, color: str, role: str = "body") -> None:
+    def _add_runs(self, paragraph, runs: tuple[Run, ...], size: float | None, color: str | None, role: str = "body") -> None:
         for item in runs:
             if item.text == "\n":
                 paragraph.add_line_break()
@@ -154,20 +178,22 @@ class DeckWriter:
         return frame
 
     def _set_title(self, slide, title: str, size: float, box: Box) -> None:
+        """The title in the title placeholder, styled by the master (the size only when shrunk)."""
         shape = slide.shapes.title
-        shape.left, shape.top, shape.width, shape.height = Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)
+        _place(shape, box)
         frame = self._frame(shape, MSO_ANCHOR.MIDDLE)
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
-        self._run(paragraph, title, size, self.colors.title, bold=True)
+        own_size = None if size == self.theme.sizes.title else size
+        self._run(paragraph, title, own_size, None, bold=True, fonts=TITLE_FONTS)
 
     def _title_slide(self, slide, planned: TitleSlide, title_size: float) -> None:
         layouts = self.plan.layouts
         box = layouts.cover_subtitle_box
         self._set_title(slide, planned.title, title_size, layouts.cover_title_box)
         subtitle = slide.placeholders[1]
-        subtitle.left, subtitle.top, subtitle.width, subtitle.height = Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)
+        _place(subtitle, box)
         frame = self._frame(subtitle)
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
@@ -179,9 +205,13 @@ class DeckWriter:
         band.line.fill.background()
         no_shadow(band)
 
-    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float):
-        shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float, placeholder=None):
+        """Text at box: in the body placeholder when there is one (the master's size and colour are
+        inherited where the plan keeps them), else in a text box that states them."""
+        shape = placeholder if placeholder is not None else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        _place(shape, box)
         frame = self._frame(shape)
+        inherits = placeholder is not None
         for index, entry in enumerate(entries):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
@@ -193,16 +223,22 @@ class DeckWriter:
             )
             if entry.centered:
                 paragraph.alignment = PP_ALIGN.CENTER
-            color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role, self.colors.text)
-            self._add_runs(paragraph, entry.runs, entry_size, color, entry.role)
+            color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role)
+            if color is None and not inherits:
+                color = self.colors.text
+            own_size = None if inherits and entry_size == self.theme.sizes.body else entry_size
+            self._add_runs(paragraph, entry.runs, own_size, color, entry.role)
         return shape
 
     # --- code ---------------------------------------------------------------
 
-    def _caption(self, slide, planned: CaptionFrame):
+    def _caption(self, slide, planned: CaptionFrame, placeholder=None):
+        """A muted caption line, in the layout's caption placeholder when it has one."""
         box = planned.box
-        caption = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        caption = placeholder if placeholder is not None else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        _place(caption, box)
         paragraph = self._frame(caption, MSO_ANCHOR.BOTTOM).paragraphs[0]
+        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size)
         paragraph.alignment = PP_ALIGN.CENTER
         self._run(paragraph, planned.text, planned.size, self.colors.muted, italic=True)
         return caption
@@ -267,7 +303,7 @@ class DeckWriter:
             attach_svg(picture, svg)
         else:
             picture = slide.shapes.add_picture(str(planned.path), Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
-        set_alt_text(picture, planned.alt or planned.path.stem)
+        set_alt_text(picture, planned.alt)
         return picture
 
     # --- notes --------------------------------------------------------------
@@ -277,6 +313,27 @@ class DeckWriter:
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
+
+
+def master_layout(planned) -> str:
+    """The name of the master layout a planned slide is placed on."""
+    if planned.layout == "visual" and any(isinstance(frame, CaptionFrame) for frame in planned.frames):
+        return MASTER_LAYOUTS["visual_captioned"]
+    return MASTER_LAYOUTS[planned.layout]
+
+
+def _take(free: list, caption: bool):
+    """The first free placeholder for body text (a content one) or a caption (a text one), removed from free."""
+    for placeholder in free:
+        is_caption = placeholder.placeholder_format.type == PP_PLACEHOLDER.BODY
+        if is_caption == caption:
+            free.remove(placeholder)
+            return placeholder
+    return None
+
+
+def _place(shape, box: Box) -> None:
+    shape.left, shape.top, shape.width, shape.height = Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)
 
 
 _SHAPE_NAMES = {TextFrame: "Text", CodeFrame: "Code", TableFrame: "Table", PictureFrame: "Picture",

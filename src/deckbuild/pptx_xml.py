@@ -38,8 +38,8 @@ _ENDPARARPR, _R, _RPR, _SOLIDFILL, _SRGBCLR, _LATIN, _EA, _T = (
 def add_run(
     paragraph,
     text: str,
-    size: float,
-    color: str,
+    size: float | None,
+    color: str | None,
     latin: str,
     east_asian: str,
     lang: str,
@@ -47,21 +47,26 @@ def add_run(
     italic: bool = False,
     strike: bool = False,
 ):
-    """Append a fully styled run to a paragraph in one go and return its a:r element.
+    """Append a styled run to a paragraph in one go and return its a:r element.
 
+    A size or colour of None is left to the placeholder's master style; fonts may
+    be theme references (`+mn-lt`, `+mn-ea`), which a theme change restyles.
     Building the XML directly is an order of magnitude faster than setting each
     font property through python-pptx, which matters for code slides with
     thousands of coloured tokens.
     """
     end = paragraph._p.find(_ENDPARARPR)
     run = etree.Element(_R)
-    rpr = etree.SubElement(run, _RPR, lang=lang, altLang="en-US", sz=str(int(round(size * 100))))
+    rpr = etree.SubElement(run, _RPR, lang=lang, altLang="en-US")
+    if size is not None:
+        rpr.set("sz", str(int(round(size * 100))))
     rpr.set("b", "1" if bold else "0")
     rpr.set("i", "1" if italic else "0")
     if strike:
         rpr.set("strike", "sngStrike")
-    fill = etree.SubElement(rpr, _SOLIDFILL)
-    etree.SubElement(fill, _SRGBCLR, val=color)
+    if color is not None:
+        fill = etree.SubElement(rpr, _SOLIDFILL)
+        etree.SubElement(fill, _SRGBCLR, val=color)
     etree.SubElement(rpr, _LATIN, typeface=latin)
     etree.SubElement(rpr, _EA, typeface=east_asian)
     etree.SubElement(run, _T).text = xml_safe(text)
@@ -70,6 +75,16 @@ def add_run(
     else:
         paragraph._p.append(run)
     return run
+
+
+def add_slide_number(paragraph, number: int, lang: str) -> None:
+    """A slide-number field showing number until PowerPoint renumbers it."""
+    field = etree.SubElement(paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+    etree.SubElement(field, _RPR, lang=lang)
+    etree.SubElement(field, _T).text = str(number)
+    end = paragraph._p.find(_ENDPARARPR)
+    if end is not None:
+        end.addprevious(field)
 
 
 def set_paragraph_layout(
@@ -115,9 +130,22 @@ def set_paragraph_layout(
             ppr.append(element)
 
 
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+DECORATIVE_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
 def set_alt_text(shape, text: str) -> None:
-    """The description screen readers and accessibility checkers read for a picture or group."""
-    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", xml_safe(text))
+    """The description screen readers and accessibility checkers read for a picture or group;
+    without one the shape is marked decorative, so checkers know it was left empty on purpose."""
+    properties = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    if text:
+        properties.set("descr", xml_safe(text))
+        return
+    extensions = properties.find(qn("a:extLst"))
+    if extensions is None:
+        extensions = etree.SubElement(properties, qn("a:extLst"))
+    extension = etree.SubElement(extensions, qn("a:ext"), uri=DECORATIVE_URI)
+    etree.SubElement(extension, f"{{{DECORATIVE_NAMESPACE}}}decorative", nsmap={"adec": DECORATIVE_NAMESPACE}, val="1")
 
 
 def attach_svg(picture, svg: bytes) -> None:

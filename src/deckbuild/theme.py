@@ -102,6 +102,14 @@ class SlideGeometry:
 
 
 @dataclass(frozen=True)
+class FooterStyle:
+    """What the band under every slide but the title slide shows."""
+
+    footer: bool = True  # the footer text (course · session, or course.toml's [deck] footer)
+    numbers: bool = True  # the slide number
+
+
+@dataclass(frozen=True)
 class Theme:
     """A loaded theme and the files it came from (build dependencies)."""
 
@@ -113,6 +121,7 @@ class Theme:
     diagram: DiagramStyle
     pygments_style: str
     files: tuple[Path, ...]
+    footer: FooterStyle = FooterStyle()
 
 
 
@@ -151,4 +160,5 @@ def load_theme(name: str, course_root: Path) -> Theme:
         diagram=_section(DiagramStyle, data, "diagram", source),
         pygments_style=data.get("code", {}).get("pygments_style", "default"),
         files=tuple(sorted(p for p in folder.rglob("*") if p.is_file())),
+        footer=_section(FooterStyle, data, "footer", source),
     )
