@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .course import read_session_day, read_settings
 from .diagrams.cache import SceneCache
-from .diagnostics import write_report
+from .diagnostics import Diagnostic, Severity, write_report
 from .document import read_document
 from .plan import Planner
+from .template import DeckTemplate, TemplateError, load_template
 from .pptx_writer import write_deck
 from .theme import load_theme
 
@@ -28,7 +29,21 @@ def build_deck(
     day, session = read_session_day(root, Path(session_path))
     document = read_document(session.path)
     scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
-    plan = Planner(theme, settings.language, scenes, root).plan(document, settings.title, day, session, settings.deck_footer)
-    write_deck(plan, theme, Path(target), author=settings.organisation)
+    template, problems = _template(root, settings.deck_template, theme)
+    planner = Planner(theme, settings.language, scenes, root, template)
+    plan = planner.plan(document, settings.title, day, session, settings.deck_footer)
+    write_deck(plan, theme, Path(target), author=settings.organisation, template=template)
     if report:
-        write_report(Path(report), list(plan.diagnostics))
+        write_report(Path(report), problems + list(plan.diagnostics))
+
+
+def _template(root: Path, name: str, theme) -> tuple[DeckTemplate | None, list[Diagnostic]]:
+    """The course's own template (None for our master) and what loading it noticed."""
+    if not name:
+        return None, []
+    path = root / name
+    try:
+        template = load_template(path, theme)
+    except TemplateError as error:
+        return None, [Diagnostic(path, 0, Severity.ERROR, f"{error}; decks use deckbuild's own master")]
+    return template, list(template.diagnostics)

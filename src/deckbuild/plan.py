@@ -25,6 +25,7 @@ from .document import Block, CodeBlock, Diagram, Document, Heading, Image, Run, 
 from .frames import INSET, FrameFitter, TextEntry, TextFrame, is_stray, ladder
 from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .measure import Measurer, Span
+from .template import DeckTemplate
 from .theme import Theme
 
 VISUAL_BLOCKS = (CodeBlock, Diagram, Table, Image)
@@ -65,11 +66,13 @@ class _Section:
 class Planner:
     """Plans one session's deck; holds the theme, metrics and slide layouts."""
 
-    def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None, course_root: Path | None = None) -> None:
+    def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None, course_root: Path | None = None,
+                 template: DeckTemplate | None = None) -> None:
         self.theme = theme
         self.language = language
-        self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-        self.layouts = SlideLayouts.from_geometry(theme.slide)
+        body_font = template.measured_font if template and template.measured_font else theme.fonts.metrics_body
+        self.measure = Measurer(body_font, theme.fonts.metrics_mono)
+        self.layouts = template.layouts if template else SlideLayouts.from_geometry(theme.slide)
         self.fitter = FrameFitter(theme, self.measure)
         self.diagnostics: list[Diagnostic] = []
         self.composer = Composer(theme, language, self.layouts, self.fitter, scenes or SceneCache(None, ""),

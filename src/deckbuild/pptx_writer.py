@@ -41,13 +41,15 @@ from .frames import (
     TextEntry,
     TextFrame,
 )
-from .layouts import Box
+from .layouts import FOOTER_SIZE, Box
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
+from .template import DeckTemplate
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
 
+TITLE_KINDS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 BODY_FONTS = ("+mn-lt", "+mn-ea")  # the theme's minor fonts: a theme change restyles the text
 TITLE_FONTS = ("+mj-lt", "+mj-ea")  # the theme's major fonts
 LANGUAGE_TAGS = {"ko": "ko-KR", "en": "en-US"}
@@ -58,15 +60,19 @@ MAX_PNG_WIDTH = 2400
 class DeckWriter:
     """Writes one DeckPlan with one theme."""
 
-    def __init__(self, plan: DeckPlan, theme: Theme, author: str = "") -> None:
+    def __init__(self, plan: DeckPlan, theme: Theme, author: str = "", template: DeckTemplate | None = None) -> None:
         self.plan = plan
         self.theme = theme
         self.fonts = theme.fonts
         self.colors = theme.colors
         self.lang = LANGUAGE_TAGS.get(plan.language, plan.language)
         self.scenes = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, self.lang)
-        self.presentation = Presentation(io.BytesIO(master_package(theme, plan.layouts)))
-        self.master_layouts = {layout.name: layout for layout in self.presentation.slide_layouts}
+        package = template.package if template else master_package(theme, plan.layouts)
+        self.presentation = Presentation(io.BytesIO(package))
+        by_name = {layout.name: layout for layout in self.presentation.slide_layouts}
+        names = template.layout_names if template else {name: name for name in by_name}
+        self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
+        self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -99,15 +105,16 @@ class DeckWriter:
         layout's placeholders, visuals as shapes, then the footer and slide number."""
         layout = self.master_layouts[master_layout(planned)]
         slide = self.presentation.slides.add_slide(layout)
+        free = [p for p in slide.placeholders if p.placeholder_format.type not in TITLE_KINDS]
         if isinstance(planned, TitleSlide):
-            self._title_slide(slide, planned, title_size)
+            self._title_slide(slide, planned, title_size, free)
         else:
             self._set_title(slide, planned.title, title_size, self.plan.layouts.title_box)
-            free = [p for p in slide.placeholders if p.placeholder_format.idx > 0]
             for frame in planned.frames:
                 self._frame_shape(slide, frame, free)
-            for placeholder in free:  # a placeholder left empty would show its prompt in PowerPoint
-                placeholder._element.getparent().remove(placeholder._element)
+        for placeholder in free:  # a placeholder left empty would show its prompt in PowerPoint
+            placeholder._element.getparent().remove(placeholder._element)
+        if not isinstance(planned, TitleSlide):
             self._footer(slide, layout)
         if planned.notes:
             self._notes(slide, planned.notes)
@@ -140,9 +147,9 @@ class DeckWriter:
                 continue
             slide.shapes.clone_placeholder(placeholder)
             shape = slide.shapes[-1]
-            paragraph = shape.text_frame.paragraphs[0]
-            if kind == PP_PLACEHOLDER.FOOTER:
-                add_run(paragraph, self.plan.footer, None, None, *BODY_FONTS, self.lang)
+            paragraph = self._frame(shape, MSO_ANCHOR.MIDDLE).paragraphs[0]
+            if kind == PP_PLACEHOLDER.FOOTER:  # on a school's master at the size the plan fitted it to
+                add_run(paragraph, self.plan.footer, None if self.own_master else FOOTER_SIZE, None, *BODY_FONTS, self.lang)
             else:
                 number = self.presentation.slides.index(slide) + 1
                 add_slide_number(paragraph, number, self.lang)
@@ -185,20 +192,24 @@ class DeckWriter:
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
-        own_size = None if size == self.theme.sizes.title else size
+        own_size = None if self.own_master and size == self.theme.sizes.title else size
         self._run(paragraph, title, own_size, None, bold=True, fonts=TITLE_FONTS)
 
-    def _title_slide(self, slide, planned: TitleSlide, title_size: float) -> None:
+    def _title_slide(self, slide, planned: TitleSlide, title_size: float, free: list) -> None:
+        """The cover: the title, the subtitle in the layout's subtitle placeholder (or a text box),
+        and on our own master an accent band between them."""
         layouts = self.plan.layouts
         box = layouts.cover_subtitle_box
         self._set_title(slide, planned.title, title_size, layouts.cover_title_box)
-        subtitle = slide.placeholders[1]
+        subtitle = free.pop(0) if free else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         _place(subtitle, box)
         frame = self._frame(subtitle)
         paragraph = frame.paragraphs[0]
         paragraph.alignment = PP_ALIGN.LEFT
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle)
         self._run(paragraph, planned.subtitle, self.theme.sizes.subtitle, self.colors.muted)
+        if not self.own_master:  # a school's template brings its own decoration
+            return
         band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y - 0.02 * layouts.height), Pt(box.width * 0.25), Pt(4))
         band.fill.solid()
         band.fill.fore_color.rgb = RGBColor.from_string(self.colors.accent)
@@ -211,7 +222,7 @@ class DeckWriter:
         shape = placeholder if placeholder is not None else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         _place(shape, box)
         frame = self._frame(shape)
-        inherits = placeholder is not None
+        in_placeholder = placeholder is not None
         for index, entry in enumerate(entries):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
@@ -224,9 +235,9 @@ class DeckWriter:
             if entry.centered:
                 paragraph.alignment = PP_ALIGN.CENTER
             color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role)
-            if color is None and not inherits:
+            if color is None and not in_placeholder:
                 color = self.colors.text
-            own_size = None if inherits and entry_size == self.theme.sizes.body else entry_size
+            own_size = None if in_placeholder and self.own_master and entry_size == self.theme.sizes.body else entry_size
             self._add_runs(paragraph, entry.runs, own_size, color, entry.role)
         return shape
 
@@ -369,6 +380,6 @@ def repack(pptx: bytes) -> bytes:
         return zip_bytes({info.filename: archive.read(info.filename) for info in archive.infolist()})
 
 
-def write_deck(plan: DeckPlan, theme: Theme, target: Path, author: str = "") -> None:
-    """Write plan as an editable .pptx at target."""
-    DeckWriter(plan, theme, author).write(target)
+def write_deck(plan: DeckPlan, theme: Theme, target: Path, author: str = "", template: DeckTemplate | None = None) -> None:
+    """Write plan as an editable .pptx at target, on our master or on the course's template."""
+    DeckWriter(plan, theme, author, template).write(target)
