@@ -197,3 +197,29 @@ def test_a_school_template_gives_its_master_size_and_layouts_and_slides_still_fi
         assert presentation.slides[0].shapes.title.text_frame.text.startswith("Session")
     pdfs = render_pdfs(decks, tmp_path / "pdf")
     assert [p.format() for deck in decks for p in words_out_of_place(deck, pdfs[deck])] == []
+
+
+def test_editing_the_template_rebuilds_the_decks(tmp_path):
+    from deckbuild.runner import build_course
+
+    course = small_course(tmp_path, '[deck]\ntemplate = "templates/school.potx"\n')
+    (course / "templates").mkdir()
+    template = pandoc_names_potx(course / "templates" / "school.potx")
+    out = tmp_path / "out"
+    assert build_course(course, out, only=("decks",)).status == 0
+    assert build_course(course, out, only=("decks",)).record.ran == []
+    template.write_bytes(template.read_bytes() + b"\0")  # a zip still readable, with other bytes
+    ran = build_course(course, out, only=("decks",)).record.ran
+    assert sorted(ran) == ["deck:week_01/day_04/session_01", "deck:week_01/day_04/session_03"]
+
+
+def test_a_template_that_is_not_a_presentation_is_one_error_and_decks_still_build(tmp_path):
+    course = small_course(tmp_path, '[deck]\ntemplate = "templates/school.pptx"\n')
+    (course / "templates").mkdir()
+    (course / "templates" / "school.pptx").write_text("not a zip", encoding="utf-8")
+    from deckbuild.runner import build_course
+
+    result = build_course(course, tmp_path / "out", only=("decks",))
+    assert len(sample_decks(tmp_path / "out")) == 2
+    messages = [d.message for d in result.diagnostics]
+    assert any("not a PowerPoint template" in m for m in messages), messages

@@ -108,9 +108,9 @@ class Graph:
         self.scenes = SceneCache(out_dir / STATE_DIR / "scenes", self.fingerprint)
         self.measure = Measurer(self.theme.fonts.metrics_body, self.theme.fonts.metrics_mono) if self.theme else None
         course_file = course_root / COURSE_FILE
-        template = course_root / self.course_settings.deck_template if self.course_settings.deck_template else None
-        self.shared_inputs = [*(self.theme.files if self.theme else ()), *([course_file] if course_file.is_file() else []),
-                              *([template] if template and template.is_file() else [])]
+        self.shared_inputs = [*(self.theme.files if self.theme else ()), *([course_file] if course_file.is_file() else [])]
+        template = course_root / self.course_settings.deck_template
+        self.deck_inputs = [template] if self.course_settings.deck_template and template.is_file() else []
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation}
         self.scans = {}
@@ -186,7 +186,7 @@ class Graph:
                 arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
                              **self._scene_arguments(), "report": self.report_path("decks", session.relative)}
                 yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
-                                 [session.path, *readme, *scan.images, *self.scene_files([session])], target,
+                                 [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
                                  f"deck for {session.relative}")
         self.cache.save()
 
