@@ -323,3 +323,14 @@ def test_short_output_sits_under_the_command_that_prints_it(planner):
     first, second = frames_of(slide, CodeFrame)
     assert second.box.y > first.box.y + first.box.height and first.size == second.size
     assert "예상 출력:" in slide_words(slide)
+
+
+def test_a_closing_remark_keeps_its_code_when_the_text_before_takes_a_slide_of_its_own(planner):
+    intro = "\n\n".join(LONG_SENTENCE * 2 for _ in range(3))
+    code = "\n".join(f"docker buildx imagetools create --tag registry.example.com/app:{n} src" for n in range(9))
+    markdown = f"# S\n\n## 승격\n\n{intro}\n\n- 첫째 단계\n- 둘째 단계\n\n```bash\n{code}\n```\n\n3. 셋째 단계로 기록을 남긴다\n4. 넷째 단계로 태그와 다이제스트를 함께 남긴다\n"
+    deck = plan(planner, markdown)
+    slides = content_slides(deck)
+    (with_code,) = [s for s in slides if frames_of(s, CodeFrame)]
+    assert "넷째 단계" in slide_words(with_code)  # the remark stays with the code it comments on
+    assert all(frames_of(s, CodeFrame) or len(slide_words(s)) > 100 for s in slides)  # no slide of a line or two

@@ -262,6 +262,13 @@ class Composer:
             if one_page and before is not None and not new_topic and self._takes_text(before, before.lead, rest):
                 before.trail = rest
                 continue
+            if before is not None and before.lead != before.own_lead and self._is_short(rest) and not new_topic \
+                    and self._takes_text(before, before.own_lead, rest):
+                # the remark after the visual needs the room its optional lead text took: that text
+                # goes back to a slide of its own, so no continuation holds a line or two
+                free[index - 1] = free[index - 1] + before.lead[: len(before.lead) - len(before.own_lead)]
+                before.lead, before.trail = before.own_lead, rest
+                continue
             if one_page and after is not None and self._takes_text(after, rest + after.lead, after.trail):
                 after.lead = rest + after.lead
                 continue
