@@ -40,18 +40,19 @@ from .templating import keep_words
 from .theme import Theme
 
 CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram
-CONTENT_HEIGHT = 680.0  # points available between A4 margins for a diagram
+CONTENT_HEIGHT = 560.0  # points a diagram may take of an A4 page, with room for its lead-in and caption
+
+
+def _page_fit(scene: Scene) -> float:
+    """The scale (at most 1) at which a scene fits the width and height an A4 page gives it."""
+    return min(1.0, CONTENT_WIDTH / scene.width, CONTENT_HEIGHT / scene.height)
 
 
 def _page_arrangement(scene: Scene) -> Scene:
     """The scene, or its other arrangement when that reads much larger on an A4 page
     (a long left-to-right chain is drawn top to bottom)."""
-
-    def fit(candidate: Scene) -> float:
-        return min(1.0, CONTENT_WIDTH / candidate.width, CONTENT_HEIGHT / candidate.height)
-
-    other = max(scene.alternatives, key=fit, default=scene)
-    return other if fit(other) >= TURN_GAIN * fit(scene) else scene
+    other = max(scene.alternatives, key=_page_fit, default=scene)
+    return other if _page_fit(other) >= TURN_GAIN * _page_fit(scene) else scene
 _FORMATTER = HtmlFormatter(nowrap=True, cssclass="code")
 _SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
 
@@ -182,9 +183,9 @@ class HtmlWriter:
         scene = _page_arrangement(scene)
         alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
         svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
-        width = min(scene.width, CONTENT_WIDTH)
+        scale = _page_fit(scene)
         svg = svg.replace(f'width="{scene.width:.1f}pt" height="{scene.height:.1f}pt"',
-                          f'width="{width:.1f}pt" height="{scene.height * width / scene.width:.1f}pt"', 1)
+                          f'width="{scene.width * scale:.1f}pt" height="{scene.height * scale:.1f}pt"', 1)
         return f'<figure class="diagram">{svg}</figure>'
 
     def image(self, src: str, alt: str, source: Path) -> str:
