@@ -184,6 +184,13 @@ def test_the_eot_header_is_read_by_libeot():
         assert ctypes.string_at(out, size.value) == source
 
 
+def test_conversion_is_deterministic():
+    mono = locate(MONO)
+    wanted = font_embedding.CODE_TYPABLE | set(map(ord, CODE))
+    first, second = (font_embedding.eot_face(mono, wanted, None, MONO)[0] for _ in range(2))
+    assert first == second
+
+
 def test_malformed_eot_is_rejected():
     data = to_eot(open(locate("DejaVu Sans").path, "rb").read(), subset=False)
     with pytest.raises(ValueError, match="magic"):

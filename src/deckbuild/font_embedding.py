@@ -27,6 +27,7 @@ import contextlib
 import hashlib
 import io
 import os
+import posixpath
 import re
 import struct
 import zipfile
@@ -276,14 +277,20 @@ def deck_usage(package: bytes | dict[str, bytes]) -> DeckUsage:
                 continue
             for child in properties:
                 if child.tag in (f"{_A}latin", f"{_A}ea"):
-                    run_text.setdefault(child.get("typeface", ""), []).append(run.findtext(f"{_A}t") or "")
+                    typeface = theme_fonts.get(child.get("typeface", ""), child.get("typeface", ""))
+                    run_text.setdefault(typeface, []).append(run.findtext(f"{_A}t") or "")
     return DeckUsage(frozenset(families), "".join(texts), {k: "".join(v) for k, v in run_text.items()},
                      frozenset(bold_families), bold_inherited)
 
 
 def _theme_fonts(entries: dict[str, bytes]) -> dict[str, str]:
-    """{'+mn-lt': typeface, …} from the first theme part (the slide master's)."""
+    """{'+mn-lt': typeface, …} from the first slide master's theme."""
     themes = sorted(n for n in entries if re.match(r"ppt/theme/theme\d+\.xml$", n))
+    masters = sorted(n for n in entries if re.match(r"ppt/slideMasters/_rels/slideMaster\d+\.xml\.rels$", n))
+    for relationship in etree.fromstring(entries[masters[0]]) if masters else ():
+        if relationship.get("Type", "").endswith("/theme"):
+            themes.insert(0, str(PurePosixPath("ppt/slideMasters", relationship.get("Target", ""))))
+    themes = [n for n in (posixpath.normpath(t) for t in themes) if n in entries]
     if not themes:
         return {}
     root = etree.fromstring(entries[themes[0]])
