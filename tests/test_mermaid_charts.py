@@ -401,6 +401,8 @@ def test_xychart_is_columns_with_a_line_on_the_same_axes():
     assert bars._element.tag == f"{C}barChart" and lines._element.tag == f"{C}lineChart"
     assert [a.get("val") for a in bars._element.findall(f"{C}axId")] == [
         a.get("val") for a in lines._element.findall(f"{C}axId")]
+    ids = [int(a.get("val")) for a in chart._chartSpace.iter(f"{C}axId", f"{C}crossAx")]
+    assert ids and all(0 < i < 2**31 for i in ids)  # unsigned in the schema, and safe for 32-bit readers
     assert tuple(bars.categories) == ("베이스", "의존성 설치", "멀티스테이지 적용")
     assert [s.values for s in bars.series] == [(980, 1150, 320)]
     assert [s.values for s in lines.series] == [(400, 460, 130)]

@@ -25,6 +25,7 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
 from .measure import LINE_PITCH
+from .font_embedding import embed_fonts
 from .frames import (
     CELL_INSET,
     CODE_IN_TEXT,
@@ -95,9 +96,12 @@ class DeckWriter:
             self._add_slide(planned, title_size)
         buffer = io.BytesIO()
         self.presentation.save(buffer)
+        package = buffer.getvalue()
+        if self.fonts.embed:  # the fonts travel with the deck (font_embedding.py)
+            package = embed_fonts(package, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(repack(buffer.getvalue()))
+        temporary.write_bytes(repack(package))
         temporary.replace(target)
 
     def _add_slide(self, planned, title_size: float) -> None:

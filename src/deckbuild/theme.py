@@ -24,6 +24,7 @@ class Fonts:
     measure_body and measure_mono name the installed fonts whose metrics the
     planner measures with, when the fonts decks ask for (say Malgun Gothic) are
     not installed on the build machine; they default to east_asian and mono.
+    embed turns embedding the fonts into decks on or off.
     """
 
     latin: str
@@ -32,6 +33,7 @@ class Fonts:
     measure_body: str = ""
     measure_mono: str = ""
     form: str = "DejaVu Sans"  # fillable PDF fields: embedded whole, so a small font; readers substitute for Hangul input
+    embed: bool = True  # embed the deck fonts in each .pptx (font_embedding.py), so they travel with it
 
     @property
     def metrics_body(self) -> str:

@@ -53,6 +53,7 @@ class ChartWriter:
             self._xy(chart, chart_model, size, scale)
         else:
             self._quadrant(chart, chart_model, size, scale)
+        _number_axes(chart)
         _fix_workbook_dates(chart)
         return frame
 
@@ -278,6 +279,26 @@ def _move_lines_to_line_chart(bar_chart, is_line: list[bool]) -> None:
     for axis in bar_chart.findall(qn("c:axId")):
         etree.SubElement(line_chart, qn("c:axId"), val=axis.get("val"))
     bar_chart.addnext(line_chart)
+
+
+AXIS_ID_BASE = 1000  # axis ids are numbered 1001, 1002, … in order of first use
+
+
+def _number_axes(chart) -> None:
+    """Give the chart's axes positive ids in document order.
+
+    python-pptx copies the negative ids PowerPoint for Mac once wrote
+    (`c:axId val="-2068027336"`); the schema types them as unsigned ints, so
+    every c:axId and c:crossAx is renumbered, the same id for the same axis.
+    """
+    space = chart._chartSpace
+    references = [e for e in space.iter(qn("c:axId"), qn("c:crossAx"))]
+    numbers: dict[str, str] = {}
+    for element in references:
+        if element.tag == qn("c:axId"):
+            numbers.setdefault(element.get("val"), str(AXIS_ID_BASE + len(numbers) + 1))
+    for element in references:
+        element.set("val", numbers.get(element.get("val"), element.get("val")))
 
 
 def _plot_area_box(chart, model: Chart) -> None:

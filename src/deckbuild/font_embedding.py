@@ -1,0 +1,762 @@
+"""Fonts that travel: the fonts a deck uses, embedded in its .pptx the way PowerPoint embeds them.
+
+PowerPoint keeps embedded fonts as `ppt/fonts/fontN.fntdata` parts in Embedded
+OpenType (EOT) form, related from the presentation part and listed in
+`p:embeddedFontLst`, with `embedTrueTypeFonts` (and `saveSubsetFonts` when the
+fonts are subsets) on `p:presentation`. It embeds TrueType outlines only, so a
+CFF face (Debian's Noto Sans CJK, inside a .ttc collection) is converted to
+quadratic TrueType outlines with fontTools; advance widths are kept exactly, so
+the fit measured at build time holds wherever the deck is opened.
+
+Each face is subset to the deck's characters plus what an editor is likely to
+type (`TYPABLE`: Latin, punctuation, symbols, all 11,172 Hangul syllables; code
+fonts get `CODE_TYPABLE`, Latin and box drawing). Fonts whose licence forbids
+embedding (OS/2 fsType) are refused with a reason. The converted, subset, EOT
+wrapped face is cached by a digest of the source file's bytes, the face index
+and the character set, so only the first build on a machine pays for it.
+
+`embed_fonts(pptx, families, …) -> bytes` is the one entry point the writer
+needs; `embed` returns the same package with what was embedded and what was
+not (and why). The package comes back uncompressed (ZIP_STORED): the writer's
+`repack` compresses it once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import posixpath
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Sequence
+
+from lxml import etree
+
+from .measure import FontFile, FontNotFound, font_advances, locate
+
+CACHE_VERSION = 1  # bump when the cached faces change shape
+EOT_VERSION = 0x00020001
+EOT_MAGIC = 0x504C
+ROOT_STRING_CHECKSUM_KEY = 0x50475342  # RootStringCheckSum = sum of the root string's bytes XOR this
+TTEMBED_SUBSET = 0x00000001
+DEFAULT_CHARSET = 1  # the EOT header's charset, as the EOT specification asks
+FONTDATA_CONTENT_TYPE = "application/x-fontdata"
+FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+MAX_ERROR = 1.0  # font units: how far a quadratic curve may stray from the cubic it replaces
+
+# OS/2 fsType embedding bits
+FS_RESTRICTED = 0x0002
+FS_PREVIEW_PRINT = 0x0004
+FS_EDITABLE = 0x0008
+FS_NO_SUBSETTING = 0x0100
+FS_BITMAP_ONLY = 0x0200
+
+
+def _ranges(*spans: tuple[int, int]) -> frozenset[int]:
+    return frozenset(code for low, high in spans for code in range(low, high + 1))
+
+
+# What an editor is likely to type into a deck, besides the deck's own characters.
+CODE_TYPABLE = _ranges(
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x00FF),  # Latin-1 Supplement
+    (0x2010, 0x2027),  # dashes, quotes, bullets, ellipsis
+    (0x2190, 0x2199),  # arrows
+    (0x2500, 0x257F),  # box drawing (tree listings)
+)
+TYPABLE = CODE_TYPABLE | _ranges(
+    (0x2030, 0x205E),  # per mille, primes, guillemets, reference marks
+    (0x20A9, 0x20AC),  # won and euro signs
+    (0x2100, 0x218F),  # letterlike symbols, number forms (Roman numerals)
+    (0x2190, 0x21FF),  # arrows
+    (0x2200, 0x22FF),  # mathematical operators
+    (0x2300, 0x23FF),  # technical symbols
+    (0x2460, 0x24FF),  # circled numbers and letters
+    (0x2580, 0x25FF),  # blocks, geometric shapes
+    (0x2600, 0x27BF),  # miscellaneous symbols, dingbats
+    (0x3000, 0x303F),  # CJK symbols and punctuation
+    (0x3131, 0x318E),  # Hangul compatibility jamo (ㄱ, ㅋ)
+    (0x3200, 0x327F),  # parenthesised and circled Hangul
+    (0xAC00, 0xD7A3),  # all 11,172 Hangul syllables
+    (0xFF01, 0xFF60),  # full-width forms
+    (0xFFE0, 0xFFE6),  # full-width signs (￦)
+)
+
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+}
+_A, _P, _R, _C = (f"{{{NS[k]}}}" for k in ("a", "p", "r", "c"))
+PRESENTATION = "ppt/presentation.xml"
+PRESENTATION_RELS = "ppt/_rels/presentation.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+# Children of p:presentation that come before p:embeddedFontLst in the schema (CT_Presentation).
+_BEFORE_FONT_LIST = ("sldMasterIdLst", "notesMasterIdLst", "handoutMasterIdLst", "sldIdLst", "sldSz", "notesSz",
+                     "smartTags")
+_TEXT_PARTS = re.compile(r"ppt/(slides|slideLayouts|slideMasters|notesSlides|charts)/[^/]+\.xml$")
+_STYLED_PARTS = re.compile(r"ppt/(slides|slideLayouts|slideMasters|notesSlides|notesMasters|charts|theme)/[^/]+\.xml$"
+                           r"|ppt/presentation\.xml$")
+_THEME_FONT = re.compile(r"\+(mj|mn)-(lt|ea|cs)$")
+
+
+class EmbeddingRefused(Exception):
+    """A face that cannot be embedded (licence bits, not installed, no outlines)."""
+
+
+@dataclass(frozen=True)
+class FaceSource:
+    """One face to embed: the family name the deck uses, its style, and the file it comes from."""
+
+    family: str
+    bold: bool
+    file: FontFile
+    code: bool = False  # a code font: subset to CODE_TYPABLE rather than TYPABLE
+
+
+@dataclass(frozen=True)
+class EmbeddedFace:
+    """A face written into the package."""
+
+    family: str
+    bold: bool
+    part: str  # ppt/fonts/fontN.fntdata
+    size: int  # bytes of the EOT part
+    characters: int  # code points in its character map
+    cached: bool  # taken from the cache rather than converted now
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """The package with its fonts embedded, what went in and what did not (with the reason)."""
+
+    package: bytes
+    faces: tuple[EmbeddedFace, ...]
+    skipped: tuple[str, ...]
+
+
+# --- the entry points -------------------------------------------------------------------------
+
+
+def embed_fonts(
+    pptx: bytes,
+    families: Sequence[str],
+    text: str = "",
+    cache_dir: Path | None = None,
+    *,
+    code_families: Sequence[str] = (),
+) -> bytes:
+    """pptx with the regular and bold faces of families (and code_families) embedded.
+
+    Only families the package names (a typeface in a slide, layout, master, theme
+    or chart) are embedded, and a bold face only when some text is bold. text is
+    added to the characters read from the package. Faces that cannot be
+    embedded are left out; `embed` says why.
+    """
+    return embed(pptx, families, text, cache_dir, code_families=code_families).package
+
+
+def embed(
+    pptx: bytes,
+    families: Sequence[str],
+    text: str = "",
+    cache_dir: Path | None = None,
+    *,
+    code_families: Sequence[str] = (),
+) -> Embedding:
+    """Like embed_fonts, also returning the embedded faces and the reasons for faces left out."""
+    entries = _read_package(pptx)
+    usage = deck_usage(entries)
+    sources: list[FaceSource] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    wanted = [(f, False) for f in families] + [(f, True) for f in code_families]
+    for family, code in wanted:
+        if not family or family.lower() in seen or family not in usage.families:
+            continue
+        seen.add(family.lower())
+        for bold in (False, True):
+            if bold and not usage.bold(family, code):
+                continue
+            try:
+                sources.append(FaceSource(family, bold, installed_face(family, bold), code))
+            except EmbeddingRefused as reason:
+                skipped.append(str(reason))
+    return embed_faces(pptx, sources, usage.text + text, cache_dir, usage.code_text, skipped)
+
+
+def embed_faces(
+    package: bytes,
+    sources: Sequence[FaceSource],
+    text: str = "",
+    cache_dir: Path | None = None,
+    code_text: dict[str, str] | None = None,
+    skipped: Iterable[str] = (),
+) -> Embedding:
+    """Embed the given faces (any font files) into package; text is what the body faces must show,
+    code_text[family] what a code family's runs show."""
+    cache = cache_dir if cache_dir is not None else default_cache_dir()
+    code_text = code_text or {}
+    skipped = list(skipped)
+    prepared: list[tuple[FaceSource, bytes, bool, int]] = []
+    for source in sources:
+        if source.code:
+            wanted = CODE_TYPABLE | set(map(ord, code_text.get(source.family, "")))
+        else:
+            wanted = TYPABLE | set(map(ord, text))
+        try:
+            eot, cached, characters = eot_face(source.file, frozenset(wanted), cache, source.family)
+        except EmbeddingRefused as reason:
+            skipped.append(f"{source.family}{' bold' if source.bold else ''}: {reason}")
+            continue
+        prepared.append((source, eot, cached, characters))
+    if not prepared:
+        return Embedding(package, (), tuple(skipped))
+    entries = _read_package(package)
+    faces = _add_to_package(entries, prepared)
+    return Embedding(_write_package(entries), tuple(faces), tuple(skipped))
+
+
+# --- which fonts and characters a deck uses ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeckUsage:
+    """Typefaces named in a package, the text it shows, and which typefaces are set bold."""
+
+    families: frozenset[str]
+    text: str
+    code_text: dict[str, str]  # text of the runs that name a typeface, per typeface
+    bold_families: frozenset[str]
+    bold_inherited: bool  # some bold text names no typeface (it takes the theme's or master's)
+
+    def bold(self, family: str, code: bool) -> bool:
+        return family in self.bold_families or (self.bold_inherited and not code)
+
+
+def deck_usage(package: bytes | dict[str, bytes]) -> DeckUsage:
+    """What a package shows: every a:t and chart value of slides, layouts, masters, notes and charts,
+    the typefaces its parts name (theme font references resolved) and the typefaces set bold."""
+    entries = package if isinstance(package, dict) else _read_package(package)
+    theme_fonts = _theme_fonts(entries)
+    families: set[str] = set()
+    bold_families: set[str] = set()
+    bold_inherited = False
+    texts: list[str] = []
+    run_text: dict[str, list[str]] = {}
+    for name in sorted(entries):
+        if not _STYLED_PARTS.match(name):
+            continue
+        root = etree.fromstring(entries[name])
+        for element in root.iter(f"{_A}latin", f"{_A}ea", f"{_A}cs"):
+            typeface = theme_fonts.get(element.get("typeface", ""), element.get("typeface", ""))
+            if typeface:
+                families.add(typeface)
+        for element in root.iter(f"{_A}rPr", f"{_A}defRPr"):
+            if element.get("b") in ("1", "true"):
+                named = {theme_fonts.get(c.get("typeface", ""), c.get("typeface", "")) for c in element
+                         if c.tag in (f"{_A}latin", f"{_A}ea", f"{_A}cs")} - {""}
+                bold_families |= named
+                bold_inherited |= not named
+        if not _TEXT_PARTS.match(name):
+            continue
+        for element in root.iter(f"{_A}t", f"{_C}v"):
+            texts.append(element.text or "")
+        for run in root.iter(f"{_A}r"):
+            properties = run.find(f"{_A}rPr")
+            if properties is None:
+                continue
+            for child in properties:
+                if child.tag in (f"{_A}latin", f"{_A}ea"):
+                    typeface = theme_fonts.get(child.get("typeface", ""), child.get("typeface", ""))
+                    run_text.setdefault(typeface, []).append(run.findtext(f"{_A}t") or "")
+    return DeckUsage(frozenset(families), "".join(texts), {k: "".join(v) for k, v in run_text.items()},
+                     frozenset(bold_families), bold_inherited)
+
+
+def _theme_fonts(entries: dict[str, bytes]) -> dict[str, str]:
+    """{'+mn-lt': typeface, …} from the first slide master's theme."""
+    themes = sorted(n for n in entries if re.match(r"ppt/theme/theme\d+\.xml$", n))
+    masters = sorted(n for n in entries if re.match(r"ppt/slideMasters/_rels/slideMaster\d+\.xml\.rels$", n))
+    for relationship in etree.fromstring(entries[masters[0]]) if masters else ():
+        if relationship.get("Type", "").endswith("/theme"):
+            themes.insert(0, str(PurePosixPath("ppt/slideMasters", relationship.get("Target", ""))))
+    themes = [n for n in (posixpath.normpath(t) for t in themes) if n in entries]
+    if not themes:
+        return {}
+    root = etree.fromstring(entries[themes[0]])
+    fonts: dict[str, str] = {}
+    for scheme, prefix in (("majorFont", "+mj"), ("minorFont", "+mn")):
+        for slot, suffix in (("latin", "lt"), ("ea", "ea"), ("cs", "cs")):
+            element = root.find(f".//{_A}fontScheme/{_A}{scheme}/{_A}{slot}")
+            if element is not None and element.get("typeface"):
+                fonts[f"{prefix}-{suffix}"] = element.get("typeface")
+    return fonts
+
+
+# --- finding and checking faces ---------------------------------------------------------------
+
+
+def installed_face(family: str, bold: bool) -> FontFile:
+    """The installed file of family's regular or bold face, or EmbeddingRefused saying why not."""
+    try:
+        found = locate(family, bold)
+    except FontNotFound as error:
+        raise EmbeddingRefused(f"{family}: {error}") from error
+    names, weight = _face_names(found.path, found.index)
+    if family.lower() not in names:
+        offered = " / ".join(sorted(names)) or found.path
+        raise EmbeddingRefused(f"{family}: not installed as a family of that name (fontconfig offers {offered})")
+    if bold and weight < 600:
+        raise EmbeddingRefused(f"{family} bold: no bold face installed (PowerPoint emboldens the regular one)")
+    return found
+
+
+@lru_cache(maxsize=None)
+def _face_names(path: str, index: int) -> tuple[frozenset[str], int]:
+    """The legacy family names (name ID 1, every language: what Windows matches a typeface against)
+    and the weight class of one face."""
+    font = _open_face(FontFile(path, index))
+    names = {record.toUnicode("replace").lower() for record in font["name"].names if record.nameID == 1}
+    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+    return frozenset(names), weight
+
+
+def may_subset(fs_type: int) -> bool:
+    """Whether a face with this OS/2 fsType may be subset; EmbeddingRefused when it may not be embedded.
+
+    Installable (0) and editable (8) faces are embedded. Restricted-licence faces
+    (2) may not be embedded at all, bitmap-only ones (0x200) not as outlines, and
+    preview & print faces (4) would open the deck read-only where the font is
+    missing, which defeats an editable deck. Where several usage bits are set
+    (old fonts), the least restrictive counts. Bit 0x100 forbids subsetting:
+    such a face is embedded whole.
+    """
+    where = f"OS/2 fsType {fs_type:#06x}"
+    if fs_type & FS_BITMAP_ONLY:
+        raise EmbeddingRefused(f"its licence allows embedding bitmaps only ({where})")
+    if not fs_type & FS_EDITABLE:
+        if fs_type & FS_PREVIEW_PRINT:
+            raise EmbeddingRefused(f"its licence allows preview & print embedding only, so the deck would open "
+                                   f"read-only where the font is missing ({where})")
+        if fs_type & FS_RESTRICTED:
+            raise EmbeddingRefused(f"its licence forbids embedding ({where}, restricted licence)")
+    return not fs_type & FS_NO_SUBSETTING
+
+
+# --- converting, subsetting and caching a face ------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "deckbuild" / "embedded-fonts"
+
+
+@lru_cache(maxsize=None)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_digest(path: str) -> str:
+    """sha256 of a font file's bytes (computed once per process and file version)."""
+    stat = os.stat(path)
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def eot_face(
+    font_file: FontFile, wanted: frozenset[int], cache_dir: Path | None, family: str | None = None
+) -> tuple[bytes, bool, int]:
+    """(EOT bytes, taken from cache, code points mapped) for one face subset to wanted ∩ its cmap,
+    named family in the EOT header (default: the face's own family name).
+
+    Cached by a digest of the source file's bytes, the face index, the family and the
+    character set; a lock per source face lets one build process convert while the
+    others wait for its result."""
+    characters = frozenset(wanted) & font_advances(font_file).keys()
+    source = f"{file_digest(font_file.path)}|{font_file.index}"
+    key = hashlib.sha256(
+        f"{CACHE_VERSION}|{source}|{family or ''}|".encode() + ",".join(f"{c:x}" for c in sorted(characters)).encode()
+    ).hexdigest()[:32]
+    if cache_dir is None:
+        return _convert(font_file, characters, family), False, len(characters)
+    target = cache_dir / f"{key}.fntdata"
+    with contextlib.suppress(OSError):
+        return target.read_bytes(), True, len(characters)
+    lock = cache_dir / f".{hashlib.sha256(source.encode()).hexdigest()[:16]}.lock"
+    with _locked(lock):
+        with contextlib.suppress(OSError):
+            return target.read_bytes(), True, len(characters)
+        eot = _convert(font_file, characters, family)
+        with contextlib.suppress(OSError):
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(eot)
+            temporary.replace(target)
+    return eot, False, len(characters)
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _convert(font_file: FontFile, characters: frozenset[int], family: str | None = None) -> bytes:
+    """The face as an EOT: checked, subset (unless its licence forbids), CFF converted to TrueType."""
+    font = _open_face(font_file)
+    fs_type = font["OS/2"].fsType if "OS/2" in font else 0
+    subset = may_subset(fs_type)
+    if "CFF2" in font or "fvar" in font:
+        raise EmbeddingRefused("variable fonts are not embedded (PowerPoint shows static faces only)")
+    if "glyf" not in font and "CFF " not in font:
+        raise EmbeddingRefused("it has no outlines (bitmap font)")
+    if subset:
+        _subset(font, characters)
+    if "CFF " in font:
+        cff_to_truetype(font)
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=True)
+    return to_eot(buffer.getvalue(), subset=subset, family=family)
+
+
+def _open_face(font_file: FontFile):
+    from fontTools.ttLib import TTCollection, TTFont
+
+    if font_file.path.lower().endswith((".ttc", ".otc")):
+        return TTCollection(font_file.path, recalcTimestamp=False).fonts[font_file.index]
+    return TTFont(font_file.path, fontNumber=font_file.index, recalcTimestamp=False)
+
+
+def _subset(font, characters: frozenset[int]) -> None:
+    from fontTools import subset
+
+    options = subset.Options()
+    options.name_IDs = ["*"]  # keep the copyright, licence and vendor names
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recommended_glyphs = True
+    options.glyph_names = False
+    options.recalc_timestamp = False
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps: not needed, and the subsetter warns about them
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=characters)
+    subsetter.subset(font)
+
+
+def cff_to_truetype(font) -> None:
+    """Replace the CFF outlines of font with quadratic TrueType outlines, keeping every advance width.
+
+    Left side bearings follow the converted outlines' bounds (TrueType places a
+    glyph by its lsb), and vertical top side bearings carry the CFF vertical
+    origins (VORG), which TrueType has no table for."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    vertical_origins = font["VORG"] if "VORG" in font else None
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font.sfntVersion = "\x00\x01\x00\x00"
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attribute in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                      "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth"):
+        setattr(maxp, attribute, 0)
+    maxp.maxZones = 1
+    font["post"].formatType = 3.0  # no glyph names: CID-keyed fonts have none worth keeping
+    font["head"].glyphDataFormat = 0
+    hmtx = font["hmtx"].metrics
+    vmtx = font["vmtx"].metrics if "vmtx" in font else None
+    for name in order:
+        glyph = glyf[name]
+        glyph.recalcBounds(glyf)
+        has_outline = glyph.numberOfContours != 0
+        advance, _ = hmtx[name]
+        hmtx[name] = (advance, glyph.xMin if has_outline else 0)
+        if vmtx is not None and vertical_origins is not None:
+            origin = vertical_origins.VOriginRecords.get(name, vertical_origins.defaultVertOriginY)
+            height, _ = vmtx[name]
+            vmtx[name] = (height, origin - glyph.yMax if has_outline else 0)
+
+
+# --- Embedded OpenType ------------------------------------------------------------------------
+
+_EOT_FIXED = struct.Struct("<IIII10sBBIHH4I2II4I")  # EOTSize … Reserved4 (80 bytes)
+
+
+@dataclass(frozen=True)
+class EotHeader:
+    """An EOT file's header, as read back by read_eot."""
+
+    eot_size: int
+    font_data_size: int
+    version: int
+    flags: int
+    panose: bytes
+    charset: int
+    italic: int
+    weight: int
+    fs_type: int
+    magic: int
+    unicode_range: tuple[int, int, int, int]
+    code_page_range: tuple[int, int]
+    checksum_adjustment: int
+    family_name: str
+    style_name: str
+    version_name: str
+    full_name: str
+    root_string: str
+    font_data: bytes
+
+
+def to_eot(font_data: bytes, subset: bool, family: str | None = None, version: int = EOT_VERSION) -> bytes:
+    """font_data (a TrueType font) wrapped as EOT (version 0x00020001 unless asked for 0x00020002):
+    no MicroType Express compression, no XOR obfuscation, no root string (any document may use it).
+
+    FamilyName is family (the typeface the deck names, as PowerPoint writes it) or the
+    font's English name ID 1; style, version and full names are name IDs 2, 5 and 4.
+    Strings are UTF-16LE without a terminator, as the EOT specification describes them."""
+    if version not in (0x00020001, 0x00020002):
+        raise ValueError(f"EOT version {version:#010x} is not written")
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(font_data), lazy=True)
+    os2 = font["OS/2"]
+    panose = bytes(getattr(os2.panose, f) for f in (
+        "bFamilyType", "bSerifStyle", "bWeight", "bProportion", "bContrast", "bStrokeVariation", "bArmStyle",
+        "bLetterForm", "bMidline", "bXHeight"))
+    names = font["name"]
+
+    def name(name_id: int) -> bytes:
+        record = names.getName(name_id, 3, 1, 0x409) or names.getName(name_id, 3, 1)
+        text = record.toUnicode() if record is not None else (names.getDebugName(name_id) or "")
+        return text.encode("utf-16-le")
+
+    family_name = family.encode("utf-16-le") if family else name(1)
+    strings = b"".join(struct.pack("<HH", 0, len(value)) + value for value in (family_name, name(2), name(5), name(4)))
+    strings += struct.pack("<HH", 0, 0)  # Padding5, RootStringSize: no root string
+    if version == 0x00020002:  # RootStringCheckSum (of no bytes), EUDCCodePage, Padding6, SignatureSize, EUDC none
+        strings += struct.pack("<IIHHII", ROOT_STRING_CHECKSUM_KEY, 0, 0, 0, 0, 0)
+    header_size = _EOT_FIXED.size + len(strings)
+    fixed = _EOT_FIXED.pack(
+        header_size + len(font_data), len(font_data), version, TTEMBED_SUBSET if subset else 0,
+        panose, DEFAULT_CHARSET, os2.fsSelection & 1, os2.usWeightClass, os2.fsType, EOT_MAGIC,
+        os2.ulUnicodeRange1, os2.ulUnicodeRange2, os2.ulUnicodeRange3, os2.ulUnicodeRange4,
+        getattr(os2, "ulCodePageRange1", 0), getattr(os2, "ulCodePageRange2", 0),
+        _checksum_adjustment(font_data), 0, 0, 0, 0,
+    )
+    return fixed + strings + font_data
+
+
+def _checksum_adjustment(font_data: bytes) -> int:
+    """head.checkSumAdjustment as stored in the font's bytes."""
+    (tables,) = struct.unpack_from(">H", font_data, 4)
+    for index in range(tables):
+        tag, _, offset, _ = struct.unpack_from(">4sIII", font_data, 12 + 16 * index)
+        if tag == b"head":
+            return struct.unpack_from(">I", font_data, offset + 8)[0]
+    raise ValueError("font has no head table")
+
+
+def read_eot(data: bytes) -> EotHeader:
+    """Parse an EOT (versions 0x00010000–0x00020002) and check its sizes; ValueError when malformed."""
+    if len(data) < _EOT_FIXED.size:
+        raise ValueError("shorter than an EOT header")
+    fields = _EOT_FIXED.unpack_from(data)
+    eot_size, data_size, version, flags, panose, charset, italic, weight, fs_type, magic = fields[:10]
+    if magic != EOT_MAGIC:
+        raise ValueError(f"magic number {magic:#x}, not {EOT_MAGIC:#x}")
+    if eot_size != len(data):
+        raise ValueError(f"EOTSize {eot_size} but {len(data)} bytes")
+    if version not in (0x00010000, 0x00020001, 0x00020002):
+        raise ValueError(f"unknown EOT version {version:#010x}")
+    offset = _EOT_FIXED.size
+    strings: list[str] = []
+    count = 4 if version == 0x00010000 else 5
+    for _ in range(count):
+        padding, size = struct.unpack_from("<HH", data, offset)
+        if padding != 0:
+            raise ValueError(f"non-zero padding at byte {offset}")
+        offset += 4
+        strings.append(data[offset:offset + size].decode("utf-16-le"))
+        offset += size
+    if version == 0x00020002:
+        offset += 8  # RootStringCheckSum, EUDCCodePage
+        _, signature = struct.unpack_from("<HH", data, offset)
+        offset += 4 + signature
+        _, eudc_size = struct.unpack_from("<II", data, offset)
+        offset += 8 + eudc_size
+    if offset + data_size != len(data):
+        raise ValueError(f"header of {offset} bytes and FontDataSize {data_size} do not add up to {len(data)}")
+    return EotHeader(eot_size, data_size, version, flags, panose, charset, italic, weight, fs_type, magic,
+                     tuple(fields[10:14]), tuple(fields[14:16]), fields[16], *strings[:4],
+                     strings[4] if len(strings) > 4 else "", data[offset:])
+
+
+# --- the package ------------------------------------------------------------------------------
+
+
+def _read_package(pptx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
+        return {info.filename: archive.read(info.filename) for info in archive.infolist()}
+
+
+def _write_package(entries: dict[str, bytes]) -> bytes:
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in entries.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return output.getvalue()
+
+
+def _xml(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _add_to_package(entries: dict[str, bytes], prepared) -> list[EmbeddedFace]:
+    """Write the font parts, their relationships, the content type and p:embeddedFontLst."""
+    presentation = etree.fromstring(entries[PRESENTATION])
+    relationships = etree.fromstring(entries[PRESENTATION_RELS])
+    embedded_families = {source.family for source, *_ in prepared}
+    font_list = presentation.find(f"{_P}embeddedFontLst")
+    if font_list is None:
+        font_list = etree.Element(f"{_P}embeddedFontLst")
+        anchor = [child for child in presentation if etree.QName(child).localname in _BEFORE_FONT_LIST]
+        if anchor:
+            anchor[-1].addnext(font_list)
+        else:
+            presentation.insert(0, font_list)
+    for entry in list(font_list):  # a family embedded again replaces its old entry
+        font = entry.find(f"{_P}font")
+        if font is not None and font.get("typeface") in embedded_families:
+            for style in entry:
+                _drop_relationship(entries, relationships, style.get(f"{_R}id"))
+            font_list.remove(entry)
+    used_ids = {r.get("Id") for r in relationships}
+    next_id = 1 + max((int(m.group(1)) for i in used_ids if (m := re.fullmatch(r"rId(\d+)", i or ""))), default=0)
+    next_part = 1 + max((int(m.group(1)) for n in entries if (m := re.fullmatch(r"ppt/fonts/font(\d+)\.fntdata", n))),
+                        default=0)
+    entry_of: dict[str, etree._Element] = {}
+    faces: list[EmbeddedFace] = []
+    for source, eot, cached, characters in prepared:
+        part = f"ppt/fonts/font{next_part}.fntdata"
+        relationship_id = f"rId{next_id}"
+        next_part += 1
+        next_id += 1
+        entries[part] = eot
+        etree.SubElement(relationships, f"{{{NS['rel']}}}Relationship", Id=relationship_id, Type=FONT_RELATIONSHIP,
+                         Target=str(PurePosixPath(part).relative_to("ppt")))
+        entry = entry_of.get(source.family)
+        if entry is None:
+            entry = etree.SubElement(font_list, f"{_P}embeddedFont")
+            etree.SubElement(entry, f"{_P}font", typeface=source.family, **_font_attributes(eot))
+            entry_of[source.family] = entry
+        style = etree.Element(f"{_P}{'bold' if source.bold else 'regular'}")
+        style.set(f"{_R}id", relationship_id)
+        if source.bold or entry.find(f"{_P}bold") is None:
+            entry.append(style)
+        else:
+            entry.find(f"{_P}bold").addprevious(style)
+        faces.append(EmbeddedFace(source.family, source.bold, part, len(eot), characters, cached))
+    presentation.set("embedTrueTypeFonts", "1")
+    if any(read_eot(eot).flags & TTEMBED_SUBSET for _, eot, _, _ in prepared):
+        presentation.set("saveSubsetFonts", "1")
+    elif "saveSubsetFonts" in presentation.attrib:  # whole fonts: PowerPoint's next save keeps them whole
+        del presentation.attrib["saveSubsetFonts"]
+    entries[PRESENTATION] = _xml(presentation)
+    entries[PRESENTATION_RELS] = _xml(relationships)
+    entries[CONTENT_TYPES] = _with_content_type(entries[CONTENT_TYPES])
+    return faces
+
+
+def _drop_relationship(entries: dict[str, bytes], relationships, relationship_id: str | None) -> None:
+    for relationship in relationships:
+        if relationship.get("Id") == relationship_id:
+            relationships.remove(relationship)
+            target = str(PurePosixPath("ppt") / relationship.get("Target", ""))
+            if not any(r.get("Target") == relationship.get("Target") for r in relationships):
+                entries.pop(target, None)
+
+
+def _with_content_type(content_types: bytes) -> bytes:
+    root = etree.fromstring(content_types)
+    if not any(d.get("Extension", "").lower() == "fntdata" for d in root.iter(f"{{{NS['ct']}}}Default")):
+        default = etree.Element(f"{{{NS['ct']}}}Default", Extension="fntdata", ContentType=FONTDATA_CONTENT_TYPE)
+        defaults = root.findall(f"{{{NS['ct']}}}Default")
+        if defaults:
+            defaults[-1].addnext(default)
+        else:
+            root.insert(0, default)
+    return _xml(root)
+
+
+def _font_attributes(eot: bytes) -> dict[str, str]:
+    """panose, pitchFamily and charset for p:font, as PowerPoint writes them (Windows LOGFONT values)."""
+    from fontTools.ttLib import TTFont
+
+    header = read_eot(eot)
+    font = TTFont(io.BytesIO(header.font_data), lazy=True)
+    family_type, serif_style, proportion = header.panose[0], header.panose[1], header.panose[3]
+    widths = {font["hmtx"].metrics[g][0] for c, g in font.getBestCmap().items() if 0x21 <= c <= 0x7E}
+    fixed = proportion == 9 or bool(font["post"].isFixedPitch) or len(widths) == 1
+    if fixed:
+        family = 0x30  # FF_MODERN
+    elif family_type == 3:
+        family = 0x40  # FF_SCRIPT
+    elif family_type in (4, 5):
+        family = 0x50  # FF_DECORATIVE
+    elif family_type == 2 and 11 <= serif_style <= 13:
+        family = 0x20  # FF_SWISS
+    elif family_type == 2 and serif_style:
+        family = 0x10  # FF_ROMAN
+    else:
+        family = 0x20 if (font["OS/2"].sFamilyClass >> 8) == 8 else 0
+    code_pages = header.code_page_range[0]
+    if code_pages & (1 << 19):
+        charset = 129  # HANGUL_CHARSET
+    elif code_pages & 1:
+        charset = 0  # ANSI_CHARSET
+    else:
+        charset = 1  # DEFAULT_CHARSET
+    attributes = {"panose": header.panose.hex().upper()} if any(header.panose) else {}  # omitted when unknown
+    attributes["pitchFamily"] = str(family | (1 if fixed else 2))
+    attributes["charset"] = str(charset - 256 if charset > 127 else charset)  # xsd:byte is signed
+    return attributes
