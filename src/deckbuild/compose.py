@@ -7,17 +7,21 @@ measurement:
 
 - The paragraph (of at most two lines, with a sub-heading just before it) that
   immediately precedes a visual is its *lead* and always shares its slide.
-- Short text between visuals, or after the last one, is tried as the previous
-  visual's *trailing* text; failing that it joins the next visual's lead, and
-  only otherwise becomes a text slide. Longer text fills balanced text slides.
+- Other text that fits one slide is tried as the previous visual's closing
+  remark (unless it opens with a sub-heading), then as the next visual's lead,
+  kept only where the visual stays large; a line or two always joins, and a
+  closing remark may take back the room optional lead text took. Longer text
+  fills balanced text slides, a page of it beside a tall visual when that costs
+  the visual nothing.
 - For each visual the candidate layouts (`visual`, `stacked` at each body size,
   `two_columns` at a few widths; code goes beside text only when no line must
   wrap, tables never) are measured and the one that shows the visual
   largest (diagram text size, picture area, code and table pages and type size)
   wins; ties go to the larger text, then to the stacked layout.
+- Two pictures or diagrams in a row share a slide when both stay large; a short
+  code block or table stacks under the one before it when it keeps its size.
 - A diagram may be drawn in another arrangement (top-to-bottom or
-  left-to-right) when its Scene offers one; the arrangement giving the larger
-  text is kept.
+  left-to-right) when its Scene offers one and its text grows by a quarter.
 """
 
 from __future__ import annotations
