@@ -6,14 +6,16 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, SAMPLE_COURSE
 from deck_reading import NAMESPACE, open_deck
 
 from deckbuild.overflow import overlapping_text_boxes, render_pdfs, words_out_of_place
+from deckbuild.theme import load_theme
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
 MONO = "Noto Sans Mono CJK KR"
+MASTER_BODY_SIZE = load_theme("default", SAMPLE_COURSE).sizes.body * 100  # our master's body size, 1/100 pt
 
 
 @pytest.fixture(scope="module", params=["sample", "corpus"])
@@ -53,11 +55,13 @@ def test_type_never_below_the_minimums(rendered):
         for number, slide in enumerate(open_deck(deck).slides, start=1):
             for table_run in slide._element.iterfind(".//a:tbl//a:rPr", NAMESPACE):
                 assert int(table_run.get("sz")) >= 1200, (deck, number)
-            # diagrams have their own minimum (10 pt, or a 'dense' diagnostic), so groups are left out
-            for run in slide._element.xpath("./p:cSld/p:spTree/p:sp//a:rPr"):
+            # diagrams have their own minimum (10 pt, or a 'dense' diagnostic), so groups are left out, and so
+            # are the footer and slide number; a run without a size has its placeholder's, the master's body size or more
+            for run in slide._element.xpath("./p:cSld/p:spTree/p:sp[not(.//p:ph[@type='ftr' or @type='sldNum' or @type='dt'])]//a:rPr"):
                 latin = run.find("a:latin", NAMESPACE)
                 minimum = 1200 if latin is not None and latin.get("typeface") == MONO else 1600
-                assert int(run.get("sz")) >= minimum, (deck, number, run.getparent().findtext("a:t", namespaces=NAMESPACE))
+                size = int(run.get("sz") or MASTER_BODY_SIZE)
+                assert size >= minimum, (deck, number, run.getparent().findtext("a:t", namespaces=NAMESPACE))
 
 
 def test_the_check_catches_text_running_out_of_its_box(tmp_path):
