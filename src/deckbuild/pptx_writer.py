@@ -20,6 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
+from .atomic import write_atomically
 from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
@@ -90,10 +91,7 @@ class DeckWriter:
             self._add_slide(planned, title_size)
         buffer = io.BytesIO()
         self.presentation.save(buffer)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(repack(buffer.getvalue()))
-        temporary.replace(target)
+        write_atomically(target, repack(buffer.getvalue()))
 
     def _add_slide(self, planned, title_size: float) -> None:
         layouts = self.plan.layouts

@@ -8,11 +8,11 @@ build then parses no markdown at all.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .atomic import write_atomically
 from .course import Day
 from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, from_records, to_records
@@ -144,7 +144,4 @@ class ScanCache:
     def save(self) -> None:
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(self.path)
+        write_atomically(self.path, json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False))
