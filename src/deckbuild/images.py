@@ -1,4 +1,10 @@
-"""Local images: where a reference points, how big the picture is, and SVG → PNG.
+"""Local images: where a reference points, whether the file is a picture we can show, how big
+it is, and SVG → PNG.
+
+A picture file that is not what its name says (a Git LFS pointer, an empty or
+truncated file, too many pixels, an SVG with a DOCTYPE, malformed XML, or
+references out of the course) is refused here, so both writers show a
+placeholder and the rest of the deck and handout builds.
 
 PowerPoint shows SVG only alongside a PNG fallback, and older viewers only
 the PNG, so every SVG is also rasterised (CairoSVG; text is drawn with the
@@ -8,9 +14,14 @@ fonts fontconfig offers, which include a Hangul font once set up).
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ElementTree
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
 from PIL import Image as PillowImage
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
@@ -18,10 +29,29 @@ RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm)?\s*$")
 _UNIT_TO_PX = {None: 1.0, "px": 1.0, "pt": 96 / 72, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 DEFAULT_SVG_SIZE = (800.0, 600.0)
+# A picture's pixel budget: 50 megapixels (~200 MB decoded) is far beyond what a slide or an A4
+# page shows, and keeps a decompression bomb from taking the build's memory.
+MAX_PIXELS = 50_000_000
+# What python-pptx can put in a deck (and WeasyPrint in a handout), by the format Pillow detects.
+PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""")
+_HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
 
 
 def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
-    """The local file an image reference points to, or None and the reason it cannot be used.
+    """The picture an image reference shows, or None and the reason it cannot be shown
+    (missing, remote, out of the course, or a file that is not a picture we can show)."""
+    path, problem = locate_image(src, markdown_file, course_root)
+    if path is not None:
+        problem = picture_problem(path, course_root)
+        if problem:
+            return None, f"{problem}: {src}"
+    return path, problem
+
+
+def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
+    """The local file an image reference points to, whatever it holds, or None and the reason.
 
     Only files inside the course folder are used: `../../..` paths and symlinks
     that lead elsewhere are refused.
@@ -38,6 +68,81 @@ def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Pat
     if path.suffix.lower() not in RASTER_SUFFIXES | {".svg"}:
         return None, f"unsupported image format: {src}"
     return path, None
+
+
+def picture_problem(path: Path, course_root: Path) -> str | None:
+    """Why the file at path cannot be shown as a picture, or None; remembered per file version."""
+    stat = path.stat()
+    return _content_problem(path, course_root.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _content_problem(path: Path, course_root: Path, size: int, modified: int) -> str | None:
+    if size == 0:
+        return "image file is empty"
+    with path.open("rb") as file:
+        head = file.read(len(LFS_POINTER))
+    if head == LFS_POINTER:
+        return "image is a Git LFS pointer, not the picture (run `git lfs pull`)"
+    if path.suffix.lower() == ".svg":
+        return _svg_problem(path, course_root)
+    return _raster_problem(path)
+
+
+def _raster_problem(path: Path) -> str | None:
+    """Refuse what Pillow cannot read, formats a deck cannot hold, too many pixels, and truncated data."""
+    limit = f"{MAX_PIXELS // 1_000_000} megapixels"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+        try:
+            with PillowImage.open(path) as image:
+                if image.format not in PICTURE_FORMATS:
+                    return f"image format {image.format} cannot go into a deck (convert it to PNG)"
+                if image.width * image.height > MAX_PIXELS:
+                    return f"image has too many pixels: {image.width} × {image.height} (the limit is {limit})"
+                image.load()
+        except PillowImage.DecompressionBombError:
+            return f"image has too many pixels (the limit is {limit})"
+        except PillowImage.UnidentifiedImageError:
+            return "image file is not a picture (PNG, JPEG, GIF, BMP or SVG)"
+        except (OSError, SyntaxError, ValueError) as error:
+            return f"image file is truncated or damaged ({error})"
+    return None
+
+
+def _svg_problem(path: Path, course_root: Path) -> str | None:
+    """Refuse SVG with a DOCTYPE or entities, malformed XML, another root element, and references
+    to files outside the course or to the network."""
+    try:
+        root = SafeElementTree.parse(path, forbid_dtd=True).getroot()
+    except DefusedXmlException:
+        return "SVG with a DOCTYPE or XML entities is not used"
+    except ElementTree.ParseError as error:
+        return f"SVG is not well-formed XML ({error})"
+    if root.tag.rpartition("}")[2] != "svg":
+        return f"not an SVG: its root element is <{root.tag.rpartition('}')[2]}>"
+    for element in root.iter():
+        references = [element.get(name) for name in _HREFS if element.get(name)]
+        for text in (element.get("style"), element.text if element.tag.endswith("style") else None):
+            references.extend(_CSS_URL.findall(text or ""))
+        for reference in references:
+            problem = _reference_problem(reference.strip(), path, course_root)
+            if problem:
+                return problem
+    return None
+
+
+def _reference_problem(reference: str, svg: Path, course_root: Path) -> str | None:
+    """Why an SVG's reference (href or CSS url) may not be followed: the network, or a file outside the course."""
+    if not reference or reference.startswith(("#", "data:")):
+        return None
+    parsed = urlparse(reference)
+    if parsed.scheme not in ("", "file") or parsed.netloc:
+        return f"SVG refers to the network ({reference})"
+    target = (svg.parent / unquote(parsed.path)).resolve()
+    if not target.is_relative_to(course_root):
+        return f"SVG refers to a file outside the course ({reference})"
+    return None
 
 
 def _svg_length(value: str | None) -> float | None:
