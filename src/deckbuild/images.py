@@ -7,8 +7,8 @@ references out of the course) is refused here, so both writers show a
 placeholder and the rest of the deck and handout builds.
 
 PowerPoint shows SVG only alongside a PNG fallback, and older viewers only
-the PNG, so every SVG is also rasterised (CairoSVG; text is drawn with the
-fonts fontconfig offers, which include a Hangul font once set up).
+the PNG, so every SVG is also rasterised (resvg, which falls back glyph by
+glyph to the installed fonts: Hangul, and emoji in colour).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlparse
 import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 from PIL import Image as PillowImage
+from PIL import ImageFile
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
@@ -100,7 +101,7 @@ def _raster_problem(path: Path) -> str | None:
                     return f"image format {image.format} cannot go into a deck (convert it to PNG)"
                 if image.width * image.height > MAX_PIXELS:
                     return f"image has too many pixels: {image.width} × {image.height} (the limit is {limit})"
-                image.load()
+                _load_strictly(image)
         except PillowImage.DecompressionBombError:
             return f"image has too many pixels (the limit is {limit})"
         except PillowImage.UnidentifiedImageError:
@@ -108,6 +109,17 @@ def _raster_problem(path: Path) -> str | None:
         except (OSError, SyntaxError, ValueError) as error:
             return f"image file is truncated or damaged ({error})"
     return None
+
+
+def _load_strictly(image: PillowImage.Image) -> None:
+    """Decode image, raising on truncated data even where WeasyPrint (on import) has told
+    Pillow to pad such images, so every process judges a picture alike."""
+    padding = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = padding
 
 
 def _svg_problem(path: Path, course_root: Path) -> str | None:
@@ -121,6 +133,10 @@ def _svg_problem(path: Path, course_root: Path) -> str | None:
         return f"SVG is not well-formed XML ({error})"
     if root.tag.rpartition("}")[2] != "svg":
         return f"not an SVG: its root element is <{root.tag.rpartition('}')[2]}>"
+    for name in ("width", "height"):
+        value = (root.get(name) or "").strip()
+        if value.startswith("-") or _svg_length(value) == 0:
+            return f"SVG has no size ({name}=\"{value}\")"
     for element in root.iter():
         references = [element.get(name) for name in _HREFS if element.get(name)]
         for text in (element.get("style"), element.text if element.tag.endswith("style") else None):
@@ -173,34 +189,45 @@ def image_size(path: Path) -> tuple[float, float]:
         return float(image.width), float(image.height)
 
 
-_FONT_ATTRIBUTE = re.compile(rb"""font-family\s*=\s*("[^"]*"|'[^']*')""")
-_FONT_PROPERTY = re.compile(rb"font-family\s*:\s*[^;\"'}>]+")
-_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
+# Emoji sequences become their parts before rendering: resvg falls back glyph by glyph, but loses
+# its place when the emoji font joins several characters into one glyph (its issue #861), and
+# then draws the rest of the line as empty boxes. Variation selectors, joiners, skin tones and
+# keycap marks are dropped (a ZWJ sequence shows its parts, as Unicode prescribes where a
+# sequence is unsupported) and flag letters become capital letters.
+_EMOJI_PARTS = {**dict.fromkeys([0xFE0E, 0xFE0F, 0x200D, 0x20E3, *range(0x1F3FB, 0x1F400)]),
+                **{code: chr(ord("A") + code - 0x1F1E6) for code in range(0x1F1E6, 0x1F200)}}
+_CSS_FONT = re.compile(r"((?:^|[;{\s])font(?:-family)?\s*:\s*)([^;}]*[^;}\s])")
 
 
-def with_font(svg: bytes, family: str) -> bytes:
-    """The SVG with every font-family set to family.
+def prepared_svg(svg: bytes, family: str) -> str:
+    """The SVG as resvg should draw it: family added as the last choice of every font list (a
+    font that is not installed would otherwise drop its text), emoji sequences as their parts."""
 
-    Cairo draws text with one font and no per-glyph fallback, so an SVG asking
-    for Arial would show Hangul as empty boxes; a CJK font covers both scripts.
-    """
-    name = family.encode()
-    svg = _FONT_ATTRIBUTE.sub(b'font-family="' + name + b'"', svg)
-    svg = _FONT_PROPERTY.sub(b"font-family: " + name, svg)
-    root = _SVG_OPEN.search(svg)
-    if root is None or b"font-family" in root.group(0):
-        return svg
-    return svg[: root.start() + 4] + b' font-family="' + name + b'"' + svg[root.start() + 4 :]
+    def with_family(css: str) -> str:
+        return _CSS_FONT.sub(lambda match: f"{match.group(1)}{match.group(2)}, {family}", css)
+
+    root = SafeElementTree.fromstring(svg, forbid_dtd=True)
+    for element in root.iter():
+        if element.get("font-family"):
+            element.set("font-family", f"{element.get('font-family')}, {family}")
+        if element.get("style"):
+            element.set("style", with_family(element.get("style")))
+        if element.text:
+            text = element.text.translate(_EMOJI_PARTS)
+            element.text = with_family(text) if element.tag.rpartition("}")[2] == "style" else text
+        if element.tail:
+            element.tail = element.tail.translate(_EMOJI_PARTS)
+    return ElementTree.tostring(root, encoding="unicode")
 
 
 def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
-    """Rasterise SVG bytes to a PNG `width_px` wide, text in font_family, nothing fetched."""
-    from cairosvg.surface import PNGSurface  # cairo loads slowly; `check` and no-op builds never need it
+    """Rasterise SVG bytes to a PNG `width_px` wide with resvg, nothing fetched.
 
-    return PNGSurface.convert(
-        bytestring=with_font(svg, font_family), output_width=width_px, unsafe=False, url_fetcher=_refuse_fetch
-    )
+    Every glyph a font lacks comes from a font that has it (Hangul from the
+    CJK font, emoji in colour from Noto Color Emoji); font_family is the font
+    for text that names none, and the last choice of every font list.
+    """
+    import resvg_py
 
-
-def _refuse_fetch(url, *args, **kwargs):
-    raise ValueError(f"external resource not loaded: {url}")
+    return bytes(resvg_py.svg_to_bytes(
+        svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family))
