@@ -131,21 +131,26 @@ def _svg_problem(path: Path, course_root: Path) -> str | None:
         return "SVG with a DOCTYPE or XML entities is not used"
     except ElementTree.ParseError as error:
         return f"SVG is not well-formed XML ({error})"
-    if root.tag.rpartition("}")[2] != "svg":
-        return f"not an SVG: its root element is <{root.tag.rpartition('}')[2]}>"
+    if _local_name(root.tag) != "svg":
+        return f"not an SVG: its root element is <{_local_name(root.tag)}>"
     for name in ("width", "height"):
         value = (root.get(name) or "").strip()
         if value.startswith("-") or _svg_length(value) == 0:
             return f"SVG has no size ({name}=\"{value}\")"
     for element in root.iter():
         references = [element.get(name) for name in _HREFS if element.get(name)]
-        for text in (element.get("style"), element.text if element.tag.endswith("style") else None):
+        for text in (element.get("style"), element.text if _local_name(element.tag) == "style" else None):
             references.extend(_CSS_URL.findall(text or ""))
         for reference in references:
             problem = _reference_problem(reference.strip(), path, course_root)
             if problem:
                 return problem
     return None
+
+
+def _local_name(tag: str) -> str:
+    """An element's name without its namespace: `{http://www.w3.org/2000/svg}text` → `text`."""
+    return tag.rpartition("}")[2]
 
 
 def _reference_problem(reference: str, svg: Path, course_root: Path) -> str | None:
@@ -214,7 +219,7 @@ def prepared_svg(svg: bytes, family: str) -> str:
             element.set("style", with_family(element.get("style")))
         if element.text:
             text = element.text.translate(_EMOJI_PARTS)
-            element.text = with_family(text) if element.tag.rpartition("}")[2] == "style" else text
+            element.text = with_family(text) if _local_name(element.tag) == "style" else text
         if element.tail:
             element.tail = element.tail.translate(_EMOJI_PARTS)
     return ElementTree.tostring(root, encoding="unicode")
