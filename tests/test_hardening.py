@@ -83,7 +83,7 @@ def test_a_bad_course_still_builds_every_readable_session(tmp_path, capsys):
     deck = open_deck(out / "decks" / "week_01" / "day_01" / "session_04.pptx")
     text = "\n".join(slide_text(slide) for slide in deck.slides)
     assert '<script>alert("xss")</script>' in text and "<script>document.cookie</script>" in text
-    assert "이미지를 찾을 수 없습니다" in text  # the missing image is named on its slide
+    assert "이미지를 표시할 수 없습니다" in text  # the missing image is named on its slide
     handout = "\n".join(page.extract_text() for page in PdfReader(out / "handouts" / "week_01" / "day_01.pdf").pages)
     assert "document.cookie" in handout.replace("\u2060", "")
 

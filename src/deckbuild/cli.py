@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .course import discover
+from .course import STATE_DIR, discover
 from .diagnostics import Diagnostic, Severity, worst
+from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
 from .runner import OUTPUT_KINDS, BuildResult, build_course, run_doit
 from .watch import watch_course
@@ -41,10 +42,21 @@ def shard_option(text: str) -> tuple[int, int]:
 def only_option(text: str) -> tuple[str, ...]:
     """`--only decks,handouts` → ('decks', 'handouts'); argparse reports unknown kinds."""
     only = tuple(kind.strip() for kind in text.split(","))
-    unknown = [kind for kind in only if kind not in OUTPUT_KINDS]
+    unknown = [repr(kind) for kind in only if kind not in OUTPUT_KINDS]
     if unknown:
-        raise argparse.ArgumentTypeError(f"takes {', '.join(OUTPUT_KINDS)}, not {', '.join(unknown)}")
+        raise argparse.ArgumentTypeError(f"takes {', '.join(OUTPUT_KINDS)} (comma-separated), not {', '.join(unknown)}")
     return only
+
+
+def jobs_option(text: str) -> int:
+    """`-n 4` → 4; argparse reports anything but a whole number of at least 1."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"takes a whole number of tasks, 1 or more, not {text!r}")
+    return jobs
 
 
 def _summarise(result: BuildResult, strict: bool) -> int:
@@ -53,8 +65,9 @@ def _summarise(result: BuildResult, strict: bool) -> int:
     unique = set(result.diagnostics)
     errors = sum(d.severity == Severity.ERROR for d in unique)
     warnings = sum(d.severity == Severity.WARNING for d in unique)
+    built = len(set(result.record.ran) - set(result.record.failed))
     print(
-        f"deckbuild: {len(result.record.ran)} built, {len(result.record.up_to_date)} up to date, "
+        f"deckbuild: {built} built, {len(result.record.up_to_date)} up to date, "
         f"{len(result.record.failed)} failed, {warnings} warnings, {errors} errors in {result.seconds:.1f} s",
         file=sys.stderr,
     )
@@ -112,17 +125,33 @@ def command_publish(args: argparse.Namespace) -> int:
     """Build everything, then bundle it into the dist folder (both only when something changed)."""
     result = build_course(args.course, args.build_dir, args.jobs, dist=args.output)
     status = _summarise(result, args.strict)
-    if status == 0:
+    if status == 0 and (args.output / "SHA256SUMS").is_file():
         print(f"deckbuild: release bundle in {args.output}", file=sys.stderr)
     return status
 
 
 def command_clean(args: argparse.Namespace) -> int:
+    if not (args.output / STATE_DIR).is_dir():
+        print(f"deckbuild: nothing to clean: {args.output} holds no build", file=sys.stderr)
+        return 0
     return 1 if run_doit(args.course, args.output, ["clean"]).status else 0
 
 
+def invocation_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the folders a command was given, before anything is read or written."""
+    problem = course_problem(args.course)
+    if problem or args.command == "check":
+        return problem
+    if args.command == "clean":
+        return folder_problem(args.output, "output folder", "-o")
+    if args.command == "publish":
+        return (output_problem(args.build_dir, args.course, "build folder", "--build-dir")
+                or bundle_problem(args.output, args.build_dir, args.course))
+    return output_problem(args.output, args.course)
+
+
 def _jobs_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("-n", "--jobs", type=int, default=DEFAULT_JOBS,
+    command.add_argument("-n", "--jobs", type=jobs_option, default=DEFAULT_JOBS,
                          help=f"tasks to run in parallel (default: the {DEFAULT_JOBS} processors this machine offers)")
 
 
@@ -131,44 +160,52 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"deckbuild {__version__}")
     commands = main.add_subparsers(dest="command", required=True)
 
-    def course_command(name: str, help_text: str, output: bool = True) -> argparse.ArgumentParser:
+    def course_command(name: str, help_text: str, handler, output: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
         if output:
             sub.add_argument("-o", "--output", type=Path, default=Path("build"), help="output folder (default: build)")
+        sub.set_defaults(handler=handler, command_parser=sub)
         return sub
 
-    build = course_command("build", "build what changed")
+    build = course_command("build", "build what changed", command_build)
     _jobs_option(build)
     build.add_argument("--only", type=only_option, default=(),
                        help="build only these outputs: decks, handouts, assignments (comma-separated)")
     build.add_argument("--shard", type=shard_option,
                        help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
-    build.set_defaults(handler=command_build)
-    watcher = course_command("watch", "build, then rebuild whenever a course file changes")
+    watcher = course_command("watch", "build, then rebuild whenever a course file changes", command_watch)
     _jobs_option(watcher)
     watcher.add_argument("--only", type=only_option, default=(),
                          help="build only these outputs: decks, handouts, assignments (comma-separated)")
-    watcher.set_defaults(handler=command_watch)
-    check = course_command("check", "list problems in the course", output=False)
+    check = course_command("check", "list problems in the course", command_check, output=False)
     check.add_argument("--format", choices=("text", "json"), default="text", help="text lines or one JSON document")
     check.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
-    check.set_defaults(handler=command_check)
-    release = commands.add_parser("publish", help="build everything and bundle it for a release")
-    release.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
+    release = course_command("publish", "build everything and bundle it for a release", command_publish, output=False)
     release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")
     release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
     _jobs_option(release)
     release.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
-    release.set_defaults(handler=command_publish)
-    course_command("clean", "remove built outputs").set_defaults(handler=command_clean)
+    course_command("clean", "remove built outputs", command_clean)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A mistaken command line is a usage error (exit 2) before anything is
+    written; a file that cannot be read or written, or Ctrl-C, ends in one line, not a traceback."""
     args = parser().parse_args(argv)
-    return args.handler(args)
+    problem = invocation_problem(args)
+    if problem:
+        args.command_parser.error(problem)
+    try:
+        return args.handler(args)
+    except OSError as error:
+        print(f"deckbuild: {error.filename}: {error.strerror}" if error.filename else f"deckbuild: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("deckbuild: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ and the day's parent is its week. Everything is ordered numerically.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .document import read_document
 COURSE_FILE = "course.toml"
 _NUMBER = re.compile(r"(\d+)")
 _SKIPPED_DIRS = {"build", "dist", "node_modules", "__pycache__"}
+STATE_DIR = ".deckbuild"  # doit's and deckbuild's state inside an output folder; marks that folder as one
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,20 @@ def natural_key(path: Path) -> tuple:
     return tuple((folder_number(part) if folder_number(part) is not None else -1, part) for part in path.parts)
 
 
-def _find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
-    """Session files below root; symlinks that lead out of root are left out (and listed in refused)."""
+def find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
+    """Session files below root. Hidden folders, `build`, `dist` and the like, and deckbuild's own
+    output folders (those holding its state folder) are never looked into, so an output folder
+    inside the course is not read as course content; symlinks that lead out of root are left out
+    (and listed in refused)."""
     found = []
     inside = root.resolve()
-    for path in root.rglob("*.md"):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") or part in _SKIPPED_DIRS for part in relative.parts[:-1]):
-            continue
-        if SESSION_FILE.match(path.name) and path.is_file():
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not (
+            name.startswith(".") or name in _SKIPPED_DIRS or Path(folder, name, STATE_DIR).is_dir())]
+        for name in files:
+            path = Path(folder, name)
+            if not SESSION_FILE.match(name) or not path.is_file():
+                continue
             if path.resolve().is_relative_to(inside):
                 found.append(path)
             elif refused is not None:
@@ -188,7 +195,7 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
 
 def day_session_files(day_path: Path) -> list[Path]:
     """The session files that belong to a day folder (including sessions kept in their own folder)."""
-    return [p for p in _find_session_files(day_path) if _day_folder(p) == day_path]
+    return [p for p in find_session_files(day_path) if _day_folder(p) == day_path]
 
 
 def read_session_day(root: Path, session_path: Path) -> tuple[Day, Session]:
@@ -209,7 +216,7 @@ def discover(root: Path) -> Course:
 
     by_day: dict[Path, list[Path]] = {}
     refused: list[Path] = []
-    for path in _find_session_files(root, refused):
+    for path in find_session_files(root, refused):
         by_day.setdefault(_day_folder(path), []).append(path)
     for path in refused:
         diagnostics.append(Diagnostic(path, 0, Severity.WARNING, "links to a file outside the course folder: not read"))

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import enum
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from .atomic import write_atomically
 
 
 class Severity(enum.IntEnum):
@@ -61,10 +62,7 @@ def from_records(records: list[list]) -> list[Diagnostic]:
 
 def write_report(path: Path, diagnostics: list[Diagnostic]) -> None:
     """Store diagnostics as JSON at path, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(to_records(diagnostics), ensure_ascii=False), encoding="utf-8")
-    temporary.replace(path)
+    write_atomically(path, json.dumps(to_records(diagnostics), ensure_ascii=False))
 
 
 def read_report(path: Path) -> list[Diagnostic]:

@@ -189,9 +189,10 @@ class HtmlWriter:
         return f'<figure class="diagram">{svg}</figure>'
 
     def image(self, src: str, alt: str, source: Path) -> str:
-        path, problem = resolve_image(src, source, self.course_root)
-        if path is None:  # remote, missing or outside the course: a visible placeholder with the address
-            return f'<figure class="missing-image"><p>{escape(keep_words(alt))}</p><p class="address">{escape(src)}</p></figure>'
+        path, _ = resolve_image(src, source, self.course_root)
+        if path is None:  # remote, missing, outside the course or not a usable picture: a visible placeholder
+            notice = escape(ui_text(self.language, "image_missing", src=src))
+            return f'<figure class="missing-image"><p>{escape(keep_words(alt))}</p><p class="address">{notice}</p></figure>'
         caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>" if alt else ""
         return f'<figure class="image"><img src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
 

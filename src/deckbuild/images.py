@@ -1,27 +1,58 @@
-"""Local images: where a reference points, how big the picture is, and SVG → PNG.
+"""Local images: where a reference points, whether the file is a picture we can show, how big
+it is, and SVG → PNG.
+
+A picture file that is not what its name says (a Git LFS pointer, an empty or
+truncated file, too many pixels, an SVG with a DOCTYPE, malformed XML, or
+references out of the course) is refused here, so both writers show a
+placeholder and the rest of the deck and handout builds.
 
 PowerPoint shows SVG only alongside a PNG fallback, and older viewers only
-the PNG, so every SVG is also rasterised (CairoSVG; text is drawn with the
-fonts fontconfig offers, which include a Hangul font once set up).
+the PNG, so every SVG is also rasterised (resvg, which falls back glyph by
+glyph to the installed fonts: Hangul, and emoji in colour).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 import xml.etree.ElementTree as ElementTree
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+import defusedxml.ElementTree as SafeElementTree
+from defusedxml import DefusedXmlException
 from PIL import Image as PillowImage
+from PIL import ImageFile
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm)?\s*$")
 _UNIT_TO_PX = {None: 1.0, "px": 1.0, "pt": 96 / 72, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 DEFAULT_SVG_SIZE = (800.0, 600.0)
+# A picture's pixel budget: 50 megapixels (~200 MB decoded) is far beyond what a slide or an A4
+# page shows, and keeps a decompression bomb from taking the build's memory.
+MAX_PIXELS = 50_000_000
+# What python-pptx can put in a deck (and WeasyPrint in a handout), by the format Pillow detects.
+PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""")
+_HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
 
 
 def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
-    """The local file an image reference points to, or None and the reason it cannot be used.
+    """The picture an image reference shows, or None and the reason it cannot be shown
+    (missing, remote, out of the course, or a file that is not a picture we can show)."""
+    path, problem = locate_image(src, markdown_file, course_root)
+    if path is not None:
+        problem = picture_problem(path, course_root)
+        if problem:
+            return None, f"{problem}: {src}"
+    return path, problem
+
+
+def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
+    """The local file an image reference points to, whatever it holds, or None and the reason.
 
     Only files inside the course folder are used: `../../..` paths and symlinks
     that lead elsewhere are refused.
@@ -38,6 +69,101 @@ def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Pat
     if path.suffix.lower() not in RASTER_SUFFIXES | {".svg"}:
         return None, f"unsupported image format: {src}"
     return path, None
+
+
+def picture_problem(path: Path, course_root: Path) -> str | None:
+    """Why the file at path cannot be shown as a picture, or None; remembered per file version."""
+    stat = path.stat()
+    return _content_problem(path, course_root.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=512)
+def _content_problem(path: Path, course_root: Path, size: int, modified: int) -> str | None:
+    if size == 0:
+        return "image file is empty"
+    with path.open("rb") as file:
+        head = file.read(len(LFS_POINTER))
+    if head == LFS_POINTER:
+        return "image is a Git LFS pointer, not the picture (run `git lfs pull`)"
+    if path.suffix.lower() == ".svg":
+        return _svg_problem(path, course_root)
+    return _raster_problem(path)
+
+
+def _raster_problem(path: Path) -> str | None:
+    """Refuse what Pillow cannot read, formats a deck cannot hold, too many pixels, and truncated data."""
+    limit = f"{MAX_PIXELS // 1_000_000} megapixels"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+        try:
+            with PillowImage.open(path) as image:
+                if image.format not in PICTURE_FORMATS:
+                    return f"image format {image.format} cannot go into a deck (convert it to PNG)"
+                if image.width * image.height > MAX_PIXELS:
+                    return f"image has too many pixels: {image.width} × {image.height} (the limit is {limit})"
+                _load_strictly(image)
+        except PillowImage.DecompressionBombError:
+            return f"image has too many pixels (the limit is {limit})"
+        except PillowImage.UnidentifiedImageError:
+            return "image file is not a picture (PNG, JPEG, GIF, BMP or SVG)"
+        except (OSError, SyntaxError, ValueError) as error:
+            return f"image file is truncated or damaged ({error})"
+    return None
+
+
+def _load_strictly(image: PillowImage.Image) -> None:
+    """Decode image, raising on truncated data even where WeasyPrint (on import) has told
+    Pillow to pad such images, so every process judges a picture alike."""
+    padding = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = padding
+
+
+def _svg_problem(path: Path, course_root: Path) -> str | None:
+    """Refuse SVG with a DOCTYPE or entities, malformed XML, another root element, and references
+    to files outside the course or to the network."""
+    try:
+        root = SafeElementTree.parse(path, forbid_dtd=True).getroot()
+    except DefusedXmlException:
+        return "SVG with a DOCTYPE or XML entities is not used"
+    except ElementTree.ParseError as error:
+        return f"SVG is not well-formed XML ({error})"
+    if _local_name(root.tag) != "svg":
+        return f"not an SVG: its root element is <{_local_name(root.tag)}>"
+    for name in ("width", "height"):
+        value = (root.get(name) or "").strip()
+        if value.startswith("-") or _svg_length(value) == 0:
+            return f"SVG has no size ({name}=\"{value}\")"
+    for element in root.iter():
+        references = [element.get(name) for name in _HREFS if element.get(name)]
+        for text in (element.get("style"), element.text if _local_name(element.tag) == "style" else None):
+            references.extend(_CSS_URL.findall(text or ""))
+        for reference in references:
+            problem = _reference_problem(reference.strip(), path, course_root)
+            if problem:
+                return problem
+    return None
+
+
+def _local_name(tag: str) -> str:
+    """An element's name without its namespace: `{http://www.w3.org/2000/svg}text` → `text`."""
+    return tag.rpartition("}")[2]
+
+
+def _reference_problem(reference: str, svg: Path, course_root: Path) -> str | None:
+    """Why an SVG's reference (href or CSS url) may not be followed: the network, or a file outside the course."""
+    if not reference or reference.startswith(("#", "data:")):
+        return None
+    parsed = urlparse(reference)
+    if parsed.scheme not in ("", "file") or parsed.netloc:
+        return f"SVG refers to the network ({reference})"
+    target = (svg.parent / unquote(parsed.path)).resolve()
+    if not target.is_relative_to(course_root):
+        return f"SVG refers to a file outside the course ({reference})"
+    return None
 
 
 def _svg_length(value: str | None) -> float | None:
@@ -68,34 +194,45 @@ def image_size(path: Path) -> tuple[float, float]:
         return float(image.width), float(image.height)
 
 
-_FONT_ATTRIBUTE = re.compile(rb"""font-family\s*=\s*("[^"]*"|'[^']*')""")
-_FONT_PROPERTY = re.compile(rb"font-family\s*:\s*[^;\"'}>]+")
-_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
+# Emoji sequences become their parts before rendering: resvg falls back glyph by glyph, but loses
+# its place when the emoji font joins several characters into one glyph (its issue #861), and
+# then draws the rest of the line as empty boxes. Variation selectors, joiners, skin tones and
+# keycap marks are dropped (a ZWJ sequence shows its parts, as Unicode prescribes where a
+# sequence is unsupported) and flag letters become capital letters.
+_EMOJI_PARTS = {**dict.fromkeys([0xFE0E, 0xFE0F, 0x200D, 0x20E3, *range(0x1F3FB, 0x1F400)]),
+                **{code: chr(ord("A") + code - 0x1F1E6) for code in range(0x1F1E6, 0x1F200)}}
+_CSS_FONT = re.compile(r"((?:^|[;{\s])font(?:-family)?\s*:\s*)([^;}]*[^;}\s])")
 
 
-def with_font(svg: bytes, family: str) -> bytes:
-    """The SVG with every font-family set to family.
+def prepared_svg(svg: bytes, family: str) -> str:
+    """The SVG as resvg should draw it: family added as the last choice of every font list (a
+    font that is not installed would otherwise drop its text), emoji sequences as their parts."""
 
-    Cairo draws text with one font and no per-glyph fallback, so an SVG asking
-    for Arial would show Hangul as empty boxes; a CJK font covers both scripts.
-    """
-    name = family.encode()
-    svg = _FONT_ATTRIBUTE.sub(b'font-family="' + name + b'"', svg)
-    svg = _FONT_PROPERTY.sub(b"font-family: " + name, svg)
-    root = _SVG_OPEN.search(svg)
-    if root is None or b"font-family" in root.group(0):
-        return svg
-    return svg[: root.start() + 4] + b' font-family="' + name + b'"' + svg[root.start() + 4 :]
+    def with_family(css: str) -> str:
+        return _CSS_FONT.sub(lambda match: f"{match.group(1)}{match.group(2)}, {family}", css)
+
+    root = SafeElementTree.fromstring(svg, forbid_dtd=True)
+    for element in root.iter():
+        if element.get("font-family"):
+            element.set("font-family", f"{element.get('font-family')}, {family}")
+        if element.get("style"):
+            element.set("style", with_family(element.get("style")))
+        if element.text:
+            text = element.text.translate(_EMOJI_PARTS)
+            element.text = with_family(text) if _local_name(element.tag) == "style" else text
+        if element.tail:
+            element.tail = element.tail.translate(_EMOJI_PARTS)
+    return ElementTree.tostring(root, encoding="unicode")
 
 
 def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
-    """Rasterise SVG bytes to a PNG `width_px` wide, text in font_family, nothing fetched."""
-    from cairosvg.surface import PNGSurface  # cairo loads slowly; `check` and no-op builds never need it
+    """Rasterise SVG bytes to a PNG `width_px` wide with resvg, nothing fetched.
 
-    return PNGSurface.convert(
-        bytestring=with_font(svg, font_family), output_width=width_px, unsafe=False, url_fetcher=_refuse_fetch
-    )
+    Every glyph a font lacks comes from a font that has it (Hangul from the
+    CJK font, emoji in colour from Noto Color Emoji); font_family is the font
+    for text that names none, and the last choice of every font list.
+    """
+    import resvg_py
 
-
-def _refuse_fetch(url, *args, **kwargs):
-    raise ValueError(f"external resource not loaded: {url}")
+    return bytes(resvg_py.svg_to_bytes(
+        svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family))

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlparse
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .atomic import write_atomically
 from .templating import TEMPLATES
 from .timestamps import DEFAULT_EPOCH
 
@@ -50,8 +51,5 @@ def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: boo
     document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
     identifier = hashlib.md5(html.encode()).hexdigest().encode()
     pdf = document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(target)
+    write_atomically(target, pdf)
     return fetcher.refused

@@ -20,6 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
+from .atomic import write_atomically
 from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
@@ -99,10 +100,7 @@ class DeckWriter:
         package = buffer.getvalue()
         if self.fonts.embed:  # the fonts travel with the deck (font_embedding.py)
             package = embed_fonts(package, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_bytes(repack(package))
-        temporary.replace(target)
+        write_atomically(target, repack(package))
 
     def _add_slide(self, planned, title_size: float) -> None:
         """A slide on the master layout its composer layout maps to: title and body text in the

@@ -14,6 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from doit.exceptions import TaskFailed
 from doit.reporter import ConsoleReporter
 
 BAR_WIDTH = 24
@@ -57,6 +58,13 @@ class Progress:
 
     def skip(self) -> None:
         self.done += 1
+
+    def say(self, line: str) -> None:
+        """Print one line above the progress bar (which is redrawn below it)."""
+        if self.live:
+            self.stream.write("\r\x1b[2K")
+        print(line, file=self.stream, flush=True)
+        self._draw()
 
     def close(self) -> None:
         if self.live:
@@ -116,9 +124,19 @@ def progress_reporter(record: BuildRecord, stream=None) -> type:
                     self.progress.skip()
 
         def add_failure(self, task, fail):
+            """A task that failed cleanly (TaskFailed: a file it could not read or write) gets one
+            line; one that could not run because another failed gets one line too; a group of
+            tasks none. Anything else is a bug, shown with its traceback."""
+            if not task.actions:
+                return
             record.failed.append(task.name)
             self.progress.finish(task.name, "FAILED")
-            super().add_failure(task, fail)
+            if isinstance(fail, TaskFailed):
+                self.progress.say(f"deckbuild: {task.name} failed: {fail.message}")
+            elif fail.get_name() == "UnmetDependency":
+                self.progress.say(f"deckbuild: {task.name} not built: a task it needs failed")
+            else:
+                super().add_failure(task, fail)
 
         def complete_run(self):
             self.progress.close()

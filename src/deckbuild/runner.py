@@ -27,9 +27,13 @@ class BuildResult:
 def run_doit(
     course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None
 ) -> BuildResult:
+    """Run doit with arguments over course's graph. A course without sessions has nothing to build:
+    doit is not run, so nothing is written (its warning says why)."""
     started = time.perf_counter()
     namespace, graph = make_namespace(course, out, shard, dist)
     record = BuildRecord()
+    if not graph.course.sessions:
+        return BuildResult(0, record, graph.diagnostics, time.perf_counter() - started)
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
     status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .atomic import write_atomically
 from .course import Day
 from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, from_records, to_records
@@ -20,10 +21,10 @@ from .diagrams.build import parse_only
 from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
-from .images import resolve_image
+from .images import locate_image, resolve_image
 from .lint import fence_problems, link_problems, structure_problems
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,13 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True) -> Sess
     diagnostics.extend(link_problems(document, course_root))
     images: list[Path] = []
     for src, line in _image_references(document.blocks):
-        resolved, problem = resolve_image(src, path, course_root)
+        # A file that is there but not a usable picture is still an input: fixing it rebuilds.
+        located, _ = locate_image(src, path, course_root)
+        if located is not None and located not in images:
+            images.append(located)
+        _, problem = resolve_image(src, path, course_root)
         if problem:
             diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
-        elif resolved not in images:
-            images.append(resolved)
     diagrams: list[tuple[str, str]] = []
     for block in iter_blocks(document.blocks):
         if isinstance(block, Diagram):
@@ -103,8 +106,9 @@ def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionS
 
 
 class ScanCache:
-    """SessionScans stored in a JSON file, reused while a file's size and mtime are unchanged
-    and the tool is the same (tool_version: a fingerprint of deckbuild's code)."""
+    """SessionScans stored in a JSON file, reused while the sizes and mtimes of a file and of the
+    pictures it shows are unchanged (a picture's content is checked too) and the tool is the same
+    (tool_version: a fingerprint of deckbuild's code)."""
 
     def __init__(self, path: Path, tool_version: str = "") -> None:
         self.path = path
@@ -118,22 +122,33 @@ class ScanCache:
         except (OSError, ValueError, KeyError):
             pass
 
+    @staticmethod
+    def _stamp(files: list[str]) -> list[list[int] | None]:
+        stamps = []
+        for file in files:
+            try:
+                stat = os.stat(file)
+                stamps.append([stat.st_size, stat.st_mtime_ns])
+            except OSError:
+                stamps.append(None)
+        return stamps
+
     def scan(self, session: Path, course_root: Path, is_session: bool = True) -> SessionScan:
-        stat = session.stat()
         key = str(session)
-        stamp = [stat.st_size, stat.st_mtime_ns]
         entry = self.entries.get(key)
-        if entry and entry["stamp"] == stamp:
+        if entry and entry["stamp"] == self._stamp([key, *entry["images"]]):
             return SessionScan(
                 tuple(Path(p) for p in entry["images"]),
                 tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
                 tuple((kind, source) for kind, source in entry["diagrams"]),
             )
+        stamp = self._stamp([key])
         result = scan_session(session, course_root, is_session)
+        images = [str(p) for p in result.images]
         self.entries[key] = {
-            "stamp": stamp,
-            "images": [str(p) for p in result.images],
+            "stamp": stamp + self._stamp(images),
+            "images": images,
             "diagnostics": to_records(result.diagnostics),
             "readable": result.readable,
             "diagrams": [list(diagram) for diagram in result.diagrams],
@@ -144,7 +159,4 @@ class ScanCache:
     def save(self) -> None:
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(self.path)
+        write_atomically(self.path, json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False))

@@ -7,13 +7,15 @@ doit's own state lives inside the output folder, so two courses never share it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
+from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, Course, Day, Session, discover, has_assignment, read_settings
+from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
@@ -22,7 +24,6 @@ from .templating import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STATE_DIR = ".deckbuild"
 
 
 def code_fingerprint() -> str:
@@ -49,6 +50,21 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 # no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
 
 
+def file_errors_fail(action):
+    """The action, failing its task with one line naming the file when a file cannot be read or
+    written (a folder in the way, permission denied, disk full) instead of with a traceback."""
+
+    @functools.wraps(action)
+    def run(**arguments):
+        try:
+            return action(**arguments)
+        except OSError as error:
+            return TaskFailed(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+
+    return run
+
+
+@file_errors_fail
 def build_deck(**arguments) -> None:
     """doit action: one session's deck (deck.build_deck)."""
     from .deck import build_deck as build
@@ -56,6 +72,7 @@ def build_deck(**arguments) -> None:
     build(**arguments)
 
 
+@file_errors_fail
 def build_handout(**arguments) -> None:
     """doit action: one day's (or session's) handout (handout.build_handout)."""
     from .handout import build_handout as build
@@ -63,6 +80,7 @@ def build_handout(**arguments) -> None:
     build(**arguments)
 
 
+@file_errors_fail
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
     from .assignment import build_assignment as build
@@ -70,6 +88,7 @@ def build_assignment(**arguments) -> None:
     build(**arguments)
 
 
+@file_errors_fail
 def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
     """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
     keeps its error there instead; the outputs then show its source with the reason."""
@@ -251,6 +270,7 @@ def in_shard(task_name: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(task_name.encode()).hexdigest(), 16) % count == index - 1
 
 
+@file_errors_fail
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
     from .publish import publish

@@ -36,6 +36,8 @@ def watch_course(
 
     on_build gets each round's result and the changed paths (empty for the first build)."""
     on_build(build_course(course, out, jobs, only), set())
-    for changes in watch(course, watch_filter=CourseFilter(out), debounce=DEBOUNCE_MS, stop_event=stop_event,
-                         raise_interrupt=False):
+    # The real folder is watched (a symlinked course is followed), so the paths reported compare
+    # with the real output folder, which is ignored even when it lies inside the course.
+    for changes in watch(course.resolve(), watch_filter=CourseFilter(out), debounce=DEBOUNCE_MS,
+                         stop_event=stop_event, raise_interrupt=False):
         on_build(build_course(course, out, jobs, only), {path for _, path in changes})

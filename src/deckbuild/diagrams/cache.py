@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
+from ..atomic import write_atomically
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import MermaidError
@@ -67,16 +67,9 @@ class SceneCache:
             scene = build_scene(source, kind, measure, style)
         except MermaidError as error:
             if path is not None:
-                atomic_write(path, json.dumps({"error": error.message, "line": error.line}, ensure_ascii=False))
+                write_atomically(path, json.dumps({"error": error.message, "line": error.line}, ensure_ascii=False))
             raise
         if path is not None:
-            atomic_write(path, scene.to_json())
+            write_atomically(path, scene.to_json())
         return scene
 
-
-def atomic_write(path: Path, text: str) -> None:
-    """text written beside path and renamed into place, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
