@@ -125,6 +125,7 @@ class CourseSettings:
     language: str
     theme: str
     handout_per_session: bool = False  # [handouts] per_session = true: a PDF per session besides the day's
+    fetch_remote: bool = False  # remote_images = "fetch": builds download http(s) pictures (remote.py)
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -144,7 +145,16 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         language=str(data.get("language", "ko")),
         theme=str(data.get("theme", "default")),
         handout_per_session=bool(data.get("handouts", {}).get("per_session", False)),
+        fetch_remote=_remote_images(data, path, diagnostics),
     )
+
+
+def _remote_images(data: dict, path: Path, diagnostics: list[Diagnostic] | None) -> bool:
+    """Whether course.toml's remote_images asks builds to fetch remote pictures ("fetch") or not ("off")."""
+    value = data.get("remote_images", "off")
+    if value not in ("fetch", "off") and diagnostics is not None:
+        diagnostics.append(Diagnostic(path, 0, Severity.ERROR, f'remote_images is "fetch" or "off", not {value!r}'))
+    return value == "fetch"
 
 
 def _course_title(root: Path) -> str:

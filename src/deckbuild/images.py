@@ -13,6 +13,7 @@ glyph to the installed fonts: Hangul, and emoji in colour).
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import xml.etree.ElementTree as ElementTree
@@ -24,6 +25,8 @@ import defusedxml.ElementTree as SafeElementTree
 from defusedxml import DefusedXmlException
 from PIL import Image as PillowImage
 from PIL import ImageFile
+
+from .remote import fetched_picture
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
@@ -55,10 +58,11 @@ def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path
     """The local file an image reference points to, whatever it holds, or None and the reason.
 
     Only files inside the course folder are used: `../../..` paths and symlinks
-    that lead elsewhere are refused.
+    that lead elsewhere are refused. A remote picture is used only when a build
+    fetched it (remote.active_cache).
     """
     if REMOTE.match(src):
-        return None, f"remote image not fetched during a build: {src}"
+        return fetched_picture(src)
     if not src:
         return None, "image without a source"
     path = (markdown_file.parent / src.split("#")[0].split("?")[0]).resolve()
@@ -69,6 +73,19 @@ def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path
     if path.suffix.lower() not in RASTER_SUFFIXES | {".svg"}:
         return None, f"unsupported image format: {src}"
     return path, None
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The file suffix data's content calls for (".png", ".svg", …), or None when it is no picture."""
+    if data.lstrip()[:1] == b"<":
+        return ".svg" if b"<svg" in data[:4096] else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PillowImage.DecompressionBombWarning)
+        try:
+            with PillowImage.open(io.BytesIO(data)) as image:
+                return f".{image.format.lower()}"
+        except (PillowImage.UnidentifiedImageError, PillowImage.DecompressionBombError, OSError):
+            return None
 
 
 def picture_problem(path: Path, course_root: Path) -> str | None:
