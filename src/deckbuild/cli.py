@@ -75,7 +75,8 @@ def _summarise(result: BuildResult, strict: bool) -> int:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    return _summarise(build_course(args.course, args.output, args.jobs, args.only, args.shard), args.strict)
+    return _summarise(build_course(args.course, args.output, args.jobs, args.only, args.shard,
+                                   fetch_remote=args.fetch_remote), args.strict)
 
 
 def command_watch(args: argparse.Namespace) -> int:
@@ -89,7 +90,7 @@ def command_watch(args: argparse.Namespace) -> int:
             print(f"deckbuild: rebuilt {', '.join(result.record.ran)}", file=sys.stderr)
         print(f"deckbuild: watching {args.course} (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
-    watch_course(args.course, args.output, report, args.jobs, args.only)
+    watch_course(args.course, args.output, report, args.jobs, args.only, fetch_remote=args.fetch_remote)
     return 0
 
 
@@ -123,7 +124,7 @@ def command_check(args: argparse.Namespace) -> int:
 
 def command_publish(args: argparse.Namespace) -> int:
     """Build everything, then bundle it into the dist folder (both only when something changed)."""
-    result = build_course(args.course, args.build_dir, args.jobs, dist=args.output)
+    result = build_course(args.course, args.build_dir, args.jobs, dist=args.output, fetch_remote=args.fetch_remote)
     status = _summarise(result, args.strict)
     if status == 0 and (args.output / "SHA256SUMS").is_file():
         print(f"deckbuild: release bundle in {args.output}", file=sys.stderr)
@@ -150,9 +151,11 @@ def invocation_problem(args: argparse.Namespace) -> str | None:
     return output_problem(args.output, args.course)
 
 
-def _jobs_option(command: argparse.ArgumentParser) -> None:
+def _build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("-n", "--jobs", type=jobs_option, default=DEFAULT_JOBS,
                          help=f"tasks to run in parallel (default: the {DEFAULT_JOBS} processors this machine offers)")
+    command.add_argument("--fetch-remote", action="store_true",
+                         help="download http(s) pictures once into the build's cache (default: a placeholder)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -169,14 +172,14 @@ def parser() -> argparse.ArgumentParser:
         return sub
 
     build = course_command("build", "build what changed", command_build)
-    _jobs_option(build)
+    _build_options(build)
     build.add_argument("--only", type=only_option, default=(),
                        help="build only these outputs: decks, handouts, assignments (comma-separated)")
     build.add_argument("--shard", type=shard_option,
                        help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     watcher = course_command("watch", "build, then rebuild whenever a course file changes", command_watch)
-    _jobs_option(watcher)
+    _build_options(watcher)
     watcher.add_argument("--only", type=only_option, default=(),
                          help="build only these outputs: decks, handouts, assignments (comma-separated)")
     check = course_command("check", "list problems in the course", command_check, output=False)
@@ -185,7 +188,7 @@ def parser() -> argparse.ArgumentParser:
     release = course_command("publish", "build everything and bundle it for a release", command_publish, output=False)
     release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")
     release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
-    _jobs_option(release)
+    _build_options(release)
     release.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     course_command("clean", "remove built outputs", command_clean)
     return main

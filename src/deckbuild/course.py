@@ -127,6 +127,7 @@ class CourseSettings:
     handout_per_session: bool = False  # [handouts] per_session = true: a PDF per session besides the day's
     deck_template: str = ""  # [deck] template = "templates/school.pptx": decks use that file's master and layouts
     deck_footer: str | None = None  # [deck] footer = "…" (false: none); None: course · session
+    fetch_remote: bool = False  # remote_images = "fetch": builds download http(s) pictures (remote.py)
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -148,6 +149,7 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         handout_per_session=bool(data.get("handouts", {}).get("per_session", False)),
         deck_template=str(data.get("deck", {}).get("template", "")),
         deck_footer=_footer_setting(data.get("deck", {}).get("footer")),
+        fetch_remote=_remote_images(data, path, diagnostics),
     )
 
 
@@ -156,6 +158,14 @@ def _footer_setting(value) -> str | None:
     if value is None or value is True:
         return None
     return "" if value is False else str(value)
+
+
+def _remote_images(data: dict, path: Path, diagnostics: list[Diagnostic] | None) -> bool:
+    """Whether course.toml's remote_images asks builds to fetch remote pictures ("fetch") or not ("off")."""
+    value = data.get("remote_images", "off")
+    if value not in ("fetch", "off") and diagnostics is not None:
+        diagnostics.append(Diagnostic(path, 0, Severity.ERROR, f'remote_images is "fetch" or "off", not {value!r}'))
+    return value == "fetch"
 
 
 def _course_title(root: Path) -> str:

@@ -25,6 +25,8 @@ from defusedxml import DefusedXmlException
 from PIL import Image as PillowImage
 from PIL import ImageFile
 
+from .remote import fetched_picture
+
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm)?\s*$")
@@ -55,10 +57,11 @@ def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path
     """The local file an image reference points to, whatever it holds, or None and the reason.
 
     Only files inside the course folder are used: `../../..` paths and symlinks
-    that lead elsewhere are refused.
+    that lead elsewhere are refused. A remote picture is used only when a build
+    fetched it (remote.active_cache).
     """
     if REMOTE.match(src):
-        return None, f"remote image not fetched during a build: {src}"
+        return fetched_picture(src)
     if not src:
         return None, "image without a source"
     path = (markdown_file.parent / src.split("#")[0].split("?")[0]).resolve()
@@ -69,6 +72,17 @@ def locate_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path
     if path.suffix.lower() not in RASTER_SUFFIXES | {".svg"}:
         return None, f"unsupported image format: {src}"
     return path, None
+
+
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg", b"GIF87a": ".gif", b"GIF89a": ".gif", b"BM": ".bmp"}
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The file suffix data's first bytes call for (".png", ".svg", …), or None when it is no
+    picture we show; `picture_problem` then checks the whole file."""
+    if data.lstrip()[:1] == b"<":
+        return ".svg" if b"<svg" in data[:4096] else None
+    return next((suffix for signature, suffix in _SIGNATURES.items() if data.startswith(signature)), None)
 
 
 def picture_problem(path: Path, course_root: Path) -> str | None:

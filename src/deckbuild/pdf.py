@@ -16,6 +16,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from .atomic import write_atomically
+from .remote import cache_folders
 from .templating import TEMPLATES
 from .timestamps import DEFAULT_EPOCH
 
@@ -47,7 +48,7 @@ def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: boo
     # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
     # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
-    fetcher = CourseFetcher([course_root, TEMPLATES])
+    fetcher = CourseFetcher([course_root, TEMPLATES, *cache_folders()])
     document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
     identifier = hashlib.md5(html.encode()).hexdigest().encode()
     pdf = document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)

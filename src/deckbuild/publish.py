@@ -13,9 +13,10 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .course import Course, discover
+from .course import STATE_DIR, Course, discover
 from .document import read_document
 from .i18n import text as ui_text
+from .remote import fetched_entries
 from .templating import templates
 from .tasks import blank_target, day_target, deck_target
 from .timestamps import zip_bytes
@@ -67,7 +68,10 @@ def publish(course_root: Path, build: Path, dist: Path) -> list[Artifact]:
         (dist / relative).write_bytes(data)
         artifacts.append(Artifact(relative.as_posix(), kind, week, day, session, title, len(data), hashlib.sha256(data).hexdigest()))
     artifacts.sort(key=lambda a: a.path)
-    manifest = {"course": course.title, "organisation": course.organisation, "artifacts": [asdict(a) for a in artifacts]}
+    fetched = fetched_entries(build / STATE_DIR / "remote")
+    manifest = {"course": course.title, "organisation": course.organisation, "artifacts": [asdict(a) for a in artifacts],
+                "remote_images": [{"url": url, "sha256": entry["sha256"], "bytes": entry["bytes"]}
+                                  for url, entry in sorted(fetched.items())]}
     (dist / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     bundles = _week_zips(artifacts, dist)
     (dist / "index.html").write_text(_index(course, artifacts, bundles), encoding="utf-8")

@@ -25,12 +25,13 @@ class BuildResult:
 
 
 def run_doit(
-    course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None
+    course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None,
+    fetch_remote: bool = False,
 ) -> BuildResult:
     """Run doit with arguments over course's graph. A course without sessions has nothing to build:
     doit is not run, so nothing is written (its warning says why)."""
     started = time.perf_counter()
-    namespace, graph = make_namespace(course, out, shard, dist)
+    namespace, graph = make_namespace(course, out, shard, dist, fetch_remote)
     record = BuildRecord()
     if not graph.course.sessions:
         return BuildResult(0, record, graph.diagnostics, time.perf_counter() - started)
@@ -44,14 +45,15 @@ OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignme
 
 def build_course(
     course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None,
-    dist: Path | None = None,
+    dist: Path | None = None, fetch_remote: bool = False,
 ) -> BuildResult:
     """Run the build graph for course into out; only names output kinds (decks, handouts, assignments).
-    With dist, everything is built and then bundled for a release into dist."""
+    With dist, everything is built and then bundled for a release into dist. With fetch_remote,
+    remote pictures are downloaded (once) instead of shown as placeholders."""
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
     selected = ["deck", "handout", "assignment", "release"] if dist is not None else [OUTPUT_KINDS[kind] for kind in only]
-    return run_doit(course, out, arguments + selected, shard, dist)
+    return run_doit(course, out, arguments + selected, shard, dist, fetch_remote)
 
 

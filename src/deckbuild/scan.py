@@ -21,10 +21,11 @@ from .diagrams.build import parse_only
 from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
-from .images import locate_image, resolve_image
+from .images import REMOTE, locate_image, resolve_image
 from .lint import fence_problems, link_problems, structure_problems
+from .remote import RemoteImages
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class SessionScan:
     diagnostics: tuple[Diagnostic, ...]
     readable: bool
     diagrams: tuple[tuple[str, str], ...] = ()  # (kind, source) of each Mermaid block that parses
+    remote: tuple[str, ...] = ()  # the remote pictures it shows, when the build fetches them
 
 
 def _image_references(blocks) -> list[tuple[str, int]]:
@@ -64,10 +66,11 @@ def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     return []
 
 
-def scan_session(path: Path, course_root: Path, is_session: bool = True) -> SessionScan:
+def scan_session(path: Path, course_root: Path, is_session: bool = True, remote: RemoteImages | None = None) -> SessionScan:
     """Parse a session (or, with is_session False, a README) and list its local images and its
     problems: missing or remote images, broken fences and links, diagrams that cannot be drawn,
-    and for sessions a missing title or content and duplicate headings."""
+    and for sessions a missing title or content and duplicate headings. With remote, a session's
+    remote pictures are fetched into that cache and count as its images."""
     document = read_document(path)
     diagnostics = list(document.diagnostics)
     readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
@@ -78,7 +81,16 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True) -> Sess
         diagnostics.extend(structure_problems(document))
     diagnostics.extend(link_problems(document, course_root))
     images: list[Path] = []
+    fetched: list[str] = []
     for src, line in _image_references(document.blocks):
+        if remote is not None and is_session and REMOTE.match(src):
+            picture, problem = remote.fetch(src, course_root)
+            fetched.append(src)
+            if problem:
+                diagnostics.append(Diagnostic(path, line, Severity.WARNING, problem))
+            elif picture not in images:
+                images.append(picture)
+            continue
         # A file that is there but not a usable picture is still an input: fixing it rebuilds.
         located, _ = locate_image(src, path, course_root)
         if located is not None and located not in images:
@@ -93,7 +105,8 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True) -> Sess
             diagnostics.extend(problems)
             if not any(problem.severity is Severity.WARNING for problem in problems):
                 diagrams.append((block.kind, block.source))
-    return SessionScan(tuple(images), tuple(diagnostics), readable, tuple(dict.fromkeys(diagrams)))
+    return SessionScan(tuple(images), tuple(diagnostics), readable, tuple(dict.fromkeys(diagrams)),
+                       tuple(dict.fromkeys(fetched)))
 
 
 def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionScan] = scan_session) -> list[Diagnostic]:
@@ -107,12 +120,14 @@ def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionS
 
 class ScanCache:
     """SessionScans stored in a JSON file, reused while the sizes and mtimes of a file and of the
-    pictures it shows are unchanged (a picture's content is checked too) and the tool is the same
-    (tool_version: a fingerprint of deckbuild's code)."""
+    pictures it shows (fetched ones included) are unchanged and the tool is the same (tool_version:
+    a fingerprint of deckbuild's code). With remote, remote pictures are fetched; a failed download
+    is tried again when its session changes, so a build with nothing changed stays offline."""
 
-    def __init__(self, path: Path, tool_version: str = "") -> None:
+    def __init__(self, path: Path, tool_version: str = "", remote: RemoteImages | None = None) -> None:
         self.path = path
-        self.version = f"{CACHE_VERSION}:{tool_version}"
+        self.remote = remote
+        self.version = f"{CACHE_VERSION}:{tool_version}:{'fetch' if remote else 'offline'}"
         self.entries: dict[str, dict] = {}
         self.changed = False
         try:
@@ -142,9 +157,10 @@ class ScanCache:
                 tuple(from_records(entry["diagnostics"])),
                 entry["readable"],
                 tuple((kind, source) for kind, source in entry["diagrams"]),
+                tuple(entry["remote"]),
             )
         stamp = self._stamp([key])
-        result = scan_session(session, course_root, is_session)
+        result = scan_session(session, course_root, is_session, self.remote)
         images = [str(p) for p in result.images]
         self.entries[key] = {
             "stamp": stamp + self._stamp(images),
@@ -152,6 +168,7 @@ class ScanCache:
             "diagnostics": to_records(result.diagnostics),
             "readable": result.readable,
             "diagrams": [list(diagram) for diagram in result.diagrams],
+            "remote": list(result.remote),
         }
         self.changed = True
         return result

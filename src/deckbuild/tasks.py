@@ -19,6 +19,7 @@ from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
+from .remote import RemoteImages, active_cache, fetched_entries
 from .scan import ScanCache, readme_problems
 from .templating import TEMPLATES
 from .theme import Theme, ThemeError, load_theme
@@ -65,19 +66,21 @@ def file_errors_fail(action):
 
 
 @file_errors_fail
-def build_deck(**arguments) -> None:
-    """doit action: one session's deck (deck.build_deck)."""
+def build_deck(remote_dir: str = "", **arguments) -> None:
+    """doit action: one session's deck (deck.build_deck), remote pictures from remote_dir."""
     from .deck import build_deck as build
 
-    build(**arguments)
+    with active_cache(remote_dir):
+        build(**arguments)
 
 
 @file_errors_fail
-def build_handout(**arguments) -> None:
-    """doit action: one day's (or session's) handout (handout.build_handout)."""
+def build_handout(remote_dir: str = "", **arguments) -> None:
+    """doit action: one day's (or session's) handout (handout.build_handout), remote pictures from remote_dir."""
     from .handout import build_handout as build
 
-    build(**arguments)
+    with active_cache(remote_dir):
+        build(**arguments)
 
 
 @file_errors_fail
@@ -111,14 +114,16 @@ def template_files() -> list[Path]:
 class Graph:
     """The tasks for one course and output folder, and the diagnostics found while making them."""
 
-    def __init__(self, course_root: Path, out_dir: Path) -> None:
+    def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False) -> None:
         self.course_root = course_root
         self.out_dir = out_dir
         self.course: Course = discover(course_root)
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.fingerprint = code_fingerprint()
-        self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint)
         self.course_settings = read_settings(course_root)
+        fetching = fetch_remote or self.course_settings.fetch_remote
+        self.remote = RemoteImages(out_dir / STATE_DIR / "remote") if fetching else None
+        self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint, self.remote)
         self.theme: Theme | None = None
         try:
             self.theme = load_theme(self.course.theme, course_root)
@@ -131,7 +136,8 @@ class Graph:
         template = course_root / self.course_settings.deck_template
         self.deck_inputs = [template] if self.course_settings.deck_template and template.is_file() else []
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
-                         "language": self.course.language, "organisation": self.course.organisation}
+                         "language": self.course.language, "organisation": self.course.organisation,
+                         "remote": fetching}
         self.scans = {}
         self.readmes_checked: set[Path] = set()
 
@@ -172,6 +178,9 @@ class Graph:
     def _scene_arguments(self) -> dict:
         return {"scene_dir": self.scenes.folder, "scene_salt": self.fingerprint}
 
+    def _picture_arguments(self) -> dict:
+        return {"remote_dir": self.remote.folder if self.remote else ""}
+
     def scene_files(self, sessions: list[Session]) -> list[Path]:
         """The cached scenes of the sessions' diagrams: the targets of their scene tasks."""
         return [self.scenes.path(source, self.theme.diagram, self.measure)
@@ -203,7 +212,8 @@ class Graph:
                     continue
                 target = deck_target(self.out_dir, session.relative)
                 arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
-                             **self._scene_arguments(), "report": self.report_path("decks", session.relative)}
+                             **self._scene_arguments(), **self._picture_arguments(),
+                             "report": self.report_path("decks", session.relative)}
                 yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
                                  [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
                                  f"deck for {session.relative}")
@@ -221,7 +231,7 @@ class Graph:
             target = day_target(self.out_dir, "handouts", self.course_root, day)
             name = target.relative_to(self.out_dir / "handouts").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target,
-                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
+                         **self._scene_arguments(), **self._picture_arguments(), "report": self.report_path("handouts", Path(name))}
             inputs = [*(s.path for s in readable), *readme, *images, *self.scene_files(readable), *template_files()]
             yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
             if self.course_settings.handout_per_session:
@@ -234,7 +244,7 @@ class Graph:
             target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
             name = session.relative.with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target, "session_path": session.path,
-                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
+                         **self._scene_arguments(), **self._picture_arguments(), "report": self.report_path("handouts", Path(name))}
             inputs = [session.path, *readme, *self.scan(session).images, *self.scene_files([session]), *template_files()]
             yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
@@ -279,21 +289,25 @@ def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
 
 
 def make_namespace(
-    course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None, dist: Path | None = None
+    course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None, dist: Path | None = None,
+    fetch_remote: bool = False,
 ) -> tuple[dict, Graph]:
     """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph.
 
     With shard (I, N) only the I-th of N disjoint parts of the tasks is generated,
     so N CI jobs together build everything exactly once. With dist, a release task
     bundles every output into dist once they are built (and again only when one changes).
+    With fetch_remote (or remote_images = "fetch" in course.toml) remote pictures are fetched.
     """
-    graph = Graph(course_root, out_dir)
+    graph = Graph(course_root, out_dir, fetch_remote)
 
     def part(basename: str, tasks):
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
 
     outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
+    if graph.remote is not None:
+        graph.remote.keep({url for scan in graph.scans.values() for url in scan.remote})
     # Scenes are shared inputs, not outputs: every shard may need any of them, and doit
     # runs only those its selected outputs depend on.
     scenes = list(graph.scene_tasks())
@@ -314,6 +328,8 @@ def make_namespace(
         """One-page A4 assignment sheet per day with an assignment, and a blank one."""
         yield from outputs["assignment"]
 
+    fetched = fetched_entries(graph.remote.folder) if graph.remote else {}  # listed in the manifest
+
     def task_release():
         """The release bundle: artifacts, manifest, week zips, download page, checksums."""
         built = [target for tasks in outputs.values() for task in tasks for target in task["targets"]]
@@ -321,7 +337,7 @@ def make_namespace(
             "actions": [(publish_bundle, (), {"course_root": str(course_root), "build_dir": str(out_dir), "dist": str(dist)})],
             "file_dep": [*built, *template_files()],
             "targets": [str(dist / "SHA256SUMS")],
-            "uptodate": [config_changed(graph.settings)],
+            "uptodate": [config_changed({**graph.settings, "fetched": fetched})],
             "doc": f"release bundle in {dist}",
         }
 

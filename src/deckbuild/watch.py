@@ -31,13 +31,14 @@ def watch_course(
     jobs: int = 1,
     only: tuple[str, ...] = (),
     stop_event=None,
+    fetch_remote: bool = False,
 ) -> None:
     """Build course into out, then again after every change, until stop_event is set (or Ctrl-C).
 
     on_build gets each round's result and the changed paths (empty for the first build)."""
-    on_build(build_course(course, out, jobs, only), set())
+    on_build(build_course(course, out, jobs, only, fetch_remote=fetch_remote), set())
     # The real folder is watched (a symlinked course is followed), so the paths reported compare
     # with the real output folder, which is ignored even when it lies inside the course.
     for changes in watch(course.resolve(), watch_filter=CourseFilter(out), debounce=DEBOUNCE_MS,
                          stop_event=stop_event, raise_interrupt=False):
-        on_build(build_course(course, out, jobs, only), {path for _, path in changes})
+        on_build(build_course(course, out, jobs, only, fetch_remote=fetch_remote), {path for _, path in changes})
