@@ -43,15 +43,16 @@ CONTENT_WIDTH = 480.0  # points available between A4 margins for a diagram
 CONTENT_HEIGHT = 680.0  # points available between A4 margins for a diagram
 
 
+def _page_scale(scene: Scene) -> float:
+    """How much a scene is scaled to fit an A4 page's content box (never enlarged)."""
+    return min(1.0, CONTENT_WIDTH / scene.width, CONTENT_HEIGHT / scene.height)
+
+
 def _page_arrangement(scene: Scene) -> Scene:
     """The scene, or its other arrangement when that reads much larger on an A4 page
     (a long left-to-right chain is drawn top to bottom)."""
-
-    def fit(candidate: Scene) -> float:
-        return min(1.0, CONTENT_WIDTH / candidate.width, CONTENT_HEIGHT / candidate.height)
-
-    other = max(scene.alternatives, key=fit, default=scene)
-    return other if fit(other) >= TURN_GAIN * fit(scene) else scene
+    other = max(scene.alternatives, key=_page_scale, default=scene)
+    return other if _page_scale(other) >= TURN_GAIN * _page_scale(scene) else scene
 _FORMATTER = HtmlFormatter(nowrap=True, cssclass="code")
 _SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
 
@@ -62,13 +63,15 @@ def code_css(style: str) -> str:
 
 
 class Anchors:
-    """Unique, readable ids for headings (duplicate headings are common in real courses)."""
+    """Unique, readable ids for headings (duplicate headings are common in real courses), each
+    starting with prefix (so ids made for different sessions never meet)."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
         self.used: set[str] = set()
 
     def make(self, text: str) -> str:
-        base = _SLUG.sub("-", text.strip().lower()).strip("-") or "section"
+        base = self.prefix + (_SLUG.sub("-", text.strip().lower()).strip("-") or "section")
         anchor, number = base, 2
         while anchor in self.used:
             anchor, number = f"{base}-{number}", number + 1
@@ -86,7 +89,6 @@ class HtmlWriter:
         self.scenes = scenes
         self.anchors = anchors
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-        self.headings: list[tuple[int, str, str]] = []  # (markdown level, id, title) of headings written
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
         return "\n".join(self.block(block, heading_shift, source) for block in blocks)
@@ -95,7 +97,6 @@ class HtmlWriter:
         if isinstance(block, Heading):
             level = min(block.level + heading_shift, 6)
             anchor = self.anchors.make(block.title)
-            self.headings.append((block.level, anchor, block.title))
             minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
             emoji = f"{escape(block.emoji)} " if block.emoji else ""
             return (f'<h{level} id="{anchor}" data-title="{escape(block.title, quote=True)}">'
@@ -182,9 +183,9 @@ class HtmlWriter:
         scene = _page_arrangement(scene)
         alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
         svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
-        width = min(scene.width, CONTENT_WIDTH)
+        scale = _page_scale(scene)  # a tall diagram is fitted to the page's height too, not only its width
         svg = svg.replace(f'width="{scene.width:.1f}pt" height="{scene.height:.1f}pt"',
-                          f'width="{width:.1f}pt" height="{scene.height * width / scene.width:.1f}pt"', 1)
+                          f'width="{scene.width * scale:.1f}pt" height="{scene.height * scale:.1f}pt"', 1)
         return f'<figure class="diagram">{svg}</figure>'
 
     def image(self, src: str, alt: str, source: Path) -> str:

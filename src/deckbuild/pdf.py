@@ -12,11 +12,13 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher
 
+from .files import write_atomically
 from .templating import TEMPLATES
 from .timestamps import DEFAULT_EPOCH
+
 
 class CourseFetcher(URLFetcher):
     """A URL fetcher that serves only local files below the allowed folders, and data: URLs."""
@@ -37,21 +39,31 @@ class CourseFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
-    """Render html (relative URLs against base) to target; returns the URLs that were refused.
+class Rendered:
+    """An HTML page laid out into pages by WeasyPrint, not yet written: its pages can be
+    inspected (anchors) before the PDF is made."""
 
-    The PDF identifier comes from the content, and dates from the HTML's
-    dcterms metadata, so the same input gives the same bytes.
-    """
-    # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
-    # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
-    fetcher = CourseFetcher([course_root, TEMPLATES])
-    document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
-    identifier = hashlib.md5(html.encode()).hexdigest().encode()
-    pdf = document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(pdf)
-    temporary.replace(target)
-    return fetcher.refused
+    def __init__(self, html: str, base: Path, course_root: Path) -> None:
+        # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
+        # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
+        self.html = html
+        self.fetcher = CourseFetcher([course_root, TEMPLATES])
+        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render()
+
+    def page_of(self, anchor: str) -> int | None:
+        """The index of the page an element id is on."""
+        return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
+
+    def pdf(self, forms: bool = False) -> bytes:
+        """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
+        metadata, so the same input gives the same bytes."""
+        identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
+        return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+
+
+def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
+    """Render html (relative URLs against base) to target; returns the URLs that were refused."""
+    rendered = Rendered(html, base, course_root)
+    write_atomically(target, rendered.pdf(forms))
+    return rendered.fetcher.refused

@@ -39,6 +39,11 @@ def deck_target(out_dir: Path, relative: Path) -> Path:
     return out_dir / "decks" / relative.with_suffix(".pptx")
 
 
+def part_target(out_dir: Path, relative: Path) -> Path:
+    """Where a session's handout part is cached: OUT/.deckbuild/handout-parts/<session path>.pdf."""
+    return out_dir / STATE_DIR / "handout-parts" / relative.with_suffix(".pdf")
+
+
 def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
     """Where a day's handout or assignment goes: build/<kind>/<day path>.pdf."""
     relative = day.path.relative_to(course_root) if day.path != course_root else Path(course_root.resolve().name)
@@ -56,8 +61,15 @@ def build_deck(**arguments) -> None:
     build(**arguments)
 
 
+def build_handout_part(**arguments) -> None:
+    """doit action: one session's part of its day's handout (handout.build_handout_part)."""
+    from .handout import build_handout_part as build
+
+    build(**arguments)
+
+
 def build_handout(**arguments) -> None:
-    """doit action: one day's (or session's) handout (handout.build_handout)."""
+    """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
     from .handout import build_handout as build
 
     build(**arguments)
@@ -188,34 +200,46 @@ class Graph:
                                  f"deck for {session.relative}")
         self.cache.save()
 
+    def handout_part_tasks(self):
+        """A task per session: its part of the day's handout, rendered on its own and cached."""
+        if self.theme is None:
+            return
+        for day in self.course.days:
+            readme = [day.readme.path] if day.readme else []
+            for session in day.sessions:
+                scan = self.scan(session)
+                if not scan.readable:
+                    continue
+                target = part_target(self.out_dir, session.relative)
+                arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
+                             **self._scene_arguments(), "report": self.report_path("handout-parts", session.relative)}
+                inputs = [session.path, *readme, *scan.images, *self.scene_files([session]), *template_files()]
+                yield self._task(session.relative.with_suffix("").as_posix(), build_handout_part, arguments, inputs, target,
+                                 f"handout part for {session.relative}")
+
     def handout_tasks(self):
+        """A handout per day, assembled from its sessions' parts (and one per session when the course asks)."""
         if self.theme is None:
             return
         for day in self.course.days:
             readable = [s for s in day.sessions if self.scan(s).readable]
             if not readable:
                 continue
-            images = [image for s in readable for image in self.scan(s).images]
-            readme = [day.readme.path] if day.readme else []
             target = day_target(self.out_dir, "handouts", self.course_root, day)
             name = target.relative_to(self.out_dir / "handouts").with_suffix("").as_posix()
-            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target,
-                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
-            inputs = [*(s.path for s in readable), *readme, *images, *self.scene_files(readable), *template_files()]
-            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
+            yield self._handout(name, day, readable, target)
             if self.course_settings.handout_per_session:
-                yield from self._session_handouts(day, readable, readme)
+                for session in readable:
+                    target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
+                    yield self._handout(session.relative.with_suffix("").as_posix(), day, [session], target, session.path)
         self.cache.save()
 
-    def _session_handouts(self, day: Day, sessions: list[Session], readme: list[Path]):
-        """A handout per session, for courses that ask for them in course.toml."""
-        for session in sessions:
-            target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
-            name = session.relative.with_suffix("").as_posix()
-            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target, "session_path": session.path,
-                         **self._scene_arguments(), "report": self.report_path("handouts", Path(name))}
-            inputs = [session.path, *readme, *self.scan(session).images, *self.scene_files([session]), *template_files()]
-            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
+    def _handout(self, name: str, day: Day, sessions: list[Session], target: Path, session_path: Path | str = "") -> dict:
+        parts = [part_target(self.out_dir, s.relative) for s in sessions]
+        arguments = {"course_root": self.course_root, "day_dir": day.path, "parts": "\n".join(map(str, parts)),
+                     "target": target, "session_path": session_path}
+        inputs = [*parts, *([day.readme.path] if day.readme else []), *template_files()]
+        return self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
         """A sheet per day whose README states an assignment, and the course's blank sheet."""
@@ -272,13 +296,18 @@ def make_namespace(
 
     outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
-    # Scenes are shared inputs, not outputs: every shard may need any of them, and doit
-    # runs only those its selected outputs depend on.
+    # Scenes and handout parts are shared inputs, not outputs: every shard may need any of
+    # them, and doit runs only those its selected outputs depend on.
     scenes = list(graph.scene_tasks())
+    handout_parts = list(graph.handout_part_tasks())
 
     def task_scene():
         """A laid-out Mermaid diagram, shared by the decks and handouts that show it."""
         yield from scenes
+
+    def task_handout_part():
+        """A session's part of its day's handout, shared by the day's handout and the session's own."""
+        yield from handout_parts
 
     def task_deck():
         """Editable PowerPoint deck per session."""
@@ -305,6 +334,7 @@ def make_namespace(
 
     namespace = {
         "task_scene": task_scene,
+        "task_handout_part": task_handout_part,
         "task_deck": task_deck,
         "task_handout": task_handout,
         "task_assignment": task_assignment,
