@@ -89,7 +89,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         for source in sources:
             pdf.pages.extend(source.pages)
         for index in range(count):
-            pdf.pages[front_pages + count + index].add_overlay(pdf.pages[front_pages + index])
+            _stamp(pdf, pdf.pages[front_pages + count + index], pdf.pages[front_pages + index], front_pages + index + 1)
         del pdf.pages[front_pages:front_pages + count]
         starts = [front_pages + sum(part.pages for part in parts[:i]) for i in range(len(parts))]
         _outline(pdf, parts, starts)
@@ -103,6 +103,14 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
             source.close()
         pdf.close()
     write_atomically(target, output.getvalue())
+
+
+def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:
+    """Draw stamp (a page of the same size) over page, as a form XObject named after the page number
+    (pikepdf's add_overlay picks a random name, which would make equal inputs give different bytes)."""
+    name = page.add_resource(stamp.as_form_xobject(), pikepdf.Name.XObject, pikepdf.Name(f"/Stamp{number}"))
+    page.contents_add(pikepdf.Stream(pdf, b"q"), prepend=True)
+    page.contents_add(pikepdf.Stream(pdf, f"Q q {name} Do Q".encode()))
 
 
 def _outline(pdf: pikepdf.Pdf, parts: list[Part], starts: list[int]) -> None:
