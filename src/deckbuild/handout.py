@@ -10,6 +10,7 @@ them with the parts (pdf_assembly).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
 from .timestamps import source_date
+CONTENTS_PER_PAGE = 40  # about how many contents entries an A4 page holds (a first guess, checked by laying it out)
+
 
 @dataclass
 class SessionPage:
@@ -113,7 +116,7 @@ def build_handout_part(
     day, session = read_session_day(root, Path(session_path))
     rendered = Rendered(part_html(root, day, session, SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)),
                         TEMPLATES, root)
-    write_atomically(Path(target), rendered.pdf())
+    write_atomically(Path(target), rendered.pdf(outlines=False))
     if report:
         problems = [Diagnostic(session.path, 0, Severity.WARNING, f"not included in the handout: {url}")
                     for url in rendered.fetcher.refused]
@@ -125,13 +128,13 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, sessi
     (their paths, one a line, in session order), to target.
 
     The contents' page numbers depend on how many pages the front itself takes:
-    it is laid out for two, and again when it takes more.
+    it is laid out for a guess from the number of entries, and again when the guess was wrong.
     """
     root = Path(course_root)
     day_path = Path(day_dir)
     day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
     read = [read_part(Path(path)) for path in parts.splitlines()]
-    front_pages = 2
+    front_pages = 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
     for _ in range(3):
         front = Rendered(front_html(root, day, read, front_pages), TEMPLATES, root)
         if len(front.document.pages) == front_pages:
@@ -140,4 +143,4 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, sessi
     else:
         raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
     stamps = Rendered(stamps_html(root, day, read, front_pages), TEMPLATES, root)
-    assemble(front.pdf(), stamps.pdf(), read, Path(target))
+    assemble(front.pdf(outlines=False), stamps.pdf(outlines=False), read, Path(target))

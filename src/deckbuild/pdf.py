@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from weasyprint import HTML, Document
+from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.urls import URLFetcher
 
 from .files import write_atomically
@@ -55,11 +57,31 @@ class Rendered:
         """The index of the page an element id is on."""
         return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
 
-    def pdf(self, forms: bool = False) -> bytes:
+    def pdf(self, forms: bool = False, outlines: bool = True) -> bytes:
         """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
-        metadata, so the same input gives the same bytes."""
+        metadata, so the same input gives the same bytes.
+
+        Without outlines, each font is embedded as its face's .notdef glyph only (its widths
+        and Unicode map stay whole): for pages that are assembled into a document which
+        embeds every face once (pdf_fonts), cutting and compressing a face per part would
+        be wasted, and it is most of the time a short part takes to write.
+        """
         identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
-        return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+        with _glyph_outlines(outlines):
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+
+
+@contextmanager
+def _glyph_outlines(keep: bool):
+    """WeasyPrint's font cleaning as it is, or cutting each face to glyph 0 (the name table stays,
+    which tells pdf_fonts the face)."""
+    clean = weasyprint_fonts.Font.clean
+    if not keep:
+        weasyprint_fonts.Font.clean = lambda font, to_unicode, hinting: clean(font, {0: ""}, hinting)
+    try:
+        yield
+    finally:
+        weasyprint_fonts.Font.clean = clean
 
 
 def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pikepdf
 
 from .files import write_atomically
-from .pdf_fonts import merge_fonts
+from .pdf_fonts import embed_fonts
 
 CONTENTS_LINK = "deckbuild-contents:"  # href of a contents entry in the front: this prefix and the entry's number
 
@@ -95,7 +95,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         _outline(pdf, parts, starts)
         _contents_links(pdf, front_pages, contents_entries(parts, front_pages + 1))
         _destinations(pdf, sources[1:], starts)
-        merge_fonts(pdf)
+        embed_fonts(pdf)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
