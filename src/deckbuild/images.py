@@ -7,17 +7,23 @@ fonts fontconfig offers, which include a Hangul font once set up).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from PIL import Image as PillowImage
 
+from .files import user_cache, write_atomically
+from .measure import locate
+
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm)?\s*$")
 _UNIT_TO_PX = {None: 1.0, "px": 1.0, "pt": 96 / 72, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 DEFAULT_SVG_SIZE = (800.0, 600.0)
+PNG_VERSION = 1  # bump when the PNG made for an SVG changes without cairosvg changing
 
 
 def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
@@ -89,12 +95,32 @@ def with_font(svg: bytes, family: str) -> bytes:
 
 
 def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
-    """Rasterise SVG bytes to a PNG `width_px` wide, text in font_family, nothing fetched."""
-    from cairosvg.surface import PNGSurface  # cairo loads slowly; `check` and no-op builds never need it
+    """Rasterise SVG bytes to a PNG `width_px` wide, text in font_family, nothing fetched.
 
-    return PNGSurface.convert(
+    Rasterising is a fifth of a deck's time, so PNGs are kept in the user's cache,
+    named by the SVG, the width, the font file and the tool's versions; a deck
+    built again (or another deck showing the same picture) takes it from there.
+    """
+    import cairosvg  # cairo loads slowly; `check` and no-op builds never need it
+
+    font = locate(font_family)
+    stamp = os.stat(font.path).st_mtime_ns
+    key = hashlib.sha256(f"{PNG_VERSION}|{cairosvg.__version__}|{width_px}|{font_family}|{font.path}|{font.index}|{stamp}|".encode() + svg)
+    cached = user_cache("svg-png") / f"{key.hexdigest()[:32]}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    from cairosvg.surface import PNGSurface
+
+    png = PNGSurface.convert(
         bytestring=with_font(svg, font_family), output_width=width_px, unsafe=False, url_fetcher=_refuse_fetch
     )
+    try:
+        write_atomically(cached, png)
+    except OSError:
+        pass  # no writable cache: rasterise every time
+    return png
 
 
 def _refuse_fetch(url, *args, **kwargs):

@@ -36,6 +36,9 @@ def run_doit(
 
 
 OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
+# The order doit hands tasks out in: handouts first, as their parts are the longest tasks and
+# the day's assembly waits for all of them; decks fill the processors meanwhile.
+RUN_ORDER = ("handout", "deck", "assignment")
 
 
 def build_course(
@@ -47,7 +50,8 @@ def build_course(
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
-    selected = ["deck", "handout", "assignment", "release"] if dist is not None else [OUTPUT_KINDS[kind] for kind in only]
+    wanted = {OUTPUT_KINDS[kind] for kind in only} if only and dist is None else set(RUN_ORDER)
+    selected = [name for name in RUN_ORDER if name in wanted] + (["release"] if dist is not None else [])
     return run_doit(course, out, arguments + selected, shard, dist)
 
 

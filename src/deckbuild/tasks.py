@@ -238,7 +238,9 @@ class Graph:
         parts = [part_target(self.out_dir, s.relative) for s in sessions]
         arguments = {"course_root": self.course_root, "day_dir": day.path, "parts": "\n".join(map(str, parts)),
                      "target": target, "session_path": session_path}
-        inputs = [*parts, *([day.readme.path] if day.readme else []), *template_files()]
+        # doit starts the parts in the order of this list: the longest first (see largest_first).
+        inputs = [*(part_target(self.out_dir, s.relative) for s in largest_first(sessions, lambda s: s.path)),
+                  *([day.readme.path] if day.readme else []), *template_files()]
         return self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
@@ -273,6 +275,15 @@ def in_shard(task_name: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(task_name.encode()).hexdigest(), 16) % count == index - 1
 
 
+def largest_first(items, source) -> list:
+    """items ordered by the size of the file source(item) names, largest first (ties keep their order).
+
+    doit hands tasks to its processes in the order given; starting the longest
+    sessions first means a build does not end with one long task running alone.
+    """
+    return sorted(items, key=lambda item: -Path(source(item)).stat().st_size)
+
+
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
     from .publish import publish
@@ -294,7 +305,8 @@ def make_namespace(
     def part(basename: str, tasks):
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
 
-    outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
+    outputs = {"deck": part("deck", largest_first(graph.deck_tasks(), lambda task: task["file_dep"][0])),
+               "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
     # Scenes and handout parts are shared inputs, not outputs: every shard may need any of
     # them, and doit runs only those its selected outputs depend on.
@@ -342,7 +354,7 @@ def make_namespace(
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
-            "default_tasks": ["deck", "handout", "assignment"],
+            "default_tasks": ["handout", "deck", "assignment"],  # as runner.RUN_ORDER, for `doit` in the repository
             "verbosity": 1,
         },
     }
