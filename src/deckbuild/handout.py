@@ -24,7 +24,7 @@ from .discussion import find_discussion
 from .document import Heading, read_document
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
-from .pdf import Rendered
+from .pdf import KeptRender, Rendered
 from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_part
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
@@ -123,9 +123,9 @@ def build_handout_part(
         write_report(Path(report), problems)
 
 
-def build_handout(course_root: str, day_dir: str, parts: str, target: str, session_path: str = "") -> None:
+def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept: str, session_path: str = "") -> None:
     """The doit action: the handout of the day in day_dir (or of one session of it) from its parts
-    (their paths, one a line, in session order), to target.
+    (their paths, one a line, in session order), to target; its front and stamps are kept in the folder kept.
 
     The contents' page numbers depend on how many pages the front itself takes:
     it is laid out for a guess from the number of entries, and again when the guess was wrong.
@@ -136,11 +136,21 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, sessi
     read = [read_part(Path(path)) for path in parts.splitlines()]
     front_pages = 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
     for _ in range(3):
-        front = Rendered(front_html(root, day, read, front_pages), TEMPLATES, root)
-        if len(front.document.pages) == front_pages:
+        front, pages = _render(front_html(root, day, read, front_pages), root, KeptRender(Path(kept), "front"))
+        if pages == front_pages:
             break
-        front_pages = len(front.document.pages)
+        front_pages = pages
     else:
         raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
-    stamps = Rendered(stamps_html(root, day, read, front_pages), TEMPLATES, root)
-    assemble(front.pdf(outlines=False), stamps.pdf(outlines=False), read, Path(target))
+    stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"))
+    assemble(front, stamps, read, Path(target))
+
+
+def _render(html: str, root: Path, kept: KeptRender) -> tuple[bytes, int]:
+    """(PDF, page count) of a handout page without glyph outlines, kept or laid out."""
+    found = kept.get(html, outlines=False)
+    if found is None:
+        rendered = Rendered(html, TEMPLATES, root)
+        found = rendered.pdf(outlines=False), len(rendered.document.pages)
+        kept.put(html, False, *found)
+    return found

@@ -237,7 +237,8 @@ class Graph:
     def _handout(self, name: str, day: Day, sessions: list[Session], target: Path, session_path: Path | str = "") -> dict:
         parts = [part_target(self.out_dir, s.relative) for s in sessions]
         arguments = {"course_root": self.course_root, "day_dir": day.path, "parts": "\n".join(map(str, parts)),
-                     "target": target, "session_path": session_path}
+                     "target": target, "kept": self.out_dir / STATE_DIR / "handout-fronts" / name,
+                     "session_path": session_path}
         # doit starts the parts in the order of this list: the longest first (see largest_first).
         inputs = [*(part_target(self.out_dir, s.relative) for s in largest_first(sessions, lambda s: s.path)),
                   *([day.readme.path] if day.readme else []), *template_files()]
