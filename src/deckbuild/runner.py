@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +11,7 @@ from doit.doit_cmd import DoitMain
 
 from .diagnostics import Diagnostic
 from .reporter import BuildRecord, progress_reporter
-from .tasks import make_namespace
+from .tasks import TASK_MODULES, make_namespace, selected_modules
 
 
 @dataclass
@@ -26,27 +24,6 @@ class BuildResult:
     seconds: float
 
 
-# The modules the tasks of each kind run. A worker process (-n 2 and more) loads those of the kinds
-# a build selects as it starts: doit hands a task to whichever worker is free, and a worker that
-# built decks would otherwise load WeasyPrint in the middle of the build, before the handout that
-# everything else waits for.
-TASK_MODULES = {
-    "deck": ("deckbuild.deck",),
-    "handout": ("deckbuild.handout",),
-    "assignment": ("deckbuild.assignment",),
-    "release": ("deckbuild.publish",),
-}
-_worker_modules: list[str] = []  # what workers forked by the running build load
-
-
-def _load_worker_modules() -> None:
-    for name in _worker_modules:
-        importlib.import_module(name)
-
-
-os.register_at_fork(after_in_child=_load_worker_modules)
-
-
 def run_doit(
     course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None
 ) -> BuildResult:
@@ -55,11 +32,11 @@ def run_doit(
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
     kinds = [name for name in arguments if name in TASK_MODULES] or namespace["DOIT_CONFIG"]["default_tasks"]
-    _worker_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]
+    selected_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]
     try:
         status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
     finally:
-        _worker_modules.clear()
+        selected_modules.clear()
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 

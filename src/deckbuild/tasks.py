@@ -8,6 +8,7 @@ doit's own state lives inside the output folder, so two courses never share it.
 from __future__ import annotations
 
 import hashlib
+import importlib
 from pathlib import Path
 
 from doit.tools import config_changed
@@ -52,10 +53,26 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 
 # Task actions import their modules when they run: deciding what is up to date (and a
 # no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
+# The first task a process runs loads the modules of every kind the build selected: with
+# -n 2 doit hands a task to whichever worker is free, and the worker that built decks
+# would otherwise load WeasyPrint only when it takes the handout everything waits for.
+TASK_MODULES = {
+    "deck": ("deckbuild.deck",),
+    "handout": ("deckbuild.handout",),
+    "assignment": ("deckbuild.assignment",),
+    "release": ("deckbuild.publish",),
+}
+selected_modules: list[str] = []  # the modules of the kinds the build under way selected (set by runner.run_doit)
+
+
+def _load_selected_modules() -> None:
+    for name in selected_modules:
+        importlib.import_module(name)
 
 
 def build_deck(**arguments) -> None:
     """doit action: one session's deck (deck.build_deck)."""
+    _load_selected_modules()
     from .deck import build_deck as build
 
     build(**arguments)
@@ -63,6 +80,7 @@ def build_deck(**arguments) -> None:
 
 def build_handout_part(**arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part)."""
+    _load_selected_modules()
     from .handout import build_handout_part as build
 
     build(**arguments)
@@ -70,6 +88,7 @@ def build_handout_part(**arguments) -> None:
 
 def build_handout(**arguments) -> None:
     """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
+    _load_selected_modules()
     from .handout import build_handout as build
 
     build(**arguments)
@@ -77,6 +96,7 @@ def build_handout(**arguments) -> None:
 
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
+    _load_selected_modules()
     from .assignment import build_assignment as build
 
     build(**arguments)
@@ -85,6 +105,7 @@ def build_assignment(**arguments) -> None:
 def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
     """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
     keeps its error there instead; the outputs then show its source with the reason."""
+    _load_selected_modules()
     from .diagrams.model import MermaidError
 
     root = Path(course_root)
@@ -287,6 +308,7 @@ def largest_first(items, source) -> list:
 
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
+    _load_selected_modules()
     from .publish import publish
 
     publish(Path(course_root), Path(build_dir), Path(dist))
