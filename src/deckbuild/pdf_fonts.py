@@ -219,10 +219,11 @@ def _merged(pdf: pikepdf.Pdf, fonts: list[EmbeddedFont]) -> pikepdf.Dictionary:
 
 
 def _font_resources(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every /Font resource dictionary the pages use, directly or through form XObjects and patterns."""
-    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    """Every /Font resource dictionary the pages use, directly or through form XObjects and patterns,
+    in the order the pages reach them."""
+    found: list[pikepdf.Dictionary] = []
     seen: set[tuple[int, int]] = set()
-    pending = [page.obj.get("/Resources") for page in pdf.pages]
+    pending = [page.obj.get("/Resources") for page in reversed(pdf.pages)]
     while pending:
         resources = pending.pop()
         if resources is None or (resources.is_indirect and resources.objgen in seen):
@@ -230,13 +231,16 @@ def _font_resources(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
         if resources.is_indirect:
             seen.add(resources.objgen)
         fonts = resources.get("/Font")
-        if fonts is not None:
-            found.setdefault(fonts.objgen if fonts.is_indirect else (id(fonts), -1), fonts)
+        if fonts is not None and not (fonts.is_indirect and fonts.objgen in seen):
+            if fonts.is_indirect:
+                seen.add(fonts.objgen)
+            found.append(fonts)
         for group in ("/XObject", "/Pattern"):
-            for item in resources.get(group, pikepdf.Dictionary()).values():
+            for name in sorted(resources.get(group, pikepdf.Dictionary()).keys(), reverse=True):
+                item = resources[group][name]
                 if isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)) and "/Resources" in item:
                     pending.append(item.Resources)
-    return [found[key] for key in sorted(found)]
+    return found
 
 
 def embed_fonts(pdf: pikepdf.Pdf) -> None:
