@@ -66,7 +66,7 @@ class Tool:
         self.src = src
         self.metrics = scratch / "metrics"
         self.cache = scratch / "cache"
-        self.label = src.name if src != ROOT / "src" else "this checkout"
+        self.label = "this checkout" if src == ROOT / "src" else str(src.parent.name)
         self.run(["build", str(ROOT / "slides"), "-o", str(scratch / "warm-up"), "--only", "decks"])  # measures the fonts
         shutil.copytree(self.cache / "deckbuild" / "font-metrics", self.metrics)
 

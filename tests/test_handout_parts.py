@@ -152,6 +152,18 @@ def test_a_session_edit_renders_one_part_and_gives_the_clean_builds_handout(cour
     assert link_targets(incremental) == link_targets(fresh)
     assert incremental.read_bytes() == fresh.read_bytes()
 
+    # A typo fixed: no page number moves, so the front and the stamps are reused, and still the
+    # handout is the clean build's.
+    kept = out / ".deckbuild" / "handout-fronts" / "week_02" / "day_03" / "front.pdf"
+    stamp = kept.stat().st_mtime_ns
+    other = course / "week_02" / "day_03" / "session_02.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("짧은", "간단한", 1).replace("다룹니다", "살펴봅니다"), encoding="utf-8")
+    assert "handout:week_02/day_03" in build_course(course, out, only=("handouts",)).record.ran
+    assert kept.stat().st_mtime_ns == stamp
+    again = tmp_path / "again"
+    assert build_course(course, again, only=("handouts",)).status == 0
+    assert handout(out).read_bytes() == handout(again).read_bytes()
+
 
 def test_the_assembled_handout_reads_like_one_document(course, tmp_path):
     out = tmp_path / "out"

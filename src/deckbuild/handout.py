@@ -19,9 +19,9 @@ from markupsafe import Markup
 from .course import CourseSettings, Day, Session, day_session_files, read_day, read_session_day, read_settings
 from .diagnostics import Diagnostic, Severity, write_report
 from .diagrams.cache import SceneCache
-from .files import write_atomically
 from .discussion import find_discussion
 from .document import Heading, read_document
+from .files import write_atomically
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
 from .pdf import KeptRender, Rendered
@@ -29,6 +29,7 @@ from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
 from .timestamps import source_date
+
 CONTENTS_PER_PAGE = 40  # about how many contents entries an A4 page holds (a first guess, checked by laying it out)
 
 
@@ -128,15 +129,17 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept:
     (their paths, one a line, in session order), to target; its front and stamps are kept in the folder kept.
 
     The contents' page numbers depend on how many pages the front itself takes:
-    it is laid out for a guess from the number of entries, and again when the guess was wrong.
+    it is laid out for the length of the kept front (or a guess from the number
+    of entries), and again when that was wrong.
     """
     root = Path(course_root)
     day_path = Path(day_dir)
     day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
     read = [read_part(Path(path)) for path in parts.splitlines()]
-    front_pages = 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
+    kept_front = KeptRender(Path(kept), "front")
+    front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
     for _ in range(3):
-        front, pages = _render(front_html(root, day, read, front_pages), root, KeptRender(Path(kept), "front"))
+        front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
         if pages == front_pages:
             break
         front_pages = pages

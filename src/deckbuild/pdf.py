@@ -116,6 +116,13 @@ class KeptRender:
             pass
         return None
 
+    def pages(self) -> int | None:
+        """The page count of the kept PDF, whatever it was made from."""
+        try:
+            return json.loads(self.key_path.read_text(encoding="utf-8"))["pages"]
+        except (OSError, ValueError, KeyError):
+            return None
+
     def put(self, html: str, outlines: bool, pdf: bytes, pages: int) -> None:
         write_atomically(self.pdf_path, pdf)
         write_atomically(self.key_path, json.dumps({"key": self.key(html, outlines), "pages": pages}).encode())

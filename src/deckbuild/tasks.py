@@ -256,6 +256,7 @@ class Graph:
         self.cache.save()
 
     def _handout(self, name: str, day: Day, sessions: list[Session], target: Path, session_path: Path | str = "") -> dict:
+        """The task assembling the parts of sessions (a day's, or one session's) into the handout at target."""
         parts = [part_target(self.out_dir, s.relative) for s in sessions]
         arguments = {"course_root": self.course_root, "day_dir": day.path, "parts": "\n".join(map(str, parts)),
                      "target": target, "kept": self.out_dir / STATE_DIR / "handout-fronts" / name,
