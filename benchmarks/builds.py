@@ -1,109 +1,239 @@
 """Whole builds, measured side by side in one run and printed as ratios.
 
-    .venv/bin/python benchmarks/builds.py [COURSE ...]
+    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--src DIR ...]
 
-For each course (default: the sample course and ../shared/corpus), on a fresh
-copy: a full build, a no-op build, a one-session text edit, an image edit and a
-theme edit (with deckbuild's default jobs, one per processor), a full build
-with one job; decks alone against
-Pandoc's pptx writer (one `pandoc` per session, as a course script would run
-it) when `pandoc` is on PATH.
+For each course (default: the sample course, ../shared/corpus, and the corpus
+copied into nine weeks, 72 sessions), on a fresh copy: a full build with its
+peak memory (the whole process tree), a no-op build, a one-session text edit,
+an image edit and a theme edit (each as a share of the full build), a full
+build with one job against two, and the decks alone at one and two jobs
+against Pandoc's pptx writer on the same sessions, one and two at a time, when
+`pandoc` is installed. Every build is a `deckbuild build` process, as a user
+runs it. Each full build starts with an empty user cache except the font
+metrics (rasterised pictures are cached there), so it is a first build.
+
+--src DIR measures the deckbuild whose package is in DIR/src (give it twice to
+compare two versions, e.g. a checkout of the previous release, measurement by
+measurement, so both see the same machine load). The machine is noisy: read
+ratios from one run, and repeat.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import argparse
+import os
+import platform
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from deckbuild.cli import DEFAULT_JOBS
-from deckbuild.course import discover
-from deckbuild.runner import build_course
-from deckbuild.theme import find_theme_dir
-
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_COURSES = [ROOT / "slides", ROOT.parent / "shared" / "corpus"]
+CORPUS = ROOT.parent / "shared" / "corpus"
+EDIT = "\n\n편집: 수업 직전에 고친 문장 하나입니다.\n"
 
 
-def timed_build(course: Path, out: Path, **options) -> tuple[float, int]:
-    """Seconds for one build and the number of tasks it ran (progress output swallowed)."""
-    with contextlib.redirect_stderr(io.StringIO()):
-        result = build_course(course, out, **options)
-    if result.status:
-        raise SystemExit(f"build of {course} failed")
-    return result.seconds, len(result.record.ran)
+def machine() -> str:
+    """Processors and model, for the README's figures."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    return f"{len(os.sched_getaffinity(0))} processors ({model}), Python {platform.python_version()}"
 
 
-def edit(path: Path) -> None:
-    """Change a file's content (an appended newline, or a zero byte for binary files)."""
-    path.write_bytes(path.read_bytes() + (b"\n" if path.suffix in (".md", ".svg", ".toml") else b"\0"))
+def tree_rss(pid: int) -> int:
+    """Resident memory in bytes of a process and all its descendants (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
 
 
-def local_theme(course: Path) -> Path:
-    """Give the copied course its own copy of its theme, so the benchmark may edit it."""
-    name = discover(course).theme
-    target = course / "themes" / name
-    if not target.is_dir():
-        shutil.copytree(find_theme_dir(name, course), target)
-    return target / "theme.toml"
+class Tool:
+    """One deckbuild to measure: its source folder and a user cache holding only warm font metrics."""
+
+    def __init__(self, src: Path, scratch: Path) -> None:
+        self.src = src
+        self.metrics = scratch / "metrics"
+        self.cache = scratch / "cache"
+        self.label = "this checkout" if src == ROOT / "src" else str(src.parent.name)
+        self.run(["build", str(ROOT / "slides"), "-o", str(scratch / "warm-up"), "--only", "decks"])  # measures the fonts
+        shutil.copytree(self.cache / "deckbuild" / "font-metrics", self.metrics)
+
+    def environment(self) -> dict:
+        return {**os.environ, "PYTHONPATH": str(self.src), "XDG_CACHE_HOME": str(self.cache)}
+
+    def fresh_cache(self) -> None:
+        """A first build's user cache: font metrics only."""
+        shutil.rmtree(self.cache, ignore_errors=True)
+        shutil.copytree(self.metrics, self.cache / "deckbuild" / "font-metrics")
+
+    def run(self, arguments: list[str]) -> tuple[float, int, int]:
+        """Seconds, tasks run and peak memory (bytes) of one `deckbuild` command."""
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "deckbuild.cli", *arguments], env=self.environment(),
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peak, done = 0, threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.05):
+                peak = max(peak, tree_rss(process.pid))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, errors = process.communicate()
+        done.set()
+        sampler.join()
+        seconds = time.perf_counter() - started
+        if process.returncode:
+            raise SystemExit(f"deckbuild {' '.join(arguments)} failed:\n{errors[-2000:]}")
+        summary = [line for line in errors.splitlines() if line.startswith("deckbuild: ")][-1:]
+        ran = int(summary[0].split()[1]) if summary else 0
+        return seconds, ran, peak
 
 
-def pandoc_seconds(course: Path, folder: Path) -> float | None:
+def build(tool: Tool, course: Path, out: Path, jobs: int, only: str = "", fresh: bool = False) -> tuple[float, int, int]:
+    if fresh:
+        tool.fresh_cache()
+    return tool.run(["build", str(course), "-o", str(out), "-n", str(jobs), *(["--only", only] if only else [])])
+
+
+def pandoc_seconds(course: Path, folder: Path, jobs: int) -> float | None:
+    """Pandoc's pptx writer over every session, jobs at a time (as a course script would run it)."""
     if not shutil.which("pandoc"):
         return None
-    start = time.perf_counter()
-    for session in discover(course).sessions:
-        subprocess.run(["pandoc", str(session.path), "-o", str(folder / f"{session.path.stem}.pptx"),
-                        "--resource-path", str(session.path.parent)], check=False, capture_output=True)
-    return time.perf_counter() - start
+    sessions = sorted(course.rglob("session*.md"))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def convert(index_session) -> None:
+        index, session = index_session
+        subprocess.run(["pandoc", str(session), "-o", str(folder / f"{index}.pptx"), "--resource-path", str(session.parent)],
+                       check=False, capture_output=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(convert, enumerate(sessions)))
+    return time.perf_counter() - started
 
 
-def report(name: str, seconds: float, tasks: int, reference: float) -> None:
-    print(f"  {name:<28} {seconds:7.2f} s  {tasks:3d} tasks  {seconds / reference:6.1%} of a full build")
+def course_copy(sources: list[Path], copies: int, target: Path) -> Path:
+    """A course made of the sources' weeks, each repeated copies times as weeks of its own."""
+    target.mkdir(parents=True)
+    week = 0
+    for _ in range(copies):
+        for source in sources:
+            for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name.startswith("week")):
+                week += 1
+                shutil.copytree(folder, target / f"week_{week:02d}")
+    for extra in ("course.toml",):
+        if (sources[0] / extra).is_file():
+            shutil.copy(sources[0] / extra, target / extra)
+    return target
 
 
-def bench(source: Path, folder: Path) -> None:
-    course = folder / "course"
-    shutil.copytree(source, course)
-    theme_file = local_theme(course)
-    sessions = discover(course).sessions
-    jobs = DEFAULT_JOBS
-    print(f"{source}: {len(sessions)} sessions, -n {jobs} (deckbuild's default) unless said otherwise")
-    full, tasks = timed_build(course, folder / "out", jobs=jobs)
-    report("full build", full, tasks, full)
-    report("no-op build", *timed_build(course, folder / "out", jobs=jobs), full)
-    edit(sessions[len(sessions) // 2].path)
-    report("one session edited", *timed_build(course, folder / "out", jobs=jobs), full)
-    images = sorted(p for p in course.rglob("*") if p.suffix.lower() in (".svg", ".png"))
+def edit(path: Path, text: str | bytes) -> None:
+    path.write_bytes(path.read_bytes() + (text.encode() if isinstance(text, str) else text))
+
+
+def row(name: str, values: list[str]) -> None:
+    print(f"  {name:<30}" + "".join(f"{value:<44}" for value in values))
+
+
+def bench(name: str, source: Path, tools: list[Tool], folder: Path) -> None:
+    sessions = sorted(source.rglob("session*.md"))
+    print(f"\n{name}: {len(sessions)} sessions in {len({s.parent for s in sessions})} days; builds at -n 2 unless said")
+    row("", [tool.label for tool in tools])
+    courses = {}
+    for index, tool in enumerate(tools):
+        course = folder / f"course-{index}"
+        shutil.copytree(source, course)
+        theme = course / "themes" / "default"
+        shutil.copytree(ROOT / "themes" / "default", theme)
+        if not (course / "course.toml").is_file():
+            (course / "course.toml").write_text('title = "Benchmark"\n', encoding="utf-8")
+        courses[tool] = course
+    cells: dict[str, list[str]] = {}
+    full: dict[Tool, float] = {}
+
+    def measure(label: str, action) -> None:
+        cells[label] = [action(tool) for tool in tools]
+
+    def full_build(tool: Tool) -> str:
+        seconds, ran, peak = build(tool, courses[tool], folder / f"out-{tool.label}", 2, fresh=True)
+        full[tool] = seconds
+        return f"{seconds:6.2f} s {ran:4d} tasks  peak {peak / 2**20:5.0f} MB"
+
+    def share(change) -> callable:
+        def action(tool: Tool) -> str:
+            change(courses[tool])
+            seconds, ran, _ = build(tool, courses[tool], folder / f"out-{tool.label}", 2)
+            return f"{seconds:6.2f} s {ran:4d} tasks  {seconds / full[tool]:6.1%} of full"
+        return action
+
+    measure("full build", full_build)
+    measure("no-op build", share(lambda course: None))
+    middle = len(sessions) // 2
+    measure("one session edited", share(lambda course: edit(sorted(course.rglob("session*.md"))[middle], EDIT)))
+    images = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".svg", ".png"))
     if images:
-        edit(images[0])
-        report(f"image edited ({images[0].name})", *timed_build(course, folder / "out", jobs=jobs), full)
-    edit(theme_file)
-    report("theme edited", *timed_build(course, folder / "out", jobs=jobs), full)
-    one_job, tasks = timed_build(course, folder / "out-n1", jobs=1)
-    print(f"  {'full build, -n 1':<28} {one_job:7.2f} s  {tasks:3d} tasks  -n {jobs} is {one_job / full:.2f}× faster")
-    decks, tasks = timed_build(course, folder / "out-decks", jobs=jobs, only=("decks",))
-    decks_one, _ = timed_build(course, folder / "out-decks-n1", only=("decks",))
-    pandoc_folder = folder / "pandoc"
-    pandoc_folder.mkdir()
-    pandoc = pandoc_seconds(course, pandoc_folder)
-    if pandoc is None:
-        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  (-n 1: {decks_one:.2f} s; pandoc not installed)")
+        relative = images[0].relative_to(source)
+        measure(f"image edited ({images[0].name})", share(lambda course: edit(course / relative, b"\n" if relative.suffix == ".svg" else b"\0")))
+    measure("theme edited", share(lambda course: edit(course / "themes" / "default" / "theme.toml", "\n# edited\n")))
+
+    def full_one_job(tool: Tool) -> str:
+        seconds, ran, _ = build(tool, courses[tool], folder / f"out1-{tool.label}", 1, fresh=True)
+        return f"{seconds:6.2f} s {ran:4d} tasks  -n 2 is {seconds / full[tool]:.2f}× faster"
+
+    measure("full build, -n 1", full_one_job)
+    decks: dict[Tool, tuple[float, float]] = {}
+
+    def decks_only(tool: Tool) -> str:
+        one, _, _ = build(tool, courses[tool], folder / f"decks1-{tool.label}", 1, "decks", fresh=True)
+        two, ran, _ = build(tool, courses[tool], folder / f"decks2-{tool.label}", 2, "decks", fresh=True)
+        decks[tool] = one, two
+        return f"{two:6.2f} s {ran:4d} tasks  -n 1 {one:.2f} s: {one / two:.2f}×"
+
+    measure("decks only", decks_only)
+    pandoc_two = pandoc_seconds(source, folder / "pandoc2", 2)
+    if pandoc_two is None:
+        cells["against Pandoc"] = ["pandoc not installed"] * len(tools)
     else:
-        print(f"  {'decks only':<28} {decks:7.2f} s  {tasks:3d} tasks  pandoc, one session after another: {pandoc:.2f} s")
-        print(f"  {'':<28} deckbuild takes {decks / pandoc:.2f}× Pandoc's time (-n 1: {decks_one / pandoc:.2f}×)")
+        pandoc_one = pandoc_seconds(source, folder / "pandoc1", 1)
+        cells[f"Pandoc: {pandoc_two:.2f} s two at a time"] = [
+            f"decks take {decks[tool][1] / pandoc_two:.2f}× its time" for tool in tools]
+        cells[f"Pandoc: {pandoc_one:.2f} s one at a time"] = [
+            f"decks -n 1 take {decks[tool][0] / pandoc_one:.2f}× its time" for tool in tools]
+    for label, values in cells.items():
+        row(label, values)
 
 
 def main() -> None:
-    courses = [Path(arg) for arg in sys.argv[1:]] or [c for c in DEFAULT_COURSES if c.is_dir()]
-    for course in courses:
-        with tempfile.TemporaryDirectory() as folder:
-            bench(course, Path(folder))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("courses", nargs="*", type=Path)
+    parser.add_argument("--copies", type=int, default=9, help="copies of the corpus for the large course (0: none)")
+    parser.add_argument("--src", type=Path, action="append", help="deckbuild source folder(s) to measure (default: this checkout)")
+    args = parser.parse_args()
+    print(f"machine: {machine()}; pandoc: {shutil.which('pandoc') or 'not installed'}")
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        tools = [Tool(src.resolve(), scratch / f"tool-{index}") for index, src in enumerate(args.src or [ROOT / "src"])]
+        courses = [(str(course), course) for course in args.courses] or [
+            ("sample course (slides/)", ROOT / "slides"), *([("../shared/corpus", CORPUS)] if CORPUS.is_dir() else [])]
+        if not args.courses and CORPUS.is_dir() and args.copies:
+            courses.append((f"corpus ×{args.copies}", course_copy([CORPUS], args.copies, scratch / "large")))
+        for index, (name, course) in enumerate(courses):
+            bench(name, course, tools, scratch / f"bench-{index}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Time for one day's handout and its assignment sheet, per document and per page.
+"""Time for one day's handout (each session's part, then the assembly) and its assignment sheet.
 
     .venv/bin/python benchmarks/handouts.py [COURSE ...]
 """
@@ -13,9 +13,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from deckbuild.assignment import build_assignment
-from deckbuild.course import has_assignment
-from deckbuild.course import discover
-from deckbuild.handout import build_handout
+from deckbuild.course import discover, has_assignment
+from deckbuild.handout import build_handout, build_handout_part
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_COURSES = [ROOT / "slides", ROOT.parent / "shared" / "corpus"]
@@ -32,12 +31,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for course_root in courses:
             for day in discover(course_root).days:
+                parts, seconds = [], 0.0
+                for session in day.sessions:
+                    parts.append(Path(folder) / f"{session.path.stem}.pdf")
+                    part = timed(build_handout_part, str(course_root), str(session.path), str(parts[-1]))
+                    pages = len(PdfReader(parts[-1]).pages)
+                    seconds += part
+                    print(f"  {session.relative}: part {part:.1f} s for {pages} pages ({part / pages * 1000:.0f} ms per page)")
                 target = Path(folder) / "handout.pdf"
-                seconds = timed(build_handout, str(course_root), str(day.path), str(target))
+                kept = Path(folder) / "kept" / day.path.name
+                assembly = timed(build_handout, str(course_root), str(day.path), "\n".join(map(str, parts)), str(target), str(kept))
+                again = timed(build_handout, str(course_root), str(day.path), "\n".join(map(str, parts)), str(target), str(kept))
                 pages = len(PdfReader(target).pages)
-                lines = sum(len(s.path.read_text(encoding="utf-8").splitlines()) for s in day.sessions)
-                print(f"{day.path}: handout {seconds:.1f} s for {pages} pages ({seconds / pages * 1000:.0f} ms per page, "
-                      f"{len(day.sessions)} sessions, {lines} lines)")
+                print(f"{day.path}: handout of {pages} pages: parts {seconds:.1f} s, assembly {assembly:.1f} s "
+                      f"({again:.1f} s with its front kept)")
                 if has_assignment(day):
                     sheet = Path(folder) / "assignment.pdf"
                     print(f"{day.path}: assignment sheet {timed(build_assignment, str(course_root), str(day.path), str(sheet)):.1f} s")

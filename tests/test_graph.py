@@ -45,10 +45,11 @@ graph LR
 ```
 """
 
+PARTS = {f"handout_part:week_01/day_0{day}/session_0{n}" for day in (1, 2) for n in (1, 2)}
 EVERYTHING = {
     "deck:week_01/day_01/session_01", "deck:week_01/day_01/session_02",
     "deck:week_01/day_02/session_01", "deck:week_01/day_02/session_02",
-    "handout:week_01/day_01", "handout:week_01/day_02",
+    "handout:week_01/day_01", "handout:week_01/day_02", *PARTS,
     "assignment:week_01/day_01", "assignment:week_01/day_02", "assignment:blank",
 }
 
@@ -95,14 +96,17 @@ def test_each_edit_reruns_exactly_what_depends_on_it(small_course, tmp_path):
     assert ran(small_course, out) == set()
 
     append(small_course / "week_01" / "day_02" / "session_01.md", "\n한 문장을 더합니다.\n")
-    assert ran(small_course, out) == {"deck:week_01/day_02/session_01", "handout:week_01/day_02"}
+    assert ran(small_course, out) == {"deck:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
+                                      "handout:week_01/day_02"}
 
     append(small_course / "week_01" / "images" / "box.svg", "\n")
-    assert ran(small_course, out) == {"deck:week_01/day_01/session_01", "handout:week_01/day_01"}
+    # The part is rendered again, but draws the same picture: the handout, made from equal parts, stays.
+    assert ran(small_course, out) == {"deck:week_01/day_01/session_01", "handout_part:week_01/day_01/session_01"}
 
-    append(small_course / "week_01" / "day_01" / "README.md", "\n")
+    append(small_course / "week_01" / "day_01" / "README.md", "\n")  # the README gives each part its topic
     assert ran(small_course, out) == {
         "deck:week_01/day_01/session_01", "deck:week_01/day_01/session_02",
+        "handout_part:week_01/day_01/session_01", "handout_part:week_01/day_01/session_02",
         "handout:week_01/day_01", "assignment:week_01/day_01"}
 
     append(small_course / "themes" / "mine" / "theme.toml", "\n# a comment changes the theme file\n")
@@ -183,5 +187,6 @@ def test_the_release_bundle_is_a_task_that_reruns_only_when_an_output_changes(sm
     assert "decks/week_01/day_02/session_01.pptx" in sums and "manifest.json" in sums
     assert published() == set()
     append(small_course / "week_01" / "day_02" / "session_01.md", "\n한 문장을 더합니다.\n")
-    assert published() == {"deck:week_01/day_02/session_01", "handout:week_01/day_02", "release"}
+    assert published() == {"deck:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
+                           "handout:week_01/day_02", "release"}
     assert (dist / "SHA256SUMS").read_text(encoding="utf-8") != sums

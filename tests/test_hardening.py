@@ -25,7 +25,7 @@ from deckbuild.course import read_session_day
 from deckbuild.deck import build_deck
 from deckbuild.diagrams.cache import SceneCache
 from deckbuild.document import MAX_LINES
-from deckbuild.handout import handout_html
+from deckbuild.handout import part_html
 from deckbuild.runner import build_course
 
 BAD = ROOT / "tests" / "fixtures" / "bad"
@@ -90,8 +90,8 @@ def test_a_bad_course_still_builds_every_readable_session(tmp_path, capsys):
 
 def test_the_handout_html_escapes_raw_script_tags():
     root = BAD
-    day, _ = read_session_day(root, BAD / "week_01" / "day_01" / "session_04.md")
-    html = handout_html(root, day, SceneCache(None, ""))
+    day, session = read_session_day(root, BAD / "week_01" / "day_01" / "session_04.md")
+    html = part_html(root, day, session, SceneCache(None, ""))
     assert "<script" not in html
     assert "&lt;script&gt;" in html.replace("\u2060", "")
 
@@ -215,5 +215,5 @@ def test_random_markdown_goes_through_planner_and_both_writers(pieces):
         session.write_text(markdown, encoding="utf-8")
         build_deck(str(course), str(session), str(course / "deck.pptx"))
         assert len(open_deck(course / "deck.pptx").slides) >= 1
-        day_info, _ = read_session_day(course, session)
-        assert "<html" in handout_html(course, day_info, SceneCache(None, ""))
+        day_info, session_info = read_session_day(course, session)
+        assert "<html" in part_html(course, day_info, session_info, SceneCache(None, ""))

@@ -123,7 +123,22 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def command_publish(args: argparse.Namespace) -> int:
-    """Build everything, then bundle it into the dist folder (both only when something changed)."""
+    """Build everything, then bundle it into the dist folder (both only when something changed);
+    with --from, bundle what shard builds made, building nothing."""
+    if args.shards:
+        from .publish import ShardError, publish_from
+
+        missing = [str(folder) for folder in args.shards if not folder.is_dir()]
+        try:
+            if missing:
+                raise ShardError(f"no such shard folder: {', '.join(missing)}")
+            artifacts = publish_from(args.course, args.shards, args.output)
+        except ShardError as error:
+            print(f"deckbuild: error: {error}", file=sys.stderr)
+            return 1
+        print(f"deckbuild: release bundle of {len(artifacts)} outputs from {len(args.shards)} shard folders in {args.output}",
+              file=sys.stderr)
+        return 0
     result = build_course(args.course, args.build_dir, args.jobs, dist=args.output, fetch_remote=args.fetch_remote)
     status = _summarise(result, args.strict)
     if status == 0 and (args.output / "SHA256SUMS").is_file():
@@ -190,6 +205,8 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
     _build_options(release)
     release.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
+    release.add_argument("--from", dest="shards", type=Path, nargs="+", metavar="DIR",
+                         help="bundle the outputs of shard builds (build --shard I/N -o DIR) without building")
     course_command("clean", "remove built outputs", command_clean)
     return main
 

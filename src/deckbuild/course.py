@@ -7,6 +7,7 @@ and the day's parent is its week. Everything is ordered numerically.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
@@ -195,12 +196,20 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
     readme = None
     readme_path = day_path / "README.md"
     if readme_path.is_file() and readme_path.resolve().is_relative_to(root.resolve()):
-        document = read_document(readme_path)
+        stat = readme_path.stat()
+        readme, problems = _day_readme(readme_path, stat.st_size, stat.st_mtime_ns)
         if diagnostics is not None:
-            diagnostics.extend(document.diagnostics)
-        readme = read_day_readme(document)
+            diagnostics.extend(problems)
     week = folder_number(day_path.parent.name) if root not in (day_path, day_path.parent) else None
     return Day(day_path, folder_number(day_path.name) if day_path != root else None, week, readme, tuple(sessions))
+
+
+@functools.lru_cache(maxsize=64)
+def _day_readme(path: Path, size: int, mtime_ns: int) -> tuple[DayReadme, tuple[Diagnostic, ...]]:
+    """A day README's facts and problems, read once per process for as long as the file stays the same
+    (a build process makes every deck of a day, and each deck reads its day)."""
+    document = read_document(path)
+    return read_day_readme(document), tuple(document.diagnostics)
 
 
 def day_session_files(day_path: Path) -> list[Path]:

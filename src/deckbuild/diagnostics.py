@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomically
+from .files import write_atomically
 
 
 class Severity(enum.IntEnum):

@@ -1,90 +1,159 @@
-"""A day's sessions → one printable A4 PDF handout (cover, contents, every session in
-full, discussion questions with room to write), through Jinja2 and WeasyPrint.
+"""A day's sessions → one printable A4 PDF handout (cover, contents, every session in full,
+discussion questions with room to write), through Jinja2 and WeasyPrint.
+
+Each session is rendered on its own into a cached part (`build_handout_part`),
+so editing one session renders one part again. The handout itself
+(`build_handout`) renders only its front (cover, and contents with the parts'
+page numbers) and a page-number stamp for every part page, and assembles
+them with the parts (pdf_assembly).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
 
-from .course import Day, day_session_files, read_day, read_settings
+from .course import CourseSettings, Day, Session, day_session_files, read_day, read_session_day, read_settings
 from .diagnostics import Diagnostic, Severity, write_report
 from .diagrams.cache import SceneCache
 from .discussion import find_discussion
 from .document import Heading, read_document
+from .files import write_atomically
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
-from .pdf import write_pdf
+from .pdf import KeptRender, Rendered
+from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_part
 from .templating import TEMPLATES, templates
-from .theme import load_theme
+from .theme import Theme, load_theme
 from .timestamps import source_date
+
+CONTENTS_PER_PAGE = 40  # about how many contents entries an A4 page holds (a first guess, checked by laying it out)
 
 
 @dataclass
 class SessionPage:
-    """What the template needs of one session."""
+    """What the part template needs of one session."""
 
     anchor: str
     title: str
     minutes: int
-    sections: list[tuple[str, str]]  # (anchor, title) of its H2s, for the contents
     html: Markup
     topic: str
     questions: tuple[str, ...]
 
 
-def handout_html(root: Path, day: Day, scenes: SceneCache) -> str:
-    """The handout of one day (or of the sessions day holds) as an HTML document."""
+def _page_values(settings: CourseSettings, theme: Theme, day: Day) -> dict:
+    """What every handout document of a day shows besides its body: language, course, week and day, theme."""
+    week_day = ui_text(settings.language, "week_day", week=day.week, day=day.number) if day.week is not None and day.number is not None else ""
+    return {
+        "language": settings.language,
+        "strings": lambda key, **values: ui_text(settings.language, key, **values),
+        "course": settings,
+        "week_day": week_day,
+        "running_header": " · ".join(text for text in (settings.title, week_day) if text),
+        "day_title": day.readme.title if day.readme else day.path.name,
+        "theme": theme,
+        "code_css": Markup(code_css(theme.pygments_style)),
+        "date": source_date().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def part_html(root: Path, day: Day, session: Session, scenes: SceneCache) -> str:
+    """One session of a day's handout as an HTML document of its own.
+
+    Heading ids start with the session's number, so they stay unique across the day's parts.
+    """
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
-    anchors = Anchors()
+    anchors = Anchors(prefix=f"s{session.number}-")
     writer = HtmlWriter(theme, settings.language, scenes, anchors, root)
-    pages = []
-    for session in day.sessions:
-        document = read_document(session.path)
-        blocks = [b for b in document.blocks if not (isinstance(b, Heading) and b.level == 1)]
-        anchor = anchors.make(f"session-{session.number}")
-        writer.headings.clear()
-        html = writer.blocks(blocks, 1, session.path)
-        sections = [(anchor, title) for level, anchor, title in writer.headings if level == 2]
-        discussion = find_discussion(document)
-        pages.append(SessionPage(
-            anchor=anchor,
-            title=document.title,
-            minutes=sum(h.minutes or 0 for h in document.headings(2)),
-            sections=sections,
-            html=Markup(html),
-            topic=day.readme.topics.get(session.number, "") if day.readme else "",
-            questions=discussion.questions if discussion else (),
-        ))
-    readme = day.readme
-    week_day = ui_text(settings.language, "week_day", week=day.week, day=day.number) if day.week is not None and day.number is not None else ""
-    return templates().get_template("handout.html.j2").render(
-        language=settings.language,
-        strings=lambda key, **values: ui_text(settings.language, key, **values),
-        course=settings,
-        week_day=week_day,
-        day_title=readme.title if readme else day.path.name,
-        goals=readme.goals if readme else (),
-        sessions=pages,
-        theme=theme,
-        code_css=Markup(code_css(theme.pygments_style)),
-        date=source_date().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    document = read_document(session.path)
+    blocks = [b for b in document.blocks if not (isinstance(b, Heading) and b.level == 1)]
+    discussion = find_discussion(document)
+    page = SessionPage(
+        anchor=f"session-{session.number}",
+        title=document.title,
+        minutes=sum(h.minutes or 0 for h in document.headings(2)),
+        html=Markup(writer.blocks(blocks, 1, session.path)),
+        topic=day.readme.topics.get(session.number, "") if day.readme else "",
+        questions=discussion.questions if discussion else (),
     )
+    return templates().get_template("handout_part.html.j2").render(session=page, **_page_values(settings, theme, day))
 
 
-def build_handout(
-    course_root: str, day_dir: str, target: str, scene_dir: str = "", scene_salt: str = "", report: str = "",
-    session_path: str = "",
+def front_html(root: Path, day: Day, parts: list[Part], front_pages: int) -> str:
+    """The cover and contents of a handout whose parts follow front_pages pages of front."""
+    settings = read_settings(root)
+    theme = load_theme(settings.theme, root)
+    contents = []
+    for number, (mark, page, depth) in enumerate(contents_entries(parts, front_pages + 1)):
+        entry = {"title": mark.title, "page": page, "link": f"{CONTENTS_LINK}{number}", "children": []}
+        if depth == 0:
+            contents.append(entry)
+        elif depth == 1 and contents:
+            contents[-1]["children"].append(entry)
+    return templates().get_template("handout_front.html.j2").render(
+        goals=day.readme.goals if day.readme else (), contents=contents, total=front_pages + sum(p.pages for p in parts),
+        **_page_values(settings, theme, day))
+
+
+def stamps_html(root: Path, day: Day, parts: list[Part], front_pages: int) -> str:
+    """A page per part page showing only its "n / N", to be laid over it."""
+    settings = read_settings(root)
+    theme = load_theme(settings.theme, root)
+    pages = sum(part.pages for part in parts)
+    return templates().get_template("handout_stamps.html.j2").render(
+        numbers=range(front_pages + 1, front_pages + pages + 1), total=front_pages + pages, **_page_values(settings, theme, day))
+
+
+def build_handout_part(
+    course_root: str, session_path: str, target: str, scene_dir: str = "", scene_salt: str = "", report: str = ""
 ) -> None:
-    """The doit action: write the handout of the day in day_dir (or of one session of it) to target."""
+    """The doit action: one session's part of its day's handout, to target (a cached PDF)."""
+    root = Path(course_root)
+    day, session = read_session_day(root, Path(session_path))
+    rendered = Rendered(part_html(root, day, session, SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)),
+                        TEMPLATES, root)
+    write_atomically(Path(target), rendered.pdf(outlines=False))
+    if report:
+        problems = [Diagnostic(session.path, 0, Severity.WARNING, f"not included in the handout: {url}")
+                    for url in rendered.fetcher.refused]
+        write_report(Path(report), problems)
+
+
+def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept: str, session_path: str = "") -> None:
+    """The doit action: the handout of the day in day_dir (or of one session of it) from its parts
+    (their paths, one a line, in session order), to target; its front and stamps are kept in the folder kept.
+
+    The contents' page numbers depend on how many pages the front itself takes:
+    it is laid out for the length of the kept front (or a guess from the number
+    of entries), and again when that was wrong.
+    """
     root = Path(course_root)
     day_path = Path(day_dir)
     day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
-    scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
-    refused = write_pdf(handout_html(root, day, scenes), TEMPLATES, root, Path(target))
-    if report:
-        problems = [Diagnostic(day_path, 0, Severity.WARNING, f"not included in the handout: {url}") for url in refused]
-        write_report(Path(report), problems)
+    read = [read_part(Path(path)) for path in parts.splitlines()]
+    kept_front = KeptRender(Path(kept), "front")
+    front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
+    for _ in range(3):
+        front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
+        if pages == front_pages:
+            break
+        front_pages = pages
+    else:
+        raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
+    stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"))
+    assemble(front, stamps, read, Path(target))
+
+
+def _render(html: str, root: Path, kept: KeptRender) -> tuple[bytes, int]:
+    """(PDF, page count) of a handout page without glyph outlines, kept or laid out."""
+    found = kept.get(html, outlines=False)
+    if found is None:
+        rendered = Rendered(html, TEMPLATES, root)
+        found = rendered.pdf(outlines=False), len(rendered.document.pages)
+        kept.put(html, False, *found)
+    return found

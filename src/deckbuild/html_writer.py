@@ -63,13 +63,15 @@ def code_css(style: str) -> str:
 
 
 class Anchors:
-    """Unique, readable ids for headings (duplicate headings are common in real courses)."""
+    """Unique, readable ids for headings (duplicate headings are common in real courses), each
+    starting with prefix (so ids made for different sessions never meet)."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
         self.used: set[str] = set()
 
     def make(self, text: str) -> str:
-        base = _SLUG.sub("-", text.strip().lower()).strip("-") or "section"
+        base = self.prefix + (_SLUG.sub("-", text.strip().lower()).strip("-") or "section")
         anchor, number = base, 2
         while anchor in self.used:
             anchor, number = f"{base}-{number}", number + 1
@@ -87,7 +89,6 @@ class HtmlWriter:
         self.scenes = scenes
         self.anchors = anchors
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-        self.headings: list[tuple[int, str, str]] = []  # (markdown level, id, title) of headings written
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
         return "\n".join(self.block(block, heading_shift, source) for block in blocks)
@@ -96,7 +97,6 @@ class HtmlWriter:
         if isinstance(block, Heading):
             level = min(block.level + heading_shift, 6)
             anchor = self.anchors.make(block.title)
-            self.headings.append((block.level, anchor, block.title))
             minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
             emoji = f"{escape(block.emoji)} " if block.emoji else ""
             return (f'<h{level} id="{anchor}" data-title="{escape(block.title, quote=True)}">'

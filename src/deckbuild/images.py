@@ -13,6 +13,8 @@ glyph to the installed fonts: Hangul, and emoji in colour).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import warnings
 import xml.etree.ElementTree as ElementTree
@@ -27,6 +29,9 @@ from PIL import ImageFile
 
 from .remote import fetched_picture
 
+from .files import user_cache, write_atomically
+from .measure import locate
+
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 _LENGTH = re.compile(r"^\s*([0-9.]+)\s*(px|pt|in|cm|mm)?\s*$")
@@ -40,6 +45,7 @@ PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""")
 _HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
+PNG_VERSION = 2  # bump when the PNG made for an SVG changes without resvg changing
 
 
 def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
@@ -245,8 +251,25 @@ def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     Every glyph a font lacks comes from a font that has it (Hangul from the
     CJK font, emoji in colour from Noto Color Emoji); font_family is the font
     for text that names none, and the last choice of every font list.
+    Rasterising is a good part of a deck's time, so PNGs are kept in the user's
+    cache, named by the SVG, the width, the font file and the tool's versions; a
+    deck built again (or another deck showing the same picture) takes it from there.
     """
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(
+    font = locate(font_family)
+    stamp = os.stat(font.path).st_mtime_ns
+    versions = f"{PNG_VERSION}|{getattr(resvg_py, '__version__', '')}"
+    key = hashlib.sha256(f"{versions}|{width_px}|{font_family}|{font.path}|{font.index}|{stamp}|".encode() + svg)
+    cached = user_cache("svg-png") / f"{key.hexdigest()[:32]}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    png = bytes(resvg_py.svg_to_bytes(
         svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family))
+    try:
+        write_atomically(cached, png)
+    except OSError:
+        pass  # no writable cache: rasterise every time
+    return png

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
+from .files import user_cache, write_atomically
+
 EMOJI_FAMILY = "Noto Color Emoji"
 SCRIPT_GAP = 0.2  # ems LibreOffice adds where Hangul meets Latin letters, digits or punctuation
 _INVISIBLE = frozenset("\u200d\ufe0f\ufe0e\u200b")
@@ -96,7 +98,7 @@ def font_advances(font_file: FontFile) -> dict[int, float]:
     without a writable cache it is simply read each time."""
     stat = os.stat(font_file.path)
     key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    cached = _metrics_cache_dir() / f"{key.hexdigest()[:24]}.marshal"
+    cached = user_cache("font-metrics") / f"{key.hexdigest()[:24]}.marshal"
     try:
         return marshal.loads(cached.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -105,18 +107,10 @@ def font_advances(font_file: FontFile) -> dict[int, float]:
     metrics, units_per_em = font["hmtx"].metrics, font["head"].unitsPerEm
     advances = {code: metrics[glyph][0] / units_per_em for code, glyph in font.getBestCmap().items()}
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps(advances))
-        temporary.replace(cached)
+        write_atomically(cached, marshal.dumps(advances))
     except OSError:
         pass
     return advances
-
-
-def _metrics_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "deckbuild" / "font-metrics"
 
 
 def _open(font_file: FontFile) -> TTFont:

@@ -8,17 +8,21 @@ course root, the templates folder and data: URLs are served; anything else
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import HTML
+from weasyprint import HTML, Document, __version__ as weasyprint_version
+from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.urls import URLFetcher
 
-from .atomic import write_atomically
+from .files import write_atomically
 from .remote import cache_folders
 from .templating import TEMPLATES
 from .timestamps import DEFAULT_EPOCH
+
 
 class CourseFetcher(URLFetcher):
     """A URL fetcher that serves only local files below the allowed folders, and data: URLs."""
@@ -39,18 +43,94 @@ class CourseFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
-    """Render html (relative URLs against base) to target; returns the URLs that were refused.
+class Rendered:
+    """An HTML page laid out into pages by WeasyPrint, not yet written: its pages can be
+    inspected (anchors) before the PDF is made."""
 
-    The PDF identifier comes from the content, and dates from the HTML's
-    dcterms metadata, so the same input gives the same bytes.
+    def __init__(self, html: str, base: Path, course_root: Path) -> None:
+        # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
+        # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
+        self.html = html
+        self.fetcher = CourseFetcher([course_root, TEMPLATES, *cache_folders()])
+        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render()
+
+    def page_of(self, anchor: str) -> int | None:
+        """The index of the page an element id is on."""
+        return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
+
+    def pdf(self, forms: bool = False, outlines: bool = True) -> bytes:
+        """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
+        metadata, so the same input gives the same bytes.
+
+        Without outlines, each font is embedded as its face's .notdef glyph only (its widths
+        and Unicode map stay whole): for pages that are assembled into a document which
+        embeds every face once (pdf_fonts), cutting and compressing a face per part would
+        be wasted, and it is most of the time a short part takes to write.
+        """
+        identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
+        with _glyph_outlines(outlines):
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+
+
+@contextmanager
+def _glyph_outlines(keep: bool):
+    """WeasyPrint's font cleaning as it is, or cutting each face to glyph 0 (the name table stays,
+    which tells pdf_fonts the face)."""
+    clean = weasyprint_fonts.Font.clean
+    if not keep:
+        weasyprint_fonts.Font.clean = lambda font, to_unicode, hinting: clean(font, {0: ""}, hinting)
+    try:
+        yield
+    finally:
+        weasyprint_fonts.Font.clean = clean
+
+
+class KeptRender:
+    """The last PDF made for one purpose (a handout's front, its page-number stamps) and what it was
+    made from, kept in a folder: asked for the same page again, it returns the kept PDF instead of
+    laying the page out. An edit that moves no page number leaves a handout's front unchanged.
+
+    The key is the page's HTML, the stylesheets and templates it is made with, WeasyPrint's version and
+    how fonts are embedded, so a kept PDF is the PDF that rendering would give.
     """
-    # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
-    # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
-    fetcher = CourseFetcher([course_root, TEMPLATES, *cache_folders()])
-    document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=fetcher)
-    identifier = hashlib.md5(html.encode()).hexdigest().encode()
-    pdf = document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
-    write_atomically(target, pdf)
-    return fetcher.refused
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.pdf_path = folder / f"{name}.pdf"
+        self.key_path = folder / f"{name}.json"
+
+    @staticmethod
+    def key(html: str, outlines: bool) -> str:
+        digest = hashlib.sha256(f"{weasyprint_version}|{outlines}|".encode() + html.encode())
+        for path in sorted(TEMPLATES.iterdir()):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
+    def get(self, html: str, outlines: bool) -> tuple[bytes, int] | None:
+        """(PDF, page count) kept for this page, if any."""
+        try:
+            kept = json.loads(self.key_path.read_text(encoding="utf-8"))
+            if kept["key"] == self.key(html, outlines):
+                return self.pdf_path.read_bytes(), kept["pages"]
+        except (OSError, ValueError, KeyError):
+            pass
+        return None
+
+    def pages(self) -> int | None:
+        """The page count of the kept PDF, whatever it was made from."""
+        try:
+            return json.loads(self.key_path.read_text(encoding="utf-8"))["pages"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, html: str, outlines: bool, pdf: bytes, pages: int) -> None:
+        write_atomically(self.pdf_path, pdf)
+        write_atomically(self.key_path, json.dumps({"key": self.key(html, outlines), "pages": pages}).encode())
+
+
+def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
+    """Render html (relative URLs against base) to target; returns the URLs that were refused."""
+    rendered = Rendered(html, base, course_root)
+    write_atomically(target, rendered.pdf(forms))
+    return rendered.fetcher.refused

@@ -20,7 +20,7 @@ from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
-from .atomic import write_atomically
+from .files import write_atomically
 from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run

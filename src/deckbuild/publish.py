@@ -13,7 +13,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .course import STATE_DIR, Course, discover
+from .course import STATE_DIR, Course, discover, has_assignment
 from .document import read_document
 from .i18n import text as ui_text
 from .remote import fetched_entries
@@ -38,31 +38,67 @@ class Artifact:
     sha256: str
 
 
-def _expected(course: Course, build: Path) -> list[tuple[Path, str, int | None, int | None, int | None, str]]:
-    """(built file, kind, week, day, session, title) for every output the course has."""
+class ShardError(Exception):
+    """Shard folders that do not hold every output of the course exactly once."""
+
+
+def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, int | None, str]]:
+    """(output path below the build folder, kind, week, day, session, title) for every output the course has."""
     language = course.language
     found = []
     for day in course.days:
         day_title = day.readme.title if day.readme else day.path.name
         for session in day.sessions:
-            found.append((deck_target(build, session.relative), "decks", session.week, session.day, session.number,
+            found.append((deck_target(Path(), session.relative), "decks", session.week, session.day, session.number,
                           read_document(session.path).title))
-        found.append((day_target(build, "handouts", course.root, day), "handouts", day.week, day.number, None, day_title))
-        found.append((day_target(build, "assignments", course.root, day), "assignments", day.week, day.number, None,
-                      f"{ui_text(language, 'assignment')} — {day_title}"))
-    found.append((blank_target(build), "assignments", None, None, None, ui_text(language, "assignment")))
-    return [item for item in found if item[0].is_file()]
+        if day.sessions:
+            found.append((day_target(Path(), "handouts", course.root, day), "handouts", day.week, day.number, None, day_title))
+        if has_assignment(day):
+            found.append((day_target(Path(), "assignments", course.root, day), "assignments", day.week, day.number, None,
+                          f"{ui_text(language, 'assignment')} — {day_title}"))
+    found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
+    return found
 
 
 def publish(course_root: Path, build: Path, dist: Path) -> list[Artifact]:
-    """Copy the built outputs of course_root from build into dist with manifest, zips, index and checksums."""
+    """Copy the built outputs of course_root from build into dist with manifest, zips, index and checksums
+    (an output the build did not make, such as the deck of an unreadable session, is left out)."""
     course = discover(course_root)
+    outputs = [(relative, build / relative, *facts) for relative, *facts in _expected(course) if (build / relative).is_file()]
+    return _bundle(course, outputs, dist)
+
+
+def publish_from(course_root: Path, shards: list[Path], dist: Path) -> list[Artifact]:
+    """The release bundle from the build folders of shard builds (`build --shard I/N`), rebuilding nothing.
+
+    Every output of the course must be in exactly one of the folders; otherwise
+    ShardError names the missing and the doubled ones, and nothing is written.
+    """
+    course = discover(course_root)
+    outputs, missing, doubled = [], [], []
+    for relative, *facts in _expected(course):
+        holders = [shard for shard in shards if (shard / relative).is_file()]
+        if not holders:
+            missing.append(relative.as_posix())
+        elif len(holders) > 1:
+            doubled.append(f"{relative.as_posix()} (in {', '.join(str(shard) for shard in holders)})")
+        else:
+            outputs.append((relative, holders[0] / relative, *facts))
+    if missing or doubled:
+        problems = ([f"missing from every shard folder: {', '.join(missing)}"] if missing else []) + (
+            [f"in more than one shard folder: {'; '.join(doubled)}"] if doubled else [])
+        raise ShardError("; ".join(problems))
+    return _bundle(course, outputs, dist)
+
+
+def _bundle(course: Course, outputs: list[tuple], dist: Path) -> list[Artifact]:
+    """Write dist from outputs, each (path in the bundle, built file, kind, week, day, session, title):
+    the files, manifest.json, week zips, index.html and SHA256SUMS."""
     if dist.exists():
         shutil.rmtree(dist)
     dist.mkdir(parents=True)
     artifacts = []
-    for source, kind, week, day, session, title in _expected(course, build):
-        relative = Path(kind) / source.relative_to(build / kind)
+    for relative, source, kind, week, day, session, title in outputs:
         data = source.read_bytes()
         (dist / relative).parent.mkdir(parents=True, exist_ok=True)
         (dist / relative).write_bytes(data)

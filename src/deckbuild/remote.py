@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .atomic import write_atomically
+from .files import write_atomically
 
 TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 10 * 1024 * 1024

@@ -11,7 +11,7 @@ from doit.doit_cmd import DoitMain
 
 from .diagnostics import Diagnostic
 from .reporter import BuildRecord, progress_reporter
-from .tasks import make_namespace
+from .tasks import TASK_MODULES, make_namespace, selected_modules
 
 
 @dataclass
@@ -36,11 +36,19 @@ def run_doit(
     if not graph.course.sessions:
         return BuildResult(0, record, graph.diagnostics, time.perf_counter() - started)
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
-    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
+    kinds = [name for name in arguments if name in TASK_MODULES] or namespace["DOIT_CONFIG"]["default_tasks"]
+    selected_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]
+    try:
+        status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
+    finally:
+        selected_modules.clear()
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 
 OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
+# The order doit hands tasks out in: handouts first, as their parts are the longest tasks and
+# the day's assembly waits for all of them; decks fill the processors meanwhile.
+RUN_ORDER = ("handout", "deck", "assignment")
 
 
 def build_course(
@@ -53,7 +61,8 @@ def build_course(
     arguments = ["run", "--continue"]
     if jobs > 1:
         arguments += ["-n", str(jobs), "-P", "process"]
-    selected = ["deck", "handout", "assignment", "release"] if dist is not None else [OUTPUT_KINDS[kind] for kind in only]
+    wanted = {OUTPUT_KINDS[kind] for kind in only} if only and dist is None else set(RUN_ORDER)
+    selected = [name for name in RUN_ORDER if name in wanted] + (["release"] if dist is not None else [])
     return run_doit(course, out, arguments + selected, shard, dist, fetch_remote)
 
 

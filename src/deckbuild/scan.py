@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .atomic import write_atomically
+from .files import write_atomically
 from .course import Day
 from .day_readme import topic_problems
 from .diagnostics import Diagnostic, Severity, from_records, to_records

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 from pathlib import Path
 
 from doit.exceptions import TaskFailed
@@ -41,6 +42,11 @@ def deck_target(out_dir: Path, relative: Path) -> Path:
     return out_dir / "decks" / relative.with_suffix(".pptx")
 
 
+def part_target(out_dir: Path, relative: Path) -> Path:
+    """Where a session's handout part is cached: OUT/.deckbuild/handout-parts/<session path>.pdf."""
+    return out_dir / STATE_DIR / "handout-parts" / relative.with_suffix(".pdf")
+
+
 def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
     """Where a day's handout or assignment goes: build/<kind>/<day path>.pdf."""
     relative = day.path.relative_to(course_root) if day.path != course_root else Path(course_root.resolve().name)
@@ -49,6 +55,21 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 
 # Task actions import their modules when they run: deciding what is up to date (and a
 # no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
+# The first task a process runs loads the modules of every kind the build selected: with
+# -n 2 doit hands a task to whichever worker is free, and the worker that built decks
+# would otherwise load WeasyPrint only when it takes the handout everything waits for.
+TASK_MODULES = {
+    "deck": ("deckbuild.deck",),
+    "handout": ("deckbuild.handout",),
+    "assignment": ("deckbuild.assignment",),
+    "release": ("deckbuild.publish",),
+}
+selected_modules: list[str] = []  # the modules of the kinds the build under way selected (set by runner.run_doit)
+
+
+def _load_selected_modules() -> None:
+    for name in selected_modules:
+        importlib.import_module(name)
 
 
 def file_errors_fail(action):
@@ -68,6 +89,7 @@ def file_errors_fail(action):
 @file_errors_fail
 def build_deck(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's deck (deck.build_deck), remote pictures from remote_dir."""
+    _load_selected_modules()
     from .deck import build_deck as build
 
     with active_cache(remote_dir):
@@ -75,17 +97,29 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
-def build_handout(remote_dir: str = "", **arguments) -> None:
-    """doit action: one day's (or session's) handout (handout.build_handout), remote pictures from remote_dir."""
-    from .handout import build_handout as build
+def build_handout_part(remote_dir: str = "", **arguments) -> None:
+    """doit action: one session's part of its day's handout (handout.build_handout_part), remote
+    pictures from remote_dir."""
+    _load_selected_modules()
+    from .handout import build_handout_part as build
 
     with active_cache(remote_dir):
         build(**arguments)
 
 
 @file_errors_fail
+def build_handout(**arguments) -> None:
+    """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
+    _load_selected_modules()
+    from .handout import build_handout as build
+
+    build(**arguments)
+
+
+@file_errors_fail
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
+    _load_selected_modules()
     from .assignment import build_assignment as build
 
     build(**arguments)
@@ -95,6 +129,7 @@ def build_assignment(**arguments) -> None:
 def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
     """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
     keeps its error there instead; the outputs then show its source with the reason."""
+    _load_selected_modules()
     from .diagrams.model import MermaidError
 
     root = Path(course_root)
@@ -219,34 +254,51 @@ class Graph:
                                  f"deck for {session.relative}")
         self.cache.save()
 
+    def handout_part_tasks(self):
+        """A task per session: its part of the day's handout, rendered on its own and cached."""
+        if self.theme is None:
+            return
+        for day in self.course.days:
+            readme = [day.readme.path] if day.readme else []
+            for session in day.sessions:
+                scan = self.scan(session)
+                if not scan.readable:
+                    continue
+                target = part_target(self.out_dir, session.relative)
+                arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
+                             **self._scene_arguments(), **self._picture_arguments(),
+                             "report": self.report_path("handout-parts", session.relative)}
+                inputs = [session.path, *readme, *scan.images, *self.scene_files([session]), *template_files()]
+                yield self._task(session.relative.with_suffix("").as_posix(), build_handout_part, arguments, inputs, target,
+                                 f"handout part for {session.relative}")
+
     def handout_tasks(self):
+        """A handout per day, assembled from its sessions' parts (and one per session when the course asks)."""
         if self.theme is None:
             return
         for day in self.course.days:
             readable = [s for s in day.sessions if self.scan(s).readable]
             if not readable:
                 continue
-            images = [image for s in readable for image in self.scan(s).images]
-            readme = [day.readme.path] if day.readme else []
             target = day_target(self.out_dir, "handouts", self.course_root, day)
             name = target.relative_to(self.out_dir / "handouts").with_suffix("").as_posix()
-            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target,
-                         **self._scene_arguments(), **self._picture_arguments(), "report": self.report_path("handouts", Path(name))}
-            inputs = [*(s.path for s in readable), *readme, *images, *self.scene_files(readable), *template_files()]
-            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
+            yield self._handout(name, day, readable, target)
             if self.course_settings.handout_per_session:
-                yield from self._session_handouts(day, readable, readme)
+                for session in readable:
+                    target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
+                    yield self._handout(session.relative.with_suffix("").as_posix(), day, [session], target, session.path)
         self.cache.save()
 
-    def _session_handouts(self, day: Day, sessions: list[Session], readme: list[Path]):
-        """A handout per session, for courses that ask for them in course.toml."""
-        for session in sessions:
-            target = self.out_dir / "handouts" / session.relative.with_suffix(".pdf")
-            name = session.relative.with_suffix("").as_posix()
-            arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target, "session_path": session.path,
-                         **self._scene_arguments(), **self._picture_arguments(), "report": self.report_path("handouts", Path(name))}
-            inputs = [session.path, *readme, *self.scan(session).images, *self.scene_files([session]), *template_files()]
-            yield self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
+    def _handout(self, name: str, day: Day, sessions: list[Session], target: Path, session_path: Path | str = "") -> dict:
+        """The task assembling the parts of sessions (a day's, or one session's) into the handout at target."""
+        parts = [part_target(self.out_dir, s.relative) for s in sessions]
+        arguments = {"course_root": self.course_root, "day_dir": day.path, "parts": "\n".join(map(str, parts)),
+                     "target": target, "kept": self.out_dir / STATE_DIR / "handout-fronts" / name,
+                     "session_path": session_path}
+        # doit starts the parts in the order of this list: the longest first (see largest_first).
+        inputs = [*(part_target(self.out_dir, s.relative) for s in largest_first(sessions, lambda s: s.path)),
+                  *([day.readme.path] if day.readme else []), *template_files()]
+        return self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
         """A sheet per day whose README states an assignment, and the course's blank sheet."""
@@ -280,9 +332,19 @@ def in_shard(task_name: str, shard: tuple[int, int] | None) -> bool:
     return int(hashlib.sha256(task_name.encode()).hexdigest(), 16) % count == index - 1
 
 
+def largest_first(items, source) -> list:
+    """items ordered by the size of the file source(item) names, largest first (ties keep their order).
+
+    doit hands tasks to its processes in the order given; starting the longest
+    sessions first means a build does not end with one long task running alone.
+    """
+    return sorted(items, key=lambda item: -Path(source(item)).stat().st_size)
+
+
 @file_errors_fail
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
+    _load_selected_modules()
     from .publish import publish
 
     publish(Path(course_root), Path(build_dir), Path(dist))
@@ -304,17 +366,23 @@ def make_namespace(
     def part(basename: str, tasks):
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
 
-    outputs = {"deck": part("deck", graph.deck_tasks()), "handout": part("handout", graph.handout_tasks()),
+    outputs = {"deck": part("deck", largest_first(graph.deck_tasks(), lambda task: task["file_dep"][0])),
+               "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
     if graph.remote is not None:
         graph.remote.keep({url for scan in graph.scans.values() for url in scan.remote})
-    # Scenes are shared inputs, not outputs: every shard may need any of them, and doit
-    # runs only those its selected outputs depend on.
+    # Scenes and handout parts are shared inputs, not outputs: every shard may need any of
+    # them, and doit runs only those its selected outputs depend on.
     scenes = list(graph.scene_tasks())
+    handout_parts = list(graph.handout_part_tasks())
 
     def task_scene():
         """A laid-out Mermaid diagram, shared by the decks and handouts that show it."""
         yield from scenes
+
+    def task_handout_part():
+        """A session's part of its day's handout, shared by the day's handout and the session's own."""
+        yield from handout_parts
 
     def task_deck():
         """Editable PowerPoint deck per session."""
@@ -343,6 +411,7 @@ def make_namespace(
 
     namespace = {
         "task_scene": task_scene,
+        "task_handout_part": task_handout_part,
         "task_deck": task_deck,
         "task_handout": task_handout,
         "task_assignment": task_assignment,
@@ -350,7 +419,7 @@ def make_namespace(
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
-            "default_tasks": ["deck", "handout", "assignment"],
+            "default_tasks": ["handout", "deck", "assignment"],  # as runner.RUN_ORDER, for `doit` in the repository
             "verbosity": 1,
         },
     }

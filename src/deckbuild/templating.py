@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
 
@@ -27,6 +28,13 @@ def keep_words(text: str) -> str:
     return _BETWEEN_SYLLABLES.sub(WORD_JOINER, text)
 
 
+def css_string(text: str) -> Markup:
+    """text as a quoted CSS string, safe inside a <style> element (where HTML escapes do not apply):
+    quotes, backslashes, angle brackets, ampersands and control characters become CSS hex escapes."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 0x20 or c == "\x7f" else c for c in text)
+    return Markup(f'"{escaped}"')
+
+
 def templates() -> Environment:
     """The Jinja2 environment over handouts/, with autoescaping on."""
     environment = Environment(
@@ -36,4 +44,5 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["keep_words"] = keep_words
+    environment.filters["css_string"] = css_string
     return environment

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from ..atomic import write_atomically
+from ..files import write_atomically
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import MermaidError
