@@ -65,7 +65,7 @@ def publish(course_root: Path, build: Path, dist: Path) -> list[Artifact]:
     (an output the build did not make, such as the deck of an unreadable session, is left out)."""
     course = discover(course_root)
     outputs = [(relative, build / relative, *facts) for relative, *facts in _expected(course) if (build / relative).is_file()]
-    return _bundle(course, outputs, dist)
+    return _bundle(course, outputs, dist, [build])
 
 
 def publish_from(course_root: Path, shards: list[Path], dist: Path) -> list[Artifact]:
@@ -88,12 +88,13 @@ def publish_from(course_root: Path, shards: list[Path], dist: Path) -> list[Arti
         problems = ([f"missing from every shard folder: {', '.join(missing)}"] if missing else []) + (
             [f"in more than one shard folder: {'; '.join(doubled)}"] if doubled else [])
         raise ShardError("; ".join(problems))
-    return _bundle(course, outputs, dist)
+    return _bundle(course, outputs, dist, shards)
 
 
-def _bundle(course: Course, outputs: list[tuple], dist: Path) -> list[Artifact]:
+def _bundle(course: Course, outputs: list[tuple], dist: Path, builds: list[Path]) -> list[Artifact]:
     """Write dist from outputs, each (path in the bundle, built file, kind, week, day, session, title):
-    the files, manifest.json, week zips, index.html and SHA256SUMS."""
+    the files, manifest.json (with the remote pictures the builds fetched), week zips, index.html
+    and SHA256SUMS."""
     if dist.exists():
         shutil.rmtree(dist)
     dist.mkdir(parents=True)
@@ -104,7 +105,7 @@ def _bundle(course: Course, outputs: list[tuple], dist: Path) -> list[Artifact]:
         (dist / relative).write_bytes(data)
         artifacts.append(Artifact(relative.as_posix(), kind, week, day, session, title, len(data), hashlib.sha256(data).hexdigest()))
     artifacts.sort(key=lambda a: a.path)
-    fetched = fetched_entries(build / STATE_DIR / "remote")
+    fetched = {url: entry for build in builds for url, entry in fetched_entries(build / STATE_DIR / "remote").items()}
     manifest = {"course": course.title, "organisation": course.organisation, "artifacts": [asdict(a) for a in artifacts],
                 "remote_images": [{"url": url, "sha256": entry["sha256"], "bytes": entry["bytes"]}
                                   for url, entry in sorted(fetched.items())]}
