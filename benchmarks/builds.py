@@ -4,7 +4,7 @@
 
 For each course (default: the sample course, ../shared/corpus, and the corpus
 copied into nine weeks, 72 sessions), on a fresh copy: a full build with its
-peak memory (the whole process tree), a no-op build, a one-session text edit,
+peak memory (the whole process tree, shared pages counted once), a no-op build, a one-session text edit,
 an image edit and a theme edit (each as a share of the full build), a full
 build with one job against two, and the decks alone at one and two jobs
 against Pandoc's pptx writer on the same sessions, one and two at a time, when
@@ -44,14 +44,15 @@ def machine() -> str:
     return f"{len(os.sched_getaffinity(0))} processors ({model}), Python {platform.python_version()}"
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory in bytes of a process and all its descendants (Linux /proc)."""
+def tree_memory(pid: int) -> int:
+    """Memory in bytes of a process and all its descendants (Linux /proc): proportional set sizes, so
+    the pages forked workers share with the main process count once."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, StopIteration, ValueError):
@@ -88,7 +89,7 @@ class Tool:
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.05):
-                peak = max(peak, tree_rss(process.pid))
+                peak = max(peak, tree_memory(process.pid))
 
         sampler = threading.Thread(target=sample)
         sampler.start()
