@@ -140,7 +140,8 @@ def test_handouts_per_session_on_request_and_a_remote_image_placeholder(tmp_path
             encoding="utf-8",
         )
     result = build_course(course, tmp_path / "out", only=("handouts",))
-    assert sorted(result.record.ran) == ["handout:week_02/day_01", "handout:week_02/day_01/session_1", "handout:week_02/day_01/session_2"]
+    assert sorted(result.record.ran) == ["handout:week_02/day_01", "handout:week_02/day_01/session_1", "handout:week_02/day_01/session_2",
+                                         "handout_part:week_02/day_01/session_1", "handout_part:week_02/day_01/session_2"]
     session_pdf = tmp_path / "out" / "handouts" / "week_02" / "day_01" / "session_1.pdf"
     text = "".join(page_texts(session_pdf))
     assert "주제 1" in text and "주제 2" not in text

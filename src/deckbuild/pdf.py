@@ -46,19 +46,21 @@ class Rendered:
     """An HTML page laid out into pages by WeasyPrint, not yet written: its pages can be
     inspected (anchors) before the PDF is made."""
 
-    def __init__(self, html: str, base: Path, course_root: Path) -> None:
+    def __init__(self, html: str, base: Path, course_root: Path, forms: bool = False) -> None:
         # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
         # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
         self.html = html
+        self.forms = forms  # fillable fields are laid out as such, so WeasyPrint needs to know before layout
         self.fetcher = CourseFetcher([course_root, TEMPLATES])
-        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render()
+        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render(
+            pdf_forms=forms)
 
     def page_of(self, anchor: str) -> int | None:
         """The index of the page an element id is on."""
         return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
 
-    def pdf(self, forms: bool = False, outlines: bool = True) -> bytes:
+    def pdf(self, outlines: bool = True) -> bytes:
         """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
         metadata, so the same input gives the same bytes.
 
@@ -69,7 +71,7 @@ class Rendered:
         """
         identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
         with _glyph_outlines(outlines):
-            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=forms, uncompressed_pdf=False)
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False)
 
 
 @contextmanager
@@ -130,6 +132,6 @@ class KeptRender:
 
 def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
     """Render html (relative URLs against base) to target; returns the URLs that were refused."""
-    rendered = Rendered(html, base, course_root)
-    write_atomically(target, rendered.pdf(forms))
+    rendered = Rendered(html, base, course_root, forms)
+    write_atomically(target, rendered.pdf())
     return rendered.fetcher.refused
