@@ -144,8 +144,8 @@ def _markers(scene: Scene) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
-def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
-    """The scene as a standalone SVG document sized in points."""
+def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", scale: float = 1.0) -> str:
+    """The scene as a standalone SVG document sized in points, drawn scale times its own size."""
     body = [_markers(scene)]
     frames = [s for s in scene.shapes if s.kind == "frame"]
     others = [s for s in scene.shapes if s.kind != "frame"]
@@ -158,6 +158,6 @@ def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
         body.extend(chart_svg(scene, font_family))
     title = f"<title>{escape(alt_text)}</title>" if alt_text else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}pt" height="{scene.height:.1f}pt" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width * scale:.1f}pt" height="{scene.height * scale:.1f}pt" '
         f'viewBox="0 0 {scene.width:.1f} {scene.height:.1f}" role="img">{title}' + "".join(body) + "</svg>"
     )

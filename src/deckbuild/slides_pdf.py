@@ -1,0 +1,205 @@
+"""DeckPlan → slide PDF: one 16:9 page per slide, drawn by WeasyPrint from the plan the .pptx is written from.
+
+Every frame becomes an absolutely positioned box at its planned place, with the
+planned type size, insets, line pitch and paragraph gaps, so the page shows
+what PowerPoint shows: text (in the theme's fonts, selectable, Korean kept
+whole between words), code with its Pygments colours, tables with the planned
+columns and rows, pictures, and diagrams and charts as vector SVG from their
+Scene. The footer and the slide number sit in the master's footer band. Each
+slide's title is a bookmark; the document carries the deck's title and
+language, and WeasyPrint embeds each font as a subset.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+from pathlib import Path
+
+import pikepdf
+from markupsafe import Markup
+
+from .code_style import token_colours
+from .deck import plan_deck
+from .diagrams.to_svg import scene_to_svg
+from .document import Run
+from .files import write_atomically
+from .frames import (
+    CELL_INSET,
+    CODE_IN_TEXT,
+    INSET,
+    LEVEL_INDENT,
+    MARKER_WIDTH,
+    PARAGRAPH_GAP,
+    CaptionFrame,
+    CodeFrame,
+    DiagramFrame,
+    PictureFrame,
+    TableFrame,
+    TextEntry,
+    TextFrame,
+    code_line_pieces,
+)
+from .layouts import FOOTER_SIZE, Box
+from .measure import LINE_PITCH
+from .pdf import Rendered
+from .pdf_assembly import with_fonts
+from .plan import DeckPlan, TitleSlide
+from .templating import TEMPLATES, keep_words, templates
+from .theme import Theme
+from .timestamps import source_date
+
+TABLE_RULE = 1.0  # the white rule between table cells, points (PowerPoint's default table style)
+CODE_BORDER = 0.75  # the code box's outline, points (python-pptx's default line)
+ACCENT_BAND = 4.0  # height of the cover's accent band, points
+
+
+def _box_style(box: Box) -> str:
+    return f"left:{box.x:.2f}pt;top:{box.y:.2f}pt;width:{box.width:.2f}pt;height:{box.height:.2f}pt"
+
+
+class SlideHtml:
+    """Writes one DeckPlan as an HTML document of absolutely positioned slide pages."""
+
+    def __init__(self, plan: DeckPlan, theme: Theme) -> None:
+        self.plan = plan
+        self.theme = theme
+        self.colors = theme.colors
+
+    def document(self, author: str) -> str:
+        pages = [self._slide(number, slide, size)
+                 for number, (slide, size) in enumerate(zip(self.plan.slides, self.plan.title_sizes), start=1)]
+        return templates().get_template("slides.html.j2").render(
+            plan=self.plan, theme=self.theme, author=author, pages=pages, inset=INSET, line_pitch=LINE_PITCH,
+            footer_size=FOOTER_SIZE, code_border=CODE_BORDER, cell_inset=CELL_INSET, table_rule=TABLE_RULE, date=source_date().strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    # --- slides -------------------------------------------------------------
+
+    def _slide(self, number: int, planned, title_size: float) -> Markup:
+        layouts = self.plan.layouts
+        if isinstance(planned, TitleSlide):
+            band = Box(layouts.cover_subtitle_box.x, layouts.cover_subtitle_box.y - 0.02 * layouts.height,
+                       layouts.cover_subtitle_box.width * 0.25, ACCENT_BAND)
+            parts = [self._title(planned.title, title_size, layouts.cover_title_box),
+                     f'<div class="band" style="{_box_style(band)}"></div>',
+                     self._text_box(layouts.cover_subtitle_box, (TextEntry((Run(planned.subtitle),)),),
+                                    self.theme.sizes.subtitle, self.colors.muted)]
+        else:
+            parts = [self._title(planned.title, title_size, layouts.title_box)]
+            parts.extend(self._frame(frame) for frame in planned.frames)
+            parts.extend(self._footer(number))
+        return Markup(f'<section class="slide">{"".join(parts)}</section>')
+
+    def _title(self, title: str, size: float, box: Box) -> str:
+        return (f'<div class="frame middle title" style="{_box_style(box)};font-size:{size}pt" '
+                f'data-title="{escape(title)}"><p style="line-height:{LINE_PITCH * size:.2f}pt">'
+                f'{escape(keep_words(title))}</p></div>')
+
+    def _footer(self, number: int) -> list[str]:
+        layouts = self.plan.layouts
+        parts = []
+        if self.plan.footer:
+            parts.append(f'<div class="frame middle footer" style="{_box_style(layouts.footer_box)}"><p>'
+                         f'{escape(keep_words(self.plan.footer))}</p></div>')
+        if self.plan.numbers:
+            parts.append(f'<div class="frame middle footer number" style="{_box_style(layouts.number_box)}"><p>{number}</p></div>')
+        return parts
+
+    def _frame(self, frame) -> str:
+        if isinstance(frame, TextFrame):
+            return self._text_box(frame.box, frame.entries, frame.size, self.colors.text)
+        if isinstance(frame, CaptionFrame):
+            return (f'<div class="frame bottom caption" style="{_box_style(frame.box)};font-size:{frame.size}pt">'
+                    f'<p style="line-height:{LINE_PITCH * frame.size:.2f}pt">{escape(keep_words(frame.text))}</p></div>')
+        if isinstance(frame, CodeFrame):
+            return self._code(frame)
+        if isinstance(frame, TableFrame):
+            return self._table(frame)
+        if isinstance(frame, PictureFrame):
+            return self._picture(frame)
+        return self._diagram(frame)
+
+    # --- text -----------------------------------------------------------------
+
+    def _text_box(self, box: Box, entries: tuple[TextEntry, ...], size: float, colour: str) -> str:
+        paragraphs = "".join(self._paragraph(entry, size) for entry in entries)
+        return f'<div class="frame" style="{_box_style(box)};color:#{colour}">{paragraphs}</div>'
+
+    def _paragraph(self, entry: TextEntry, size: float) -> str:
+        """One entry as the deck sets it: the marker hanging left of the text, space before, exact pitch."""
+        entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
+        hanging = MARKER_WIDTH if entry.marker else 0
+        style = (f"font-size:{entry_size}pt;line-height:{LINE_PITCH * entry_size:.2f}pt;"
+                 f"margin-top:{PARAGRAPH_GAP * entry_size:.2f}pt;padding-left:{entry.level * LEVEL_INDENT + hanging:.2f}pt")
+        if entry.centered:
+            style += ";text-align:center"
+        colour = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role)
+        if colour:
+            style += f";color:#{colour}"
+        marker = (f'<span class="marker" style="margin-left:-{hanging}pt;width:{hanging}pt">{escape(entry.marker)}</span>'
+                  if entry.marker else "")
+        return f'<p class="{entry.role}" style="{style}">{marker}{self._runs(entry.runs, entry.role)}</p>'
+
+    def _runs(self, runs: tuple[Run, ...], role: str = "body") -> str:
+        html = []
+        for run in runs:
+            if run.text == "\n":
+                html.append("<br>")
+                continue
+            text = escape(keep_words(run.text))
+            classes = [name for name, on in (("b", run.bold or role == "subheading"), ("i", run.italic or role == "quote"),
+                                             ("s", run.strike), ("m", run.code or role == "code"),
+                                             ("ic", run.code and role != "code")) if on]
+            if classes:
+                text = f'<span class="{" ".join(classes)}">{text}</span>'
+            if run.link and not run.link.startswith("#"):
+                text = f'<a href="{escape(run.link, quote=True)}">{text}</a>'
+            html.append(text)
+        return "".join(html)
+
+    # --- visuals --------------------------------------------------------------
+
+    def _code(self, frame: CodeFrame) -> str:
+        colours = token_colours(frame.language, self.theme.pygments_style, self.colors.text)
+        lines = []
+        for line in frame.lines:
+            pieces = "".join(f'<span style="color:#{colour}">{escape(text)}</span>'
+                             for text, colour in code_line_pieces(line, colours, self.colors.muted))
+            lines.append(f"<div>{pieces or ' '}</div>")
+        return (f'<div class="frame code" style="{_box_style(frame.box)};font-size:{frame.size}pt;'
+                f'line-height:{LINE_PITCH * frame.size:.2f}pt">{"".join(lines)}</div>')
+
+    def _table(self, frame: TableFrame) -> str:
+        columns = "".join(f'<col style="width:{width:.2f}pt">' for width in frame.column_widths)
+        rows = []
+        for index, (row, height) in enumerate(zip((frame.header, *frame.rows), frame.row_heights)):
+            fill = (self.colors.table_header if index == 0 else
+                    self.colors.table_stripe if index % 2 == 0 else self.colors.background)
+            colour = self.colors.table_header_text if index == 0 else self.colors.text
+            cells = "".join(f'<td class="{"b" if index == 0 else ""}">{self._runs(runs)}</td>' for runs in row)
+            rows.append(f'<tr style="height:{height:.2f}pt;background:#{fill};color:#{colour}">{cells}</tr>')
+        box = frame.box
+        return (f'<table style="left:{box.x:.2f}pt;top:{box.y:.2f}pt;width:{sum(frame.column_widths):.2f}pt;'
+                f'font-size:{frame.size}pt;line-height:{LINE_PITCH * frame.size:.2f}pt">{columns}{"".join(rows)}</table>')
+
+    def _picture(self, frame: PictureFrame) -> str:
+        return (f'<img class="picture" style="{_box_style(frame.box)}" src="{escape(frame.path.resolve().as_uri(), quote=True)}" '
+                f'alt="{escape(frame.alt, quote=True)}">')
+
+    def _diagram(self, frame: DiagramFrame) -> str:
+        svg = scene_to_svg(frame.scene, self.theme.fonts.east_asian, frame.alt_text, frame.scale)
+        return f'<div class="diagram" style="{_box_style(frame.box)}">{svg}</div>'
+
+
+def slides_html(plan: DeckPlan, theme: Theme, author: str = "") -> str:
+    """The deck as one HTML document, a page per slide."""
+    return SlideHtml(plan, theme).document(author)
+
+
+def build_slides_pdf(course_root: str, session_path: str, target: str, scene_dir: str = "", scene_salt: str = "") -> None:
+    """The doit action: the slide PDF of one session's deck, planned as the deck task plans it, to target."""
+    planned = plan_deck(course_root, session_path, scene_dir, scene_salt)
+    html = slides_html(planned.plan, planned.theme, planned.settings.organisation)
+    rendered = Rendered(html, TEMPLATES, Path(course_root))
+    with pikepdf.open(io.BytesIO(rendered.pdf(outlines=False))) as pdf:  # cutting fonts with HarfBuzz is faster
+        write_atomically(Path(target), with_fonts(pdf))
