@@ -84,10 +84,19 @@ def lay_in_slides(paper: pikepdf.Pdf, slides: pikepdf.Pdf, aspect: float) -> Non
         box = slide.mediabox
         scale = slot.width / float(box[2] - box[0])
         bottom = float(page.mediabox[3]) - slot.y - slot.height  # PDF measures from the bottom
+        if index % SLIDES_PER_PAGE == 0:  # WeasyPrint's pages share one resource dictionary: each gets its own
+            _own_resources(page)
         form = paper.copy_foreign(slide.as_form_xobject())
         name = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/Slide{index + 1}"))
         page.contents_add(pikepdf.Stream(paper, b"q"), prepend=True)
         page.contents_add(pikepdf.Stream(paper, f"Q q {scale:.5f} 0 0 {scale:.5f} {slot.x:.3f} {bottom:.3f} cm {name} Do Q".encode()))
+
+
+def _own_resources(page: pikepdf.Page) -> None:
+    """Give page a resource dictionary (and XObject dictionary) of its own, sharing the resources in them."""
+    resources = pikepdf.Dictionary({key: value for key, value in page.obj.Resources.items()})
+    resources.XObject = pikepdf.Dictionary({key: value for key, value in resources.get("/XObject", {}).items()})
+    page.obj.Resources = resources
 
 
 def build_notes(course_root: str, session_path: str, slides: str, target: str) -> None:

@@ -41,11 +41,11 @@ from .frames import (
     code_line_pieces,
 )
 from .layouts import FOOTER_SIZE, Box
-from .measure import LINE_PITCH
+from .measure import LINE_PITCH, SCRIPT_GAP
 from .pdf import Rendered
 from .pdf_assembly import with_fonts
 from .plan import DeckPlan, TitleSlide
-from .templating import TEMPLATES, keep_words, templates
+from .templating import TEMPLATES, WORD_JOINER, templates
 from .theme import Theme
 from .timestamps import source_date
 
@@ -71,7 +71,7 @@ class SlideHtml:
                  for number, (slide, size) in enumerate(zip(self.plan.slides, self.plan.title_sizes), start=1)]
         return templates().get_template("slides.html.j2").render(
             plan=self.plan, theme=self.theme, author=author, pages=pages, inset=INSET, line_pitch=LINE_PITCH,
-            footer_size=FOOTER_SIZE, code_border=CODE_BORDER, cell_inset=CELL_INSET, table_rule=TABLE_RULE, date=source_date().strftime("%Y-%m-%dT%H:%M:%SZ"))
+            footer_size=FOOTER_SIZE, script_gap=SCRIPT_GAP, code_border=CODE_BORDER, cell_inset=CELL_INSET, table_rule=TABLE_RULE, date=source_date().strftime("%Y-%m-%dT%H:%M:%SZ"))
 
     # --- slides -------------------------------------------------------------
 
@@ -93,14 +93,14 @@ class SlideHtml:
     def _title(self, title: str, size: float, box: Box) -> str:
         return (f'<div class="frame middle title" style="{_box_style(box)};font-size:{size}pt" '
                 f'data-title="{escape(title)}"><p style="line-height:{LINE_PITCH * size:.2f}pt">'
-                f'{escape(keep_words(title))}</p></div>')
+                f'{_spaced(title)}</p></div>')
 
     def _footer(self, number: int) -> list[str]:
         layouts = self.plan.layouts
         parts = []
         if self.plan.footer:
             parts.append(f'<div class="frame middle footer" style="{_box_style(layouts.footer_box)}"><p>'
-                         f'{escape(keep_words(self.plan.footer))}</p></div>')
+                         f'{_spaced(self.plan.footer)}</p></div>')
         if self.plan.numbers:
             parts.append(f'<div class="frame middle footer number" style="{_box_style(layouts.number_box)}"><p>{number}</p></div>')
         return parts
@@ -110,7 +110,7 @@ class SlideHtml:
             return self._text_box(frame.box, frame.entries, frame.size, self.colors.text)
         if isinstance(frame, CaptionFrame):
             return (f'<div class="frame bottom caption" style="{_box_style(frame.box)};font-size:{frame.size}pt">'
-                    f'<p style="line-height:{LINE_PITCH * frame.size:.2f}pt">{escape(keep_words(frame.text))}</p></div>')
+                    f'<p style="line-height:{LINE_PITCH * frame.size:.2f}pt">{_spaced(frame.text)}</p></div>')
         if isinstance(frame, CodeFrame):
             return self._code(frame)
         if isinstance(frame, TableFrame):
@@ -141,20 +141,26 @@ class SlideHtml:
         return f'<p class="{entry.role}" style="{style}">{marker}{self._runs(entry.runs, entry.role)}</p>'
 
     def _runs(self, runs: tuple[Run, ...], role: str = "body") -> str:
-        html = []
+        """A paragraph's runs, spaced as one text (the scripts meet across runs as well)."""
+        text = "".join(run.text for run in runs)
+        marks = _widened(text)
+        html, start = [], 0
         for run in runs:
+            end = start + len(run.text)
             if run.text == "\n":
                 html.append("<br>")
+                start = end
                 continue
-            text = escape(keep_words(run.text))
+            piece = _text_html(text, start, end, marks)
+            start = end
             classes = [name for name, on in (("b", run.bold or role == "subheading"), ("i", run.italic or role == "quote"),
                                              ("s", run.strike), ("m", run.code or role == "code"),
                                              ("ic", run.code and role != "code")) if on]
             if classes:
-                text = f'<span class="{" ".join(classes)}">{text}</span>'
+                piece = f'<span class="{" ".join(classes)}">{piece}</span>'
             if run.link and not run.link.startswith("#"):
-                text = f'<a href="{escape(run.link, quote=True)}">{text}</a>'
-            html.append(text)
+                piece = f'<a href="{escape(run.link, quote=True)}">{piece}</a>'
+            html.append(piece)
         return "".join(html)
 
     # --- visuals --------------------------------------------------------------
@@ -164,7 +170,7 @@ class SlideHtml:
         lines = []
         for line in frame.lines:
             pieces = "".join(f'<span style="color:#{colour}">{escape(text)}</span>'
-                             for text, colour in code_line_pieces(line, colours, self.colors.muted))
+                             for text, colour in _spaces_joined(code_line_pieces(line, colours, self.colors.muted)))
             lines.append(f"<div>{pieces or ' '}</div>")
         return (f'<div class="frame code" style="{_box_style(frame.box)};font-size:{frame.size}pt;'
                 f'line-height:{LINE_PITCH * frame.size:.2f}pt">{"".join(lines)}</div>')
@@ -189,6 +195,63 @@ class SlideHtml:
     def _diagram(self, frame: DiagramFrame) -> str:
         svg = scene_to_svg(frame.scene, self.theme.fonts.east_asian, frame.alt_text, frame.scale)
         return f'<div class="diagram" style="{_box_style(frame.box)}">{svg}</div>'
+
+
+def _spaces_joined(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Code pieces with each piece of only spaces joined to the piece after it (spaces have no colour):
+    WeasyPrint draws no glyphs for a text box of spaces alone, and copied code would lose them."""
+    joined: list[tuple[str, str]] = []
+    for text, colour in reversed(pieces):
+        if joined and not text.strip():
+            joined[-1] = (text + joined[-1][0], joined[-1][1])
+        else:
+            joined.append((text, colour))
+    return joined[::-1]
+
+
+def _script(char: str) -> str | None:
+    """'H' for Hangul, 'L' for Latin-range letters, digits and punctuation, None for spaces and the rest
+    (they take the script of the text before them)."""
+    if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f":
+        return "H"
+    return "L" if ord(char) < 0x2000 and not char.isspace() else None
+
+
+def _widened(text: str) -> dict[int, str]:
+    """Where text is spaced as LibreOffice spaces it and the planner measured it (SCRIPT_GAP more where
+    Hangul meets Latin letters, digits or punctuation): index → 'ws' for a space to widen, 'ls' for a
+    character to widen after (where the scripts touch, `CI에서`)."""
+    marks: dict[int, str] = {}
+    script, strong_end = None, 0
+    for index, char in enumerate(text):
+        found = _script(char)
+        if found and script and found != script:
+            space = text.find(" ", strong_end, index)
+            marks[space if space >= 0 else index - 1] = "ws" if space >= 0 else "ls"
+        if found:
+            script, strong_end = found, index + 1
+        elif char == "\n":
+            script = None
+    return marks
+
+
+def _text_html(text: str, start: int, end: int, marks: dict[int, str]) -> str:
+    """text[start:end] as HTML: Korean words kept whole (a word joiner between syllables, see
+    templating.keep_words, also where a run ends inside a word) and the widened spaces and characters
+    as spans of their class. Widening stays inside one inline run of text, which WeasyPrint breaks into
+    lines as the plain text (an empty box for each gap made it break lines early)."""
+    html = []
+    for index in range(start, end):
+        char = text[index]
+        if index and _script(text[index - 1]) == _script(char) == "H" and "\uac00" <= char <= "\ud7a3":
+            html.append(WORD_JOINER)
+        html.append(f'<span class="{marks[index]}">{escape(char)}</span>' if index in marks else escape(char))
+    return "".join(html)
+
+
+def _spaced(text: str) -> str:
+    """One line of text (a title, the footer, a caption) as HTML, spaced as the deck shows it."""
+    return _text_html(text, 0, len(text), _widened(text))
 
 
 def slides_html(plan: DeckPlan, theme: Theme, author: str = "") -> str:
