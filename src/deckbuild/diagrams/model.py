@@ -72,6 +72,7 @@ class Edge:
 
     line_style: 'solid', 'dotted', 'thick' or 'invisible'.
     head/tail: 'arrow', 'circle', 'cross' or 'none' at the target/source end.
+    constraint: False when the edge must not decide which rank its ends go to (a fold).
     """
 
     source: str
@@ -81,6 +82,7 @@ class Edge:
     head: str = "arrow"
     tail: str = "none"
     line: int = 0
+    constraint: bool = True
 
 
 @dataclass

@@ -17,7 +17,7 @@ from .scene import Scene, SceneConnector, SceneShape
 HEAD_PADDING_X = 14.0
 HEAD_PADDING_Y = 8.0
 COLUMN_GAP = 36.0
-ROW_GAP = 12.0
+ROW_GAP = 6.0
 ARROW_ROOM = 10.0
 SELF_LOOP_WIDTH = 28.0
 NOTE_PADDING = 8.0
@@ -41,7 +41,7 @@ class SequenceLayout:
         self.measure = measure
         self.style = style
         self.size = style.font_size
-        self.label_size = style.font_size * 0.9
+        self.label_size = style.font_size
 
     def _text(self, text: str, size: float) -> tuple[float, float]:
         lines = text.split("\n") if text else []
@@ -159,7 +159,7 @@ class SequenceLayout:
                 f"message_{len(shapes)}", "text", left - 2, y, text_width + 4, text_height, text,
                 text_color=self.style.text, font_size=self.label_size,
             ))
-        line_y = y + text_height + 4
+        line_y = y + text_height + 3
         dashed = message.line_style == "dotted"
         if source == target:
             loop = [(x1, line_y), (x1 + SELF_LOOP_WIDTH, line_y), (x1 + SELF_LOOP_WIDTH, line_y + 14), (x1, line_y + 14)]
