@@ -112,13 +112,21 @@ def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, G
 
 
 def _allowed_cuts(graph: Graph, rank: dict[str, int], count: int) -> list[int]:
-    """Rank boundaries a fold may cut at: b cuts between ranks b-1 and b, never through a frame."""
+    """Rank boundaries a fold may cut at: b cuts between ranks b-1 and b. A cut never goes
+    through a frame, and only one forward edge may cross it, so that a reader follows one
+    arrow from the end of a segment to the start of the next, as along a folded chain."""
     blocked = set()
     for cluster in graph.clusters:
         ranks = [rank[n] for n in _members(cluster) if n in rank]
         if ranks:
             blocked.update(range(min(ranks) + 1, max(ranks) + 1))
-    return [b for b in range(1, count) if b not in blocked]
+    crossings = [0] * (count + 1)
+    for edge in graph.edges:
+        source, target = (_representative(graph, ref) for ref in (edge.source, edge.target))
+        if source in rank and target in rank and rank[target] > rank[source]:
+            for boundary in range(rank[source] + 1, rank[target] + 1):
+                crossings[boundary] += 1
+    return [b for b in range(1, count) if b not in blocked and crossings[b] <= 1]
 
 
 def _segmentations(count: int, cuts: list[int]):
