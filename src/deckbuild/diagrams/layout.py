@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
-from .packing import rearranged
+from .packing import in_reading_order, rearranged
 from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
@@ -149,6 +149,8 @@ class _DotWriter:
             attributes.append("style=invis")
         if not edge.constraint:
             attributes.append("constraint=false")
+        if edge.min_ranks != 1:
+            attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
 
 
@@ -229,8 +231,8 @@ class GraphLayout:
         changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
         if changed is None:
             return scene
-        in_rows = self._scene(changed)
-        return in_rows if slide_fit(in_rows) > slide_fit(scene) else scene
+        in_rows = replace(self._scene(changed), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and in_reading_order(changed, in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid

@@ -41,6 +41,17 @@ def rearranged(graph: Graph, scene: Scene, slide: tuple[float, float]) -> Graph 
     return changed if fit >= REARRANGE_GAIN * current else None
 
 
+def in_reading_order(changed: Graph, scene: Scene) -> bool:
+    """Whether dot kept the segments of a fold in reading order in scene (changed drawn): every
+    edge of no length puts its source first across (left of, or above, its target). Dot does
+    not always manage it when segments start inside subgraphs."""
+    across_x = changed.direction not in ("LR", "RL")
+    centres = {s.id: s.centre[0] if across_x else s.centre[1] for s in scene.shapes}
+    return all(
+        centres.get(edge.source, 0.0) < centres.get(edge.target, 0.0) for edge in changed.edges if edge.min_ranks == 0
+    )
+
+
 def parts(graph: Graph) -> list[list[str]]:
     """The graph's unconnected parts as node ids, in the order the source first names them.
 
@@ -108,7 +119,15 @@ def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, G
         return None
     segment_of = {n: next(i for i, s in enumerate(best[1]) if rank[n] in s) for n in graph.nodes}
     edges = [edge if _holds_rank(graph, edge, rank, segment_of) else replace(edge, constraint=False) for edge in graph.edges]
-    return best[0], replace(graph, edges=edges)
+    # each segment starts at the first rank again; an edge of no length between the first
+    # nodes of neighbouring segments keeps the segments in reading order across
+    firsts = [min((n for n in graph.nodes if segment_of[n] == i), key=lambda n: rank[n]) for i in range(len(best[1]))]
+    edges += [Edge(a, b, line_style="invisible", min_ranks=0) for a, b in zip(firsts, firsts[1:])]
+    # dot starts from the order it reads nodes and frames in: give it the segments' order too
+    order = list(graph.nodes)
+    nodes = dict(sorted(graph.nodes.items(), key=lambda item: (segment_of[item[0]], order.index(item[0]))))
+    clusters = sorted(graph.clusters, key=lambda c: min((segment_of[n] for n in _members(c) if n in segment_of), default=0))
+    return best[0], replace(graph, nodes=nodes, edges=edges, clusters=clusters)
 
 
 def _allowed_cuts(graph: Graph, rank: dict[str, int], count: int) -> list[int]:
