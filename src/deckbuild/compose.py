@@ -62,6 +62,7 @@ KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps t
 TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
 READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
 COMFORTABLE_DIAGRAM_TEXT = 16.0  # any share is fine while a diagram's text stays this large (points)
+SPLIT_DIAGRAM_TEXT = 14.0  # a diagram showing smaller text even alone goes over slides in parts, if it has them
 
 
 @dataclass(frozen=True)
@@ -489,7 +490,7 @@ class Composer:
 
     def _in_parts(self, visual: DiagramVisual) -> bool:
         """Whether a diagram is shown cut into its parts, one a slide: whole, even alone on a
-        slide, its text is under READABLE_DIAGRAM_TEXT, and every part reads TURN_GAIN larger.
+        slide, its text is under SPLIT_DIAGRAM_TEXT, and every part reads TURN_GAIN larger.
         Decided once for the visual, so every layout tried shows the same pages."""
         parts = visual.scenes[0].parts
         if not parts:
@@ -497,7 +498,7 @@ class Composer:
         box = self.layouts.content_box
         whole = max(self._diagram(scene, box, visual).text_size for scene in visual.scenes)
         smallest_part = min(self._diagram(part, box, visual).text_size for part in parts)
-        return whole < READABLE_DIAGRAM_TEXT and smallest_part >= TURN_GAIN * whole
+        return whole < SPLIT_DIAGRAM_TEXT and smallest_part >= TURN_GAIN * whole
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""

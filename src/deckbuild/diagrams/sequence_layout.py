@@ -25,9 +25,9 @@ SELF_LOOP_WIDTH = 28.0
 NOTE_PADDING = 8.0
 BLOCK_MARGIN = 10.0
 ACTIVATION_WIDTH = 10.0
-SPLIT_HEIGHT = SLIDE_HEIGHT * 1.2  # a taller diagram shows its text under about 12 pt on a slide: offer parts
+SPLIT_HEIGHT = SLIDE_HEIGHT  # a taller diagram shows its text under its own size (14 pt) on a slide: offer parts
 PART_HEIGHT = SLIDE_HEIGHT  # each part fits a slide at the diagram's own type size
-FIRST_PART_SHARE = 0.7  # the first part is shorter: its slide also holds the text that introduces it
+FIRST_PART_SHARE = 0.85  # the first part is shorter: its slide also holds the text that introduces it
 
 
 @dataclass(frozen=True)
