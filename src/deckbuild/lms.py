@@ -32,6 +32,8 @@ IMAGE_FORMATS = ("svg", "png")
 PNG_PIXELS_PER_POINT = 2  # 144 dpi: sharp on high-density screens
 PNG_MAX_WIDTH = 2400  # pixels; as wide as the widest PNG fallback in a deck
 _OPENING_FENCE = re.compile(r"^(.*?)(`{3,}|~{3,})")
+_LIST_MARKER = re.compile(r"(^|\s|>)([-+*]|\d{1,9}[.)])\s")
+_INTERRUPTS_PARAGRAPH = re.compile(r"^(#{1,6}(\s|$)|[-+*]\s|1[.)]\s|`{3,}|~{3,})")  # (quote marks removed)
 _DESTINATION = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^\s()<>]+)")
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE)
 _ALT_SYNTAX = re.compile(r"([\\\[\]*_`<&])")  # what markdown would read as syntax inside alt text
@@ -96,18 +98,19 @@ class DiagramPictures:
             return None
 
     def picture(self, scene: Scene, image_format: str) -> bytes:
-        """The scene as an SVG document, or as a PNG rasterised from it at 144 dpi."""
+        """The scene as an SVG document, or as a PNG rasterised from it at 144 dpi; on the theme's
+        background colour, so it reads on an LMS page in a dark mode too."""
         from .diagrams.to_svg import scene_to_svg
         from .html_writer import diagram_alt
 
-        font = self.theme.fonts.east_asian
+        font, background = self.theme.fonts.east_asian, self.theme.colors.background
         alt = diagram_alt(scene, self.language)
         if image_format == "svg":
-            return scene_to_svg(scene, font, alt).encode()
+            return scene_to_svg(scene, font, alt, background=background).encode()
         from .images import svg_to_png
 
         width = min(PNG_MAX_WIDTH, round(scene.width * PNG_PIXELS_PER_POINT))
-        return svg_to_png(scene_to_svg(scene, font, alt, unit="").encode(), width, font)
+        return svg_to_png(scene_to_svg(scene, font, alt, unit="", background=background).encode(), width, font)
 
 
 def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str, scene_salt: str,
@@ -128,10 +131,23 @@ def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str,
         scene = pictures.scene(fence.source)
         if scene is None:
             continue  # shown as code; the scan reported why at its line
-        prefix = _OPENING_FENCE.match(lines[fence.start]).group(1)
         url = link_to(diagram_file(fence.source, image_format), exported, base_url)
-        lines[fence.start:fence.end] = [prefix + markdown_image(diagram_alt(scene, pictures.language), url)]
+        lines[fence.start:fence.end] = picture_lines(lines, fence, markdown_image(diagram_alt(scene, pictures.language), url))
     write_atomically(Path(out_dir) / exported, "\n".join(lines))
+
+
+def picture_lines(lines: list[str], fence: MermaidFence, image: str) -> list[str]:
+    """The lines that replace a fence: the image link in the fence's place (after its list marker
+    or quote marks), set apart by a blank line from a neighbour it would otherwise join: a
+    paragraph or table line before it, or text after it that would continue its paragraph (or,
+    as `---`, turn it into a heading)."""
+    prefix = _OPENING_FENCE.match(lines[fence.start]).group(1)
+    blank = "".join(char for char in prefix if char == ">")
+    before = lines[fence.start - 1].replace(">", "").strip() if fence.start > 0 else ""
+    after = lines[fence.end].replace(">", "").strip() if fence.end < len(lines) else ""
+    joins_before = before and not _LIST_MARKER.search(prefix)
+    joins_after = after and not _INTERRUPTS_PARAGRAPH.match(after)
+    return [*([blank] if joins_before else []), prefix + image, *([blank] if joins_after else [])]
 
 
 def rebased_pictures(text: str, path: Path, course_root: Path, base_url: str) -> list[str]:

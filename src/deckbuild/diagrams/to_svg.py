@@ -144,10 +144,12 @@ def _markers(scene: Scene) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
-def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt") -> str:
+def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt", background: str = "") -> str:
     """The scene as a standalone SVG document sized in points (unit "": in user units, which
-    resvg needs: it refuses a size in points)."""
+    resvg needs: it refuses a size in points), transparent or on a background colour (hex)."""
     body = [_markers(scene)]
+    if background:
+        body.append(f'<rect width="100%" height="100%" fill="#{background}"/>')
     frames = [s for s in scene.shapes if s.kind == "frame"]
     others = [s for s in scene.shapes if s.kind != "frame"]
     for shape in frames:
