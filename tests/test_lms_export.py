@@ -153,6 +153,7 @@ def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed
         f"lms_diagram:{picture.name}", "lms_markdown:week_01/day_04/session_02.md"]
     changed = {path for path, stamp in untouched.items() if path.exists() and path.stat().st_mtime_ns != stamp}
     assert changed == {out / "week_01" / "day_04" / "session_02.md"}
+    assert {path for path in untouched if not path.exists()} == {out / diagram_file(old_block, "svg")}  # no stale picture
     assert "distroless static (정적)" in svg_text((out / picture).read_text(encoding="utf-8"))
     assert "추가 문단입니다." in (out / "week_01" / "day_04" / "session_02.md").read_text(encoding="utf-8")
     assert ran(export_markdown(course, out)) == []
@@ -160,6 +161,8 @@ def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed
 
 def test_png_pictures_below_a_base_url(tmp_path):
     out = tmp_path / "lms"
+    assert main(["export", "markdown", str(SAMPLE_COURSE), "-o", str(out), "-n", "1"]) == 0
+    (out / "notes.txt").write_text("the team's own file\n", encoding="utf-8")
     assert main(["export", "markdown", str(SAMPLE_COURSE), "-o", str(out), "--format", "png",
                  "--image-base-url", BASE_URL + "/", "-n", "1"]) == 0
     check_export(SAMPLE_COURSE, out, BASE_URL)
@@ -167,7 +170,8 @@ def test_png_pictures_below_a_base_url(tmp_path):
     sources = image_sources(session)
     assert sources and all(src.startswith(BASE_URL + "/") for src in sources)
     assert f"{BASE_URL}/week_01/images/layer-stack.svg" in sources
-    assert not list((out / "diagrams").glob("*.svg"))
+    assert not list((out / "diagrams").glob("*.svg"))  # the earlier export's SVGs are gone, the team's file is not
+    assert (out / "notes.txt").is_file()
     for png in (out / "diagrams").glob("*.png"):
         picture = Image.open(png)
         assert picture.format == "PNG" and picture.width >= 600

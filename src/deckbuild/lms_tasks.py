@@ -9,12 +9,14 @@ doit's state and the scene cache live in the export's `.deckbuild/` folder.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from doit.tools import config_changed
 
 from . import lms
 from .course import STATE_DIR, find_markdown_files
+from .files import write_atomically
 from .tasks import Graph, file_errors_fail
 
 LMS_TASKS = ("lms_markdown", "lms_diagram", "lms_file")
@@ -25,6 +27,24 @@ def lms_action(job: str, **arguments) -> None:
     """doit action: the export step lms.<job>, failing its task with one line naming a file that
     cannot be read or written."""
     getattr(lms, job)(**arguments)
+
+
+def prune_stale(out_dir: Path, targets: list[Path]) -> None:
+    """Remove what an earlier export wrote that this one no longer makes (the old picture of an
+    edited diagram, a deleted session's file), so the folder holds exactly the course's export;
+    files deckbuild did not write are never touched. The list is kept in the state folder."""
+    record = out_dir / STATE_DIR / "lms-files.json"
+    current = sorted(str(target.relative_to(out_dir)) for target in targets)
+    try:
+        earlier = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        earlier = []
+    for stale in set(earlier) - set(current):
+        path = out_dir / stale
+        if path.resolve().is_relative_to(out_dir.resolve()):
+            path.unlink(missing_ok=True)
+    if earlier != current:
+        write_atomically(record, json.dumps(current, ensure_ascii=False, indent=0))
 
 
 def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url: str) -> tuple[dict, Graph]:
@@ -66,6 +86,8 @@ def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url:
             copies.append({"name": target.relative_to(out_dir).as_posix(), "file_dep": [str(file)], "targets": [str(target)],
                            "actions": [(lms_action, (), {"job": "copy_file", "source": str(file), "target": str(target)})],
                            "clean": True, "doc": f"{file.name}, shown or linked in {relative}"})
+
+    prune_stale(out_dir, [Path(target) for task in (*files, *diagrams, *copies) for target in task["targets"]])
 
     def task_scene():
         """A laid-out Mermaid diagram."""
