@@ -52,10 +52,6 @@ class MermaidFence:
     end: int
     source: str
 
-    @property
-    def kind(self) -> str:
-        return diagram_kind(self.source)
-
 
 def mermaid_fences(text: str) -> list[MermaidFence]:
     """Every Mermaid block of a markdown text, nested in lists and quotes too, in order."""
@@ -74,8 +70,13 @@ def link_to(target: Path, exported: Path, base_url: str) -> str:
     """The URL an exported file (relative path in the export) uses for target (relative path in
     the export): relative to the file, or below base_url when one is given."""
     if base_url:
-        return f"{base_url.rstrip('/')}/{quote(target.as_posix())}"
-    return quote(Path(os.path.relpath(target, exported.parent or Path("."))).as_posix())
+        return url_below(base_url, target)
+    return quote(Path(os.path.relpath(target, exported.parent)).as_posix())
+
+
+def url_below(base_url: str, target: Path) -> str:
+    """The URL of target (relative path in the export) where the export is served from base_url."""
+    return f"{base_url.rstrip('/')}/{quote(target.as_posix())}"
 
 
 class DiagramPictures:
@@ -97,14 +98,19 @@ class DiagramPictures:
         except MermaidError:
             return None
 
+    def alt(self, scene: Scene) -> str:
+        """The picture's alt text: the diagram's type and description, as in decks and handouts."""
+        from .html_writer import diagram_alt
+
+        return diagram_alt(scene, self.language)
+
     def picture(self, scene: Scene, image_format: str) -> bytes:
         """The scene as an SVG document, or as a PNG rasterised from it at 144 dpi; on the theme's
         background colour, so it reads on an LMS page in a dark mode too."""
         from .diagrams.to_svg import scene_to_svg
-        from .html_writer import diagram_alt
 
         font, background = self.theme.fonts.east_asian, self.theme.colors.background
-        alt = diagram_alt(scene, self.language)
+        alt = self.alt(scene)
         if image_format == "svg":
             return scene_to_svg(scene, font, alt, background=background).encode()
         from .images import svg_to_png
@@ -120,8 +126,6 @@ def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str,
     pointing below base_url."""
     root, path = Path(course_root), Path(source)
     exported = path.relative_to(root)
-    from .html_writer import diagram_alt
-
     pictures = DiagramPictures(root, Path(scene_dir), scene_salt)
     text = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -132,7 +136,7 @@ def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str,
         if scene is None:
             continue  # shown as code; the scan reported why at its line
         url = link_to(diagram_file(fence.source, image_format), exported, base_url)
-        lines[fence.start:fence.end] = picture_lines(lines, fence, markdown_image(diagram_alt(scene, pictures.language), url))
+        lines[fence.start:fence.end] = picture_lines(lines, fence, markdown_image(pictures.alt(scene), url))
     write_atomically(Path(out_dir) / exported, "\n".join(lines))
 
 
@@ -163,25 +167,26 @@ def rebased_pictures(text: str, path: Path, course_root: Path, base_url: str) ->
         file = (path.parent / unquote(destination.split("#")[0].split("?")[0])).resolve()
         if not file.is_file() or not file.is_relative_to(course_root.resolve()):
             return None
-        return link_to(file.relative_to(course_root.resolve()), Path(), base_url)
+        return url_below(base_url, file.relative_to(course_root.resolve()))
+
+    def rebased_tag(match: re.Match) -> str:
+        return f"{match.group(1)}{match.group(2)}{rebased(match.group(3)) or match.group(3)}{match.group(2)}"
+
+    def rebased_image(match: re.Match, sources: set[str]) -> str:
+        destination = match.group(2).strip("<>")
+        new = rebased(destination) if normalizeLink(destination) in sources else None
+        return match.group(0) if new is None else match.group(1) + new
 
     for token in markdown_tokens(text):
         if token.map is None:
             continue
         if token.type == "html_block" or (token.type == "inline" and any(c.type == "html_inline" for c in token.children or ())):
             for number in range(*token.map):
-                lines[number] = _IMG_SRC.sub(lambda m: m.group(1) + m.group(2) + (rebased(m.group(3)) or m.group(3)) + m.group(2),
-                                             lines[number])
-        if token.type != "inline":
-            continue
-        sources = {child.attrs["src"] for child in token.children or () if child.type == "image"}
-        for number in range(*token.map):
-            def replace(match: re.Match) -> str:
-                destination = match.group(2).strip("<>")
-                new = rebased(destination) if normalizeLink(destination) in sources else None
-                return match.group(0) if new is None else match.group(1) + new
-
-            lines[number] = _DESTINATION.sub(replace, lines[number])
+                lines[number] = _IMG_SRC.sub(rebased_tag, lines[number])
+        if token.type == "inline":
+            sources = {child.attrs["src"] for child in token.children or () if child.type == "image"}
+            for number in range(*token.map):
+                lines[number] = _DESTINATION.sub(lambda match: rebased_image(match, sources), lines[number])
     return lines
 
 
