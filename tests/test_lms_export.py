@@ -244,3 +244,14 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert (out / "week_01" / "day_01" / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
     assert (out / "week_01" / "day_01" / "images" / "pic.png").read_bytes() == (session.parent / "images" / "pic.png").read_bytes()
     assert "> ![" in exported and "- ![" in exported
+
+
+def test_mistaken_command_lines_stop_before_anything_is_written(tmp_path, capsys):
+    in_the_way = tmp_path / "lms"
+    in_the_way.write_text("not a folder\n", encoding="utf-8")
+    for arguments, problem in ((["-o", str(in_the_way)], "output folder is a file"),
+                               (["-o", str(tmp_path / "out"), "--format", "gif"], "invalid choice: 'gif'")):
+        with pytest.raises(SystemExit) as stopped:
+            main(["export", "markdown", str(SAMPLE_COURSE), *arguments])
+        assert stopped.value.code == 2 and problem in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
