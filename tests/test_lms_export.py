@@ -13,12 +13,13 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import CORPUS, SAMPLE_COURSE, requires_corpus
-from diagram_testing import missing, svg_text
+from diagram_testing import MEASURE, STYLE, missing, svg_text
 from markdown_it import MarkdownIt
 from PIL import Image
 
 from deckbuild.cli import main
-from deckbuild.diagrams.build import parse_only
+from deckbuild.diagrams.build import build_scene, parse_only
+from deckbuild.diagrams.model import MermaidError
 from deckbuild.document import diagram_kind, fence_language
 from deckbuild.lms import diagram_file
 from deckbuild.runner import export_markdown
@@ -107,9 +108,9 @@ def check_export(course: Path, out: Path, base_url: str = "") -> int:
 
 def _draws(source: str) -> bool:
     try:
-        parse_only(source, diagram_kind(source))
+        build_scene(source, diagram_kind(source), MEASURE, STYLE)
         return True
-    except Exception:
+    except MermaidError:
         return False
 
 
@@ -215,6 +216,10 @@ graph LR
   A[시작] -->
 ```
 
+```mermaid
+graph TD
+```
+
 ![그림](images/pic.png) 과 [스크립트](files/run.sh), [다른 문서](../notes.md)
 """
 
@@ -238,9 +243,13 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert check_export(course, out) == 5
     session = course / "week_01" / "day_01" / "session_01.md"
     exported = (out / "week_01" / "day_01" / "session_01.md").read_text(encoding="utf-8")
-    broken_line = TRICKY.split("\n").index("  A[시작] -->") + 1
-    assert f"{session}:{broken_line}: warning: mermaid graph" in capfd.readouterr().err
-    assert mermaid_sources(exported) == ["graph LR\n  A[시작] -->"]  # kept as code
+    unparsed, undrawn = TRICKY.split("\n").index("  A[시작] -->") + 1, TRICKY.split("\n").index("graph TD") + 1
+    warnings = capfd.readouterr().err
+    assert f"{session}:{unparsed}: warning: mermaid graph" in warnings
+    assert f"{session}:{undrawn}: warning: mermaid graph: the diagram has no nodes" in warnings
+    assert mermaid_sources(exported) == ["graph LR\n  A[시작] -->", "graph TD"]  # kept as code
+    result = export_markdown(course, out)
+    assert ran(result) == [] and any(d.line == undrawn for d in result.diagnostics)  # still reported
     assert (out / "week_01" / "day_01" / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
     assert (out / "week_01" / "day_01" / "images" / "pic.png").read_bytes() == (session.parent / "images" / "pic.png").read_bytes()
     assert "> ![" in exported and "- ![" in exported

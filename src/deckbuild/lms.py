@@ -21,10 +21,12 @@ from .course import read_settings
 from .diagrams.cache import SceneCache
 from .diagrams.model import MermaidError
 from .diagrams.scene import Scene
+from .diagnostics import write_report
 from .document import diagram_kind, fence_language, markdown_tokens
 from .files import write_atomically
 from .images import REMOTE
 from .measure import Measurer
+from .scan import diagram_warning
 from .theme import load_theme
 
 DIAGRAM_DIR = "diagrams"  # the export's folder of diagram pictures
@@ -89,14 +91,11 @@ class DiagramPictures:
         self.measure = Measurer(self.theme.fonts.metrics_body, self.theme.fonts.metrics_mono)
         self.scenes = SceneCache(scene_dir, scene_salt)
 
-    def scene(self, source: str) -> Scene | None:
-        """The scene a block is drawn as, as the handout arranges it; None when it cannot be drawn."""
+    def scene(self, source: str) -> Scene:
+        """The scene a block is drawn as, as the handout arranges it; MermaidError when it cannot be drawn."""
         from .html_writer import page_arrangement
 
-        try:
-            return page_arrangement(self.scenes.scene(source, diagram_kind(source), self.measure, self.theme.diagram))
-        except MermaidError:
-            return None
+        return page_arrangement(self.scenes.scene(source, diagram_kind(source), self.measure, self.theme.diagram))
 
     def alt(self, scene: Scene) -> str:
         """The picture's alt text: the diagram's type and description, as in decks and handouts."""
@@ -120,10 +119,10 @@ class DiagramPictures:
 
 
 def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str, scene_salt: str,
-                    image_format: str, base_url: str) -> None:
+                    image_format: str, base_url: str, report: str) -> None:
     """doit action: one markdown file of the course into the export, its drawable Mermaid blocks
     as image links (the pictures are their own tasks) and, with base_url, its local pictures
-    pointing below base_url."""
+    pointing below base_url. A warning for each block left as code goes to the report file."""
     root, path = Path(course_root), Path(source)
     exported = path.relative_to(root)
     pictures = DiagramPictures(root, Path(scene_dir), scene_salt)
@@ -131,13 +130,17 @@ def export_markdown(course_root: str, source: str, out_dir: str, scene_dir: str,
     lines = text.split("\n")
     if base_url:
         lines = rebased_pictures(text, path, root, base_url)
+    problems = []
     for fence in reversed(mermaid_fences(text)):
-        scene = pictures.scene(fence.source)
-        if scene is None:
-            continue  # shown as code; the scan reported why at its line
+        try:
+            scene = pictures.scene(fence.source)
+        except MermaidError as error:
+            problems.append(diagram_warning(path, fence.start + 1, diagram_kind(fence.source), error))
+            continue
         url = link_to(diagram_file(fence.source, image_format), exported, base_url)
         lines[fence.start:fence.end] = picture_lines(lines, fence, markdown_image(pictures.alt(scene), url))
     write_atomically(Path(out_dir) / exported, "\n".join(lines))
+    write_report(Path(report), problems[::-1])
 
 
 def picture_lines(lines: list[str], fence: MermaidFence, image: str) -> list[str]:
@@ -194,9 +197,10 @@ def export_diagram(course_root: str, source: str, target: str, scene_dir: str, s
     """doit action: the picture of one Mermaid block (nothing when it cannot be drawn: its
     markdown then keeps the block as code)."""
     pictures = DiagramPictures(Path(course_root), Path(scene_dir), scene_salt)
-    scene = pictures.scene(source)
-    if scene is not None:
-        write_atomically(Path(target), pictures.picture(scene, image_format))
+    try:
+        write_atomically(Path(target), pictures.picture(pictures.scene(source), image_format))
+    except MermaidError:
+        pass
 
 
 def copy_file(source: str, target: str) -> None:

@@ -65,7 +65,8 @@ def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url:
         relative = path.relative_to(course_root)
         sources = [source for _, source in scan.diagrams]
         arguments = {"job": "export_markdown", "source": path, "out_dir": out_dir, "image_format": image_format,
-                     "base_url": base_url, **scene_arguments}
+                     "base_url": base_url,
+                     "report": graph.report_path("lms", relative), **scene_arguments}
         files.append(graph.make_task(relative.as_posix(), lms_action, arguments, [path, *map(graph.scene_file, sources)],
                                  out_dir / relative, f"markdown for the LMS: {relative}", settings))
         for source in sources:

@@ -53,13 +53,19 @@ def _image_references(blocks) -> list[tuple[str, int]]:
     return references
 
 
+def diagram_warning(path: Path, fence_line: int, kind: str, error: MermaidError) -> Diagnostic:
+    """The warning for a Mermaid block that cannot be drawn, at the failing line inside the file
+    (fence_line: the line of its opening fence)."""
+    return Diagnostic(path, fence_line + error.line, Severity.WARNING, f"mermaid {kind or 'block'}: {error.message}")
+
+
 def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     """A warning at the failing line inside the file when a Mermaid block cannot be drawn;
     a note naming the block's own settings that deckbuild does not use."""
     try:
         parse_only(diagram.source, diagram.kind)
     except MermaidError as error:
-        return [Diagnostic(path, diagram.line + error.line, Severity.WARNING, f"mermaid {diagram.kind or 'block'}: {error.message}")]
+        return [diagram_warning(path, diagram.line, diagram.kind, error)]
     ignored = diagram_config(diagram.source).ignored
     if ignored:
         message = f"mermaid {diagram.kind}: settings not used by deckbuild: {', '.join(ignored)}"
