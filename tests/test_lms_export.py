@@ -136,6 +136,19 @@ def test_every_diagram_becomes_a_picture_showing_its_labels(course, tmp_path):
             assert not missing(model.texts(), svg_text((out / diagram_file(block, "svg")).read_text(encoding="utf-8")))
 
 
+def exported_bytes(out: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(out)): path.read_bytes() for path in out.rglob("*")
+            if path.is_file() and ".deckbuild" not in path.parts}
+
+
+def test_two_clean_exports_are_byte_identical(tmp_path):
+    for image_format in ("svg", "png"):
+        first, second = tmp_path / f"{image_format}-1", tmp_path / f"{image_format}-2"
+        for out in (first, second):
+            assert main(["export", "markdown", str(SAMPLE_COURSE), "-o", str(out), "--format", image_format, "-n", "2"]) == 0
+        assert exported_bytes(first) == exported_bytes(second)
+
+
 def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed_diagram(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(SAMPLE_COURSE, course)
