@@ -1,17 +1,21 @@
 """Time for `deckbuild export markdown` (the course's markdown for an LMS), per course and per diagram.
 
-    .venv/bin/python benchmarks/lms_export.py [COURSE ...] [-n JOBS]
+    .venv/bin/python benchmarks/lms_export.py [COURSE ...] [-n JOBS] [--repeat N]
 
 Each export runs as its own process on a fresh copy of the course: a first export with SVG
 pictures, a no-op export, an export after one session's text and one of its diagrams are
 edited, and first exports with PNG pictures with the PNG cache (~/.cache/deckbuild/svg-png)
-empty and then filled. Default courses: the sample course and ../shared/corpus.
+empty and then filled. Each figure is the median of N rounds. "Per diagram" is the first
+export's time over the course's diagrams, and in brackets the same beyond a no-op export's
+time (start-up, finding and checking the files). Default courses: the sample course and
+../shared/corpus.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import shutil
 import subprocess
 import sys
@@ -59,26 +63,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("courses", nargs="*", type=Path)
     parser.add_argument("-n", "--jobs", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each figure is their median")
     args = parser.parse_args()
     courses = args.courses or [course for course in DEFAULT_COURSES if course.is_dir()]
-    print(f"{'course':<28} {'files':>5} {'diagrams':>8} | {'SVG':>6} {'per diagram':>11} | {'no-op':>6} {'edit':>6} |"
-          f" {'PNG cold':>8} {'per diagram':>11} {'PNG warm':>8}")
+    print(f"{'course':<24} {'files':>5} {'diagrams':>8} | {'SVG':>6} {'per diagram':>18} | {'no-op':>6} {'edit':>6} |"
+          f" {'PNG cold':>8} {'per diagram':>18} {'PNG warm':>8}")
     for course in courses:
-        with tempfile.TemporaryDirectory() as folder:
-            work = Path(folder)
-            copy = work / "course"
-            shutil.copytree(course, copy)
-            files = find_markdown_files(copy)
-            diagrams = sum(len(mermaid_fences(path.read_text(encoding="utf-8"))) for path in files)
-            svg = export(copy, work / "svg", args.jobs)
-            no_op = export(copy, work / "svg", args.jobs)
-            png_cold = export(copy, work / "png-cold", args.jobs, "--format", "png", cache_home=without_png_cache(work / "cache"))
-            png_warm = export(copy, work / "png-warm", args.jobs, "--format", "png", cache_home=work / "cache")
-            edit_one_session(copy)
-            edit = export(copy, work / "svg", args.jobs)
-            name = course.resolve().relative_to(ROOT.parent) if course.resolve().is_relative_to(ROOT.parent) else course
-            print(f"{str(name):<28} {len(files):>5} {diagrams:>8} | {svg:>5.2f}s {svg / diagrams * 1000:>8.0f} ms |"
-                  f" {no_op:>5.2f}s {edit:>5.2f}s | {png_cold:>7.2f}s {png_cold / diagrams * 1000:>8.0f} ms {png_warm:>7.2f}s")
+        rounds = [measure(course, args.jobs) for _ in range(args.repeat)]
+        files, diagrams = rounds[0][:2]
+        svg, no_op, edit, png_cold, png_warm = (statistics.median(figures) for figures in zip(*(r[2:] for r in rounds)))
+
+        def per_diagram(seconds: float) -> str:
+            return f"{seconds / diagrams * 1000:.0f} ms ({(seconds - no_op) / diagrams * 1000:.0f} ms)"
+
+        name = course.resolve().name if course.resolve() != ROOT / "slides" else "slides"
+        print(f"{name:<24} {files:>5} {diagrams:>8} | {svg:>5.2f}s {per_diagram(svg):>18} | {no_op:>5.2f}s {edit:>5.2f}s |"
+              f" {png_cold:>7.2f}s {per_diagram(png_cold):>18} {png_warm:>7.2f}s")
+
+
+def measure(course: Path, jobs: int) -> tuple[int, int, float, float, float, float, float]:
+    """One round on a fresh copy of course: files, diagrams, then seconds for a first SVG export,
+    a no-op, an edit, and first PNG exports with the PNG cache empty and filled."""
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        copy = work / "course"
+        shutil.copytree(course, copy)
+        files = find_markdown_files(copy)
+        diagrams = sum(len(mermaid_fences(path.read_text(encoding="utf-8"))) for path in files)
+        svg = export(copy, work / "svg", jobs)
+        no_op = export(copy, work / "svg", jobs)
+        png_cold = export(copy, work / "png-cold", jobs, "--format", "png", cache_home=without_png_cache(work / "cache"))
+        png_warm = export(copy, work / "png-warm", jobs, "--format", "png", cache_home=work / "cache")
+        edit_one_session(copy)
+        edit = export(copy, work / "svg", jobs)
+        return len(files), diagrams, svg, no_op, edit, png_cold, png_warm
 
 
 if __name__ == "__main__":
