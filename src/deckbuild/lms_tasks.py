@@ -47,47 +47,75 @@ def prune_stale(out_dir: Path, targets: list[Path]) -> None:
         write_atomically(record, json.dumps(current, ensure_ascii=False, indent=0))
 
 
-def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url: str) -> tuple[dict, Graph]:
-    """A dodo-file namespace exporting course_root's markdown into out_dir, and its Graph."""
-    graph = Graph(course_root, out_dir)
-    markdown = [path for path in find_markdown_files(course_root) if graph.scan_file(path).readable]
-    graph.cache.save()
-    settings = {**graph.settings, "format": image_format, "base_url": base_url}
-    scenes = list(graph.scene_tasks(markdown)) if graph.theme else []
-    files: list[dict] = []
-    diagrams: list[dict] = []
-    copies: list[dict] = []
-    drawn: set[str] = set()
-    copied: set[Path] = set()
-    scene_arguments = {"course_root": course_root, "scene_dir": graph.scenes.folder, "scene_salt": graph.fingerprint}
-    for path in markdown if graph.theme else []:
-        scan = graph.scan_file(path)
-        relative = path.relative_to(course_root)
-        sources = [source for _, source in scan.diagrams]
-        arguments = {"job": "export_markdown", "source": path, "out_dir": out_dir, "image_format": image_format,
-                     "base_url": base_url,
-                     "report": graph.report_path("lms", relative), **scene_arguments}
-        files.append(graph.make_task(relative.as_posix(), lms_action, arguments, [path, *map(graph.scene_file, sources)],
-                                 out_dir / relative, f"markdown for the LMS: {relative}", settings))
-        for source in sources:
-            picture = lms.diagram_file(source, image_format)
-            scene = graph.scene_file(source)
-            if picture.name in drawn or graph.scenes.holds_error(scene):
-                continue
-            drawn.add(picture.name)
-            arguments = {"job": "export_diagram", "source": source, "target": out_dir / picture, "image_format": image_format,
-                         **scene_arguments}
-            diagrams.append(graph.make_task(picture.name, lms_action, arguments, [scene], out_dir / picture,
-                                        f"picture of a diagram in {relative}", {**settings, "base_url": ""}))
-        for file in (*scan.images, *scan.linked):
-            if file in copied or not file.is_relative_to(course_root.resolve()):
-                continue
-            copied.add(file)
-            target = out_dir / file.relative_to(course_root.resolve())
-            copies.append({"name": target.relative_to(out_dir).as_posix(), "file_dep": [str(file)], "targets": [str(target)],
-                           "actions": [(lms_action, (), {"job": "copy_file", "source": str(file), "target": str(target)})],
-                           "clean": True, "doc": f"{file.name}, shown or linked in {relative}"})
+class LmsExport:
+    """The export's tasks for one course, output folder, picture format and base URL."""
 
+    def __init__(self, course_root: Path, out_dir: Path, image_format: str, base_url: str) -> None:
+        self.graph = Graph(course_root, out_dir)
+        self.course_root, self.out_dir = course_root, out_dir
+        self.image_format, self.base_url = image_format, base_url
+        # The theme lays the diagrams out: without it (its error is reported) nothing is exported.
+        found = find_markdown_files(course_root) if self.graph.theme else []
+        self.markdown = [path for path in found if self.graph.scan_file(path).readable]
+        self.graph.cache.save()
+        self.settings = {**self.graph.settings, "format": image_format, "base_url": base_url}
+
+    def _action(self, job: str, **arguments) -> dict:
+        return {"job": job, "course_root": self.course_root, "scene_dir": self.graph.scenes.folder,
+                "scene_salt": self.graph.fingerprint, "image_format": self.image_format, **arguments}
+
+    def file_tasks(self) -> list[dict]:
+        """A task per markdown file: depends on the file and the scenes of its diagrams."""
+        tasks = []
+        for path in self.markdown:
+            relative = path.relative_to(self.course_root)
+            scenes = [self.graph.scene_file(source) for _, source in self.graph.scan_file(path).diagrams]
+            arguments = self._action("export_markdown", source=path, out_dir=self.out_dir, base_url=self.base_url,
+                                     report=self.graph.report_path("lms", relative))
+            tasks.append(self.graph.make_task(relative.as_posix(), lms_action, arguments, [path, *scenes],
+                                              self.out_dir / relative, f"markdown for the LMS: {relative}", self.settings))
+        return tasks
+
+    def picture_tasks(self) -> list[dict]:
+        """A task per distinct diagram that can be drawn (a block whose scene keeps an error gets
+        none: its markdown keeps the code): depends on the scene."""
+        tasks, drawn = [], set()
+        for path in self.markdown:
+            for _, source in self.graph.scan_file(path).diagrams:
+                picture, scene = lms.diagram_file(source, self.image_format), self.graph.scene_file(source)
+                if picture in drawn or self.graph.scenes.holds_error(scene):
+                    continue
+                drawn.add(picture)
+                arguments = self._action("export_diagram", source=source, target=self.out_dir / picture)
+                tasks.append(self.graph.make_task(picture.name, lms_action, arguments, [scene], self.out_dir / picture,
+                                                  f"picture of a diagram in {path.relative_to(self.course_root)}",
+                                                  {**self.settings, "base_url": ""}))
+        return tasks
+
+    def copy_tasks(self) -> list[dict]:
+        """A task per picture or linked file of the course the markdown shows or links to."""
+        tasks, copied = [], set()
+        inside = self.course_root.resolve()
+        for path in self.markdown:
+            scan = self.graph.scan_file(path)
+            for file in (*scan.images, *scan.linked):
+                if file in copied or not file.is_relative_to(inside):
+                    continue
+                copied.add(file)
+                target = self.out_dir / file.relative_to(inside)
+                tasks.append({"name": target.relative_to(self.out_dir).as_posix(), "file_dep": [str(file)],
+                              "targets": [str(target)], "clean": True,
+                              "actions": [(lms_action, (), {"job": "copy_file", "source": str(file), "target": str(target)})],
+                              "doc": f"{file.name}, shown or linked in {path.relative_to(self.course_root)}"})
+        return tasks
+
+
+def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url: str) -> tuple[dict, Graph]:
+    """A dodo-file namespace exporting course_root's markdown into out_dir, and its Graph. What an
+    earlier export wrote and this one no longer makes is removed first."""
+    export = LmsExport(course_root, out_dir, image_format, base_url)
+    scenes = list(export.graph.scene_tasks(export.markdown))
+    files, diagrams, copies = export.file_tasks(), export.picture_tasks(), export.copy_tasks()
     prune_stale(out_dir, [Path(target) for task in (*files, *diagrams, *copies) for target in task["targets"]])
 
     def task_scene():
@@ -114,4 +142,4 @@ def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url:
         "DOIT_CONFIG": {"dep_file": str(out_dir / STATE_DIR / "doit.json"), "backend": "json",
                         "default_tasks": list(LMS_TASKS), "verbosity": 1},
     }
-    return namespace, graph
+    return namespace, export.graph
