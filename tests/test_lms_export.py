@@ -234,6 +234,12 @@ graph TD
 ```
 
 ![그림](images/pic.png) 과 [스크립트](files/run.sh), [다른 문서](../notes.md)
+
+<p align="center"><img src="images/pic.png" alt="HTML 그림"></p>
+
+![참조 그림][pic]
+
+[pic]: images/pic.png
 """
 
 
@@ -266,6 +272,11 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert (out / "week_01" / "day_01" / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
     assert (out / "week_01" / "day_01" / "images" / "pic.png").read_bytes() == (session.parent / "images" / "pic.png").read_bytes()
     assert "> ![" in exported and "- ![" in exported
+    based = tmp_path / "based"
+    assert main(["export", "markdown", str(course), "-o", str(based), "--image-base-url", BASE_URL, "-n", "1"]) == 0
+    check_export(course, based, BASE_URL)  # inline, HTML and reference pictures all below the base URL
+    assert image_sources((based / "week_01" / "day_01" / "session_01.md").read_text(encoding="utf-8")).count(
+        f"{BASE_URL}/week_01/day_01/images/pic.png") == 3
 
 
 def test_mistaken_command_lines_stop_before_anything_is_written(tmp_path, capsys):

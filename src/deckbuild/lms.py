@@ -37,6 +37,7 @@ _OPENING_FENCE = re.compile(r"^(.*?)(`{3,}|~{3,})")
 _LIST_MARKER = re.compile(r"(^|\s|>)([-+*]|\d{1,9}[.)])\s")
 _INTERRUPTS_PARAGRAPH = re.compile(r"^(#{1,6}(\s|$)|[-+*]\s|1[.)]\s|`{3,}|~{3,})")  # (quote marks removed)
 _DESTINATION = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^\s()<>]+)")
+_REFERENCE = re.compile(r"^((?:\s*>)*\s{0,3}\[[^\]]+\]:\s*)(<[^>\n]*>|\S+)")  # [label]: destination
 _IMG_SRC = re.compile(r"""(<img\b[^>]*?\bsrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE)
 _ALT_SYNTAX = re.compile(r"([\\\[\]*_`<&])")  # what markdown would read as syntax inside alt text
 
@@ -158,11 +159,15 @@ def picture_lines(lines: list[str], fence: MermaidFence, image: str) -> list[str
 
 
 def rebased_pictures(text: str, path: Path, course_root: Path, base_url: str) -> list[str]:
-    """The lines of text with every local picture (markdown images and `<img src>`) pointing
-    at its copy below base_url; code and pictures outside the course are left alone."""
+    """The lines of text with every local picture (markdown images, inline or by reference, and
+    `<img src>`) pointing at its copy below base_url; code and pictures outside the course are
+    left alone."""
     from markdown_it.common.normalize_url import normalizeLink
 
     lines = text.split("\n")
+    tokens = markdown_tokens(text)
+    pictures = {child.attrs["src"] for token in tokens for child in token.children or () if child.type == "image"}
+    code = {number for token in tokens if token.type in ("fence", "code_block") and token.map for number in range(*token.map)}
 
     def rebased(destination: str) -> str | None:
         if REMOTE.match(destination) or destination.startswith(("/", "#", "data:")):
@@ -172,24 +177,19 @@ def rebased_pictures(text: str, path: Path, course_root: Path, base_url: str) ->
             return None
         return url_below(base_url, file.relative_to(course_root.resolve()))
 
+    def rebased_destination(match: re.Match) -> str:
+        destination = match.group(2).strip("<>")
+        new = rebased(destination) if normalizeLink(destination) in pictures else None
+        return match.group(0) if new is None else match.group(1) + new
+
     def rebased_tag(match: re.Match) -> str:
         return f"{match.group(1)}{match.group(2)}{rebased(match.group(3)) or match.group(3)}{match.group(2)}"
 
-    def rebased_image(match: re.Match, sources: set[str]) -> str:
-        destination = match.group(2).strip("<>")
-        new = rebased(destination) if normalizeLink(destination) in sources else None
-        return match.group(0) if new is None else match.group(1) + new
-
-    for token in markdown_tokens(text):
-        if token.map is None:
-            continue
-        if token.type == "html_block" or (token.type == "inline" and any(c.type == "html_inline" for c in token.children or ())):
-            for number in range(*token.map):
-                lines[number] = _IMG_SRC.sub(rebased_tag, lines[number])
-        if token.type == "inline":
-            sources = {child.attrs["src"] for child in token.children or () if child.type == "image"}
-            for number in range(*token.map):
-                lines[number] = _DESTINATION.sub(lambda match: rebased_image(match, sources), lines[number])
+    for number, line in enumerate(lines):
+        if number not in code:
+            line = _DESTINATION.sub(rebased_destination, line)
+            line = _REFERENCE.sub(rebased_destination, line)
+            lines[number] = _IMG_SRC.sub(rebased_tag, line)
     return lines
 
 
