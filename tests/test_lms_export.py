@@ -269,6 +269,10 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert mermaid_sources(exported) == ["graph LR\n  A[시작] -->", "graph TD"]  # kept as code
     result = export_markdown(course, out)
     assert ran(result) == [] and any(d.line == undrawn for d in result.diagnostics)  # still reported
+    session.unlink()  # a deleted session leaves neither its file nor its warnings behind
+    result = export_markdown(course, out)
+    assert not (out / "week_01" / "day_01" / "session_01.md").exists()
+    assert not [d for d in result.diagnostics if d.file == session]
     assert (out / "week_01" / "day_01" / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
     assert (out / "week_01" / "day_01" / "images" / "pic.png").read_bytes() == (session.parent / "images" / "pic.png").read_bytes()
     assert "> ![" in exported and "- ![" in exported

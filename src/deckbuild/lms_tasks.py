@@ -31,8 +31,9 @@ def lms_action(job: str, **arguments) -> None:
 
 def prune_stale(out_dir: Path, targets: list[Path]) -> None:
     """Remove what an earlier export wrote that this one no longer makes (the old picture of an
-    edited diagram, a deleted session's file), so the folder holds exactly the course's export;
-    files deckbuild did not write are never touched. The list is kept in the state folder."""
+    edited diagram, a deleted session's file and its warnings), so the folder holds exactly the
+    course's export; files deckbuild did not write are never touched. The list is kept in the
+    state folder."""
     record = out_dir / STATE_DIR / "lms-files.json"
     current = sorted(str(target.relative_to(out_dir)) for target in targets)
     try:
@@ -116,7 +117,8 @@ def lms_namespace(course_root: Path, out_dir: Path, image_format: str, base_url:
     export = LmsExport(course_root, out_dir, image_format, base_url)
     scenes = list(export.graph.scene_tasks(export.markdown))
     files, diagrams, copies = export.file_tasks(), export.picture_tasks(), export.copy_tasks()
-    prune_stale(out_dir, [Path(target) for task in (*files, *diagrams, *copies) for target in task["targets"]])
+    reports = [export.graph.report_path("lms", path.relative_to(course_root)) for path in export.markdown]
+    prune_stale(out_dir, [*(Path(target) for task in (*files, *diagrams, *copies) for target in task["targets"]), *reports])
 
     def task_scene():
         """A laid-out Mermaid diagram."""
