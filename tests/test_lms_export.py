@@ -260,8 +260,9 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     capfd.readouterr()
     assert main(["export", "markdown", str(course), "-o", str(out), "-n", "1"]) == 0
     assert check_export(course, out) == 5
-    session = course / "week_01" / "day_01" / "session_01.md"
     exported = (out / "week_01" / "day_01" / "session_01.md").read_text(encoding="utf-8")
+    assert "> ![" in exported and "- ![" in exported
+    session = course / "week_01" / "day_01" / "session_01.md"
     unparsed, undrawn = TRICKY.split("\n").index("  A[시작] -->") + 1, TRICKY.split("\n").index("graph TD") + 1
     warnings = capfd.readouterr().err
     assert f"{session}:{unparsed}: warning: mermaid graph" in warnings
@@ -269,18 +270,32 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert mermaid_sources(exported) == ["graph LR\n  A[시작] -->", "graph TD"]  # kept as code
     result = export_markdown(course, out)
     assert ran(result) == [] and any(d.line == undrawn for d in result.diagnostics)  # still reported
-    session.unlink()  # a deleted session leaves neither its file nor its warnings behind
-    result = export_markdown(course, out)
-    assert not (out / "week_01" / "day_01" / "session_01.md").exists()
-    assert not [d for d in result.diagnostics if d.file == session]
-    assert (out / "week_01" / "day_01" / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
-    assert (out / "week_01" / "day_01" / "images" / "pic.png").read_bytes() == (session.parent / "images" / "pic.png").read_bytes()
-    assert "> ![" in exported and "- ![" in exported
-    based = tmp_path / "based"
+
+
+def test_pictures_and_linked_files_are_copied_or_below_the_base_url(tmp_path):
+    course = tricky_course(tmp_path / "course")
+    out, based = tmp_path / "lms", tmp_path / "based"
+    assert main(["export", "markdown", str(course), "-o", str(out), "-n", "1"]) == 0
+    day = Path("week_01") / "day_01"
+    assert (out / day / "files" / "run.sh").read_text(encoding="utf-8") == "echo hi\n"
+    assert (out / day / "images" / "pic.png").read_bytes() == (course / day / "images" / "pic.png").read_bytes()
     assert main(["export", "markdown", str(course), "-o", str(based), "--image-base-url", BASE_URL, "-n", "1"]) == 0
     check_export(course, based, BASE_URL)  # inline, HTML and reference pictures all below the base URL
-    assert image_sources((based / "week_01" / "day_01" / "session_01.md").read_text(encoding="utf-8")).count(
-        f"{BASE_URL}/week_01/day_01/images/pic.png") == 3
+    assert image_sources((based / day / "session_01.md").read_text(encoding="utf-8")).count(
+        f"{BASE_URL}/{day.as_posix()}/images/pic.png") == 3
+
+
+def test_a_deleted_file_leaves_neither_its_export_nor_its_warnings(tmp_path):
+    course = tricky_course(tmp_path / "course")
+    out = tmp_path / "lms"
+    ran(export_markdown(course, out))
+    session = course / "week_01" / "day_01" / "session_01.md"
+    session.unlink()
+    result = export_markdown(course, out)
+    assert not (out / "week_01" / "day_01" / "session_01.md").exists()
+    assert not (out / "week_01" / "day_01" / "files" / "run.sh").exists()
+    assert (out / "week_01" / "notes.md").is_file()
+    assert not [d for d in result.diagnostics if d.file == session]
 
 
 def test_mistaken_command_lines_stop_before_anything_is_written(tmp_path, capsys):
