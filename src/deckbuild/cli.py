@@ -219,7 +219,7 @@ def parser() -> argparse.ArgumentParser:
                          help="bundle the outputs of shard builds (build --shard I/N -o DIR) without building")
     course_command("clean", "remove built outputs", command_clean)
     export = commands.add_parser("export", help="write the course in another format")
-    formats = export.add_subparsers(dest="export_format", required=True)
+    formats = export.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
     lms = course_command("markdown", "every markdown file, Mermaid diagrams as pictures (for an LMS)", command_export_markdown,
                          output="lms", under=formats)
     lms.add_argument("--format", dest="image_format", choices=IMAGE_FORMATS, default="svg",
