@@ -22,7 +22,7 @@ from deckbuild.diagrams.build import build_scene, parse_only
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.document import diagram_kind, fence_language
 from deckbuild.lms import diagram_file
-from deckbuild.runner import export_markdown
+from deckbuild.runner import export_course_markdown
 
 PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']*)""", re.IGNORECASE)
@@ -153,9 +153,9 @@ def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed
     course = tmp_path / "course"
     shutil.copytree(SAMPLE_COURSE, course)
     out = tmp_path / "lms"
-    first = ran(export_markdown(course, out))
+    first = ran(export_course_markdown(course, out))
     assert len([name for name in first if name.startswith("lms_markdown:")]) == len(markdown_files(course))
-    assert ran(export_markdown(course, out)) == []
+    assert ran(export_course_markdown(course, out)) == []
     untouched = {path: path.stat().st_mtime_ns for path in out.rglob("*") if path.is_file() and ".deckbuild" not in path.parts}
 
     session = course / "week_01" / "day_04" / "session_02.md"
@@ -165,7 +165,7 @@ def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed
     assert new_block != old_block
     session.write_text(text.replace(old_block, new_block).replace("\n## ", "\n추가 문단입니다.\n\n## ", 1), encoding="utf-8")
 
-    again = ran(export_markdown(course, out))
+    again = ran(export_course_markdown(course, out))
     picture = diagram_file(new_block, "svg")
     assert [name for name in again if not name.startswith("scene:")] == [
         f"lms_diagram:{picture.name}", "lms_markdown:week_01/day_04/session_02.md"]
@@ -174,7 +174,7 @@ def test_no_op_export_runs_nothing_and_an_edit_rewrites_its_own_file_and_changed
     assert {path for path in untouched if not path.exists()} == {out / diagram_file(old_block, "svg")}  # no stale picture
     assert "distroless static (정적)" in svg_text((out / picture).read_text(encoding="utf-8"))
     assert "추가 문단입니다." in (out / "week_01" / "day_04" / "session_02.md").read_text(encoding="utf-8")
-    assert ran(export_markdown(course, out)) == []
+    assert ran(export_course_markdown(course, out)) == []
 
 
 def test_png_pictures_below_a_base_url(tmp_path):
@@ -268,7 +268,7 @@ def test_blocks_in_quotes_lists_and_next_to_text_keep_the_document_the_same(tmp_
     assert f"{session}:{unparsed}: warning: mermaid graph" in warnings
     assert f"{session}:{undrawn}: warning: mermaid graph: the diagram has no nodes" in warnings
     assert mermaid_sources(exported) == ["graph LR\n  A[시작] -->", "graph TD"]  # kept as code
-    result = export_markdown(course, out)
+    result = export_course_markdown(course, out)
     assert ran(result) == [] and any(d.line == undrawn for d in result.diagnostics)  # still reported
 
 
@@ -288,10 +288,10 @@ def test_pictures_and_linked_files_are_copied_or_below_the_base_url(tmp_path):
 def test_a_deleted_file_leaves_neither_its_export_nor_its_warnings(tmp_path):
     course = tricky_course(tmp_path / "course")
     out = tmp_path / "lms"
-    ran(export_markdown(course, out))
+    ran(export_course_markdown(course, out))
     session = course / "week_01" / "day_01" / "session_01.md"
     session.unlink()
-    result = export_markdown(course, out)
+    result = export_course_markdown(course, out)
     assert not (out / "week_01" / "day_01" / "session_01.md").exists()
     assert not (out / "week_01" / "day_01" / "files" / "run.sh").exists()
     assert (out / "week_01" / "notes.md").is_file()

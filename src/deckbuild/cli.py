@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Severity, worst
 from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
 from .lms import IMAGE_FORMATS
-from .runner import OUTPUT_KINDS, BuildResult, build_course, export_markdown, run_doit
+from .runner import OUTPUT_KINDS, BuildResult, build_course, export_course_markdown, run_doit
 from .watch import watch_course
 
 
@@ -149,7 +149,7 @@ def command_publish(args: argparse.Namespace) -> int:
 
 def command_export_markdown(args: argparse.Namespace) -> int:
     """Write the course's markdown for an LMS (only what changed)."""
-    status = _summarise(export_markdown(args.course, args.output, args.jobs, args.image_format, args.image_base_url),
+    status = _summarise(export_course_markdown(args.course, args.output, args.jobs, args.image_format, args.image_base_url),
                         strict=False)
     if status == 0:
         print(f"deckbuild: markdown with diagrams as {args.image_format.upper()} pictures in {args.output}", file=sys.stderr)

@@ -50,7 +50,7 @@ def _run(namespace: dict, graph: Graph, arguments: list[str], started: float) ->
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 
-def export_markdown(course: Path, out: Path, jobs: int = 1, image_format: str = "svg", base_url: str = "") -> BuildResult:
+def export_course_markdown(course: Path, out: Path, jobs: int = 1, image_format: str = "svg", base_url: str = "") -> BuildResult:
     """Export every markdown file of course into out for an LMS, Mermaid blocks as pictures in
     image_format (svg or png), image links below base_url when one is given; only what changed."""
     from .lms_tasks import LMS_TASKS, lms_namespace
