@@ -62,6 +62,7 @@ KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps t
 TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
 READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
 COMFORTABLE_DIAGRAM_TEXT = 16.0  # any share is fine while a diagram's text stays this large (points)
+SPLIT_DIAGRAM_TEXT = 14.0  # a diagram showing smaller text even alone goes over slides in parts, if it has them
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,7 @@ class Composer:
     def _takes_text(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
         """Whether chunk's slide may take this lead and trailing text: the visual keeps most of the
         size it has with only its own lead-in (a line or two may cost it more, rather than stand
-        alone on a slide)."""
+        alone on a slide; so may the text around a diagram cut over slides, while it stays readable)."""
         base = self._best(chunk.visual, chunk.own_lead, [])
         then = self._best(chunk.visual, lead, trail)
         if then is None or len(then.pages) > len(base.pages):
@@ -365,6 +366,8 @@ class Composer:
                 return True
             if then.quality < min(base.quality, READABLE_DIAGRAM_TEXT):
                 return False
+            if len(then.pages) > 1:
+                return True  # a diagram cut over slides is opened and closed by its own text
         return self._is_tiny(added) and share >= TINY_KEEP_QUALITY
 
     # --- slides --------------------------------------------------------------
@@ -414,6 +417,8 @@ class Composer:
             if box.height < SHORT_SHARE * self.layouts.content_box.height:
                 continue
             pages = self._place(visual, box)
+            if len(pages) > 1 and isinstance(visual, DiagramVisual):
+                pages = self._parts_stacked(visual, top, bottom)
             placed = []
             for number, page in enumerate(pages):
                 frames = list(page if number == 0 else _at_top(page, self.layouts.content_box))
@@ -431,8 +436,8 @@ class Composer:
             if size is None:
                 continue
             pages = self._place(visual, box)
-            if isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
-                continue
+            if len(pages) > 1 or isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
+                continue  # text beside a visual cut over slides would leave its later pages out
             frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
             yield _Placement("two_columns", (frames,), self._quality(pages), size)
 
@@ -466,15 +471,46 @@ class Composer:
             return self.fitter.table_pages(visual, box)
         if isinstance(visual, PictureVisual):
             return [self.fitter.picture(visual.path, visual.alt, visual.natural, box)]
-        own, *others = [self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text) for scene in visual.scenes]
+        parts = self._parts_shown(visual)
+        if parts:
+            return [self._diagram(part, box, visual) for part in parts]
+        own, *others = [self._diagram(scene, box, visual) for scene in visual.scenes]
         turned = max(others, key=lambda frame: frame.text_size, default=own)
         return [turned if turned.text_size >= TURN_GAIN * own.text_size else own]
+
+    def _parts_stacked(self, visual: DiagramVisual, top: float, bottom: float) -> list[tuple[Frame, ...]]:
+        """A diagram's parts a page each, the first under lead text of height top and the last
+        above trailing text of height bottom: each part takes the room its own slide leaves."""
+        parts = self._parts_shown(visual)
+        last = len(parts) - 1
+        boxes = [self.layouts.stacked(top if n == 0 else 0.0, bottom if n == last else 0.0)[1] for n in range(len(parts))]
+        return [(self._diagram(part, box, visual),) for part, box in zip(parts, boxes)]
+
+    def _diagram(self, scene: Scene, box: Box, visual: DiagramVisual) -> DiagramFrame:
+        return self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text)
+
+    def _parts_shown(self, visual: DiagramVisual) -> tuple[Scene, ...]:
+        """The parts a diagram is shown in, one a slide, or () to show it whole: it goes over slides
+        when, even alone on a slide, no arrangement shows its text at SPLIT_DIAGRAM_TEXT and the
+        parts of one read TURN_GAIN larger. Decided for the visual, not per layout, so every
+        layout tried shows the same pages."""
+        box = self.layouts.content_box
+        whole = max(self._diagram(scene, box, visual).text_size for scene in visual.scenes)
+        best: tuple[Scene, ...] = ()
+        best_size = 0.0
+        for scene in visual.scenes:
+            if scene.parts:
+                size = min(self._diagram(part, box, visual).text_size for part in scene.parts)
+                if size > best_size:
+                    best, best_size = scene.parts, size
+        return best if whole < SPLIT_DIAGRAM_TEXT and best_size >= TURN_GAIN * whole else ()
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""
         frame = next(f for f in pages[0] if not isinstance(f, (TextFrame, CaptionFrame)))
-        if isinstance(frame, DiagramFrame):
-            return round(frame.text_size * 2) / 2
+        if isinstance(frame, DiagramFrame):  # a diagram cut over slides reads as its smallest part
+            smallest = min(f.text_size for page in pages for f in page if isinstance(f, DiagramFrame))
+            return round(smallest * 2) / 2
         if isinstance(frame, PictureFrame):
             content = self.layouts.content_box
             return round(frame.box.width * frame.box.height / (content.width * content.height) * 20) / 20

@@ -200,7 +200,7 @@ class SlideHtml:
                 f'alt="{escape(frame.alt, quote=True)}">')
 
     def _diagram(self, frame: DiagramFrame) -> str:
-        svg = scene_to_svg(frame.scene, self.theme.fonts.east_asian, frame.alt_text, frame.scale)
+        svg = scene_to_svg(frame.scene, self.theme.fonts.east_asian, frame.alt_text, scale=frame.scale)
         return f'<div class="diagram" style="{_box_style(frame.box)}">{svg}</div>'
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
+from .packing import in_reading_order, rearranged
 from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
@@ -56,6 +57,21 @@ def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tup
     elif node.shape in ("stadium", "round"):
         width += height * 0.3
     return max(width, 40.0), height
+
+
+def wrapped_text(measure: Measurer, text: str, width: float, size: float) -> str:
+    """text with each of its lines broken at spaces into lines no wider than width (a longer
+    word keeps a line of its own), as Mermaid wraps labels."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        broken: list[str] = []
+        for word in line.split(" "):
+            if broken and measure.width(f"{broken[-1]} {word}", size) <= width:
+                broken[-1] = f"{broken[-1]} {word}"
+            else:
+                broken.append(word)
+        lines += broken or [line]
+    return "\n".join(lines)
 
 
 def label_cell(width: float, height: float) -> str:
@@ -146,6 +162,10 @@ class _DotWriter:
             attributes.append(f"lhead={head_cluster}")
         if edge.line_style == "invisible":
             attributes.append("style=invis")
+        if not edge.constraint:
+            attributes.append("constraint=false")
+        if edge.min_ranks != 1:
+            attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
 
 
@@ -210,12 +230,24 @@ class GraphLayout:
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         graph = self._wrapped(graph)
-        scene = self._scene(graph)
+        scene = self._arranged(graph)
         if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
-        turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
+        turned = self._arranged(replace(graph, direction=TURNED[graph.direction]))
         turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return replace(scene, alternatives=(turned,))
+
+    def _arranged(self, graph: Graph) -> Scene:
+        """The graph drawn by `dot`, redrawn in rows when that fits a slide clearly better
+        than dot's one strip (see packing)."""
+        scene = self._scene(graph)
+        if slide_fit(scene) >= COMFORTABLE_FIT:
+            return scene
+        changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
+        if changed is None:
+            return scene
+        in_rows = replace(self._scene(changed), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and in_reading_order(changed, in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
@@ -223,19 +255,9 @@ class GraphLayout:
         width = LABEL_WRAP_EMS * self.style.font_size
         nodes = {}
         for node_id, node in graph.nodes.items():
-            lines = [part for line in node.label.split("\n") for part in self._wrap_words(line, width)]
-            nodes[node_id] = replace(node, label="\n".join(lines)) if len(lines) > node.label.count("\n") + 1 else node
+            label = wrapped_text(self.measure, node.label, width, self.style.font_size)
+            nodes[node_id] = replace(node, label=label) if label != node.label else node
         return replace(graph, nodes=nodes)
-
-    def _wrap_words(self, line: str, width: float) -> list[str]:
-        """line broken at spaces into lines no wider than width (a longer word keeps its own line)."""
-        lines: list[str] = []
-        for word in line.split(" "):
-            if lines and self.measure.width(f"{lines[-1]} {word}", self.style.font_size) <= width:
-                lines[-1] = f"{lines[-1]} {word}"
-            else:
-                lines.append(word)
-        return lines or [line]
 
     def _scene(self, graph: Graph) -> Scene:
         writer = _DotWriter(graph, self.measure, self.style)
