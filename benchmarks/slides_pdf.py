@@ -4,11 +4,14 @@ build's worker makes it) against LibreOffice converting the built .pptx (`soffic
 
     .venv/bin/python benchmarks/slides_pdf.py [COURSE ...]   (default: slides/ and ../shared/corpus)
 
-Each course's decks are built first (not timed). Both times are the median of ROUNDS runs.
+Each course's decks are built first (not timed). Both are the median of ROUNDS runs, taken in turn
+(so both see the same load on a shared machine): wall-clock time, and processor time (this process's
+for deckbuild, the soffice process's for LibreOffice).
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,13 +28,21 @@ ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 3
 
 
-def median_seconds(action) -> float:
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def processor_seconds() -> float:
+    """Processor time (user and system) of this process and of the child processes it waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(action) -> tuple[float, float]:
+    """(wall-clock, processor) seconds of one run of action."""
+    wall, processor = time.perf_counter(), processor_seconds()
+    action()
+    return time.perf_counter() - wall, processor_seconds() - processor
+
+
+def median(times: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
 
 
 def libreoffice(deck: Path, out: Path, profile: Path) -> None:
@@ -39,8 +50,8 @@ def libreoffice(deck: Path, out: Path, profile: Path) -> None:
                     "--outdir", str(out), str(deck)], check=True, capture_output=True, timeout=600)
 
 
-def bench_course(course: Path, scratch: Path) -> tuple[float, float]:
-    """Print a line per deck; return the course's totals (deckbuild, LibreOffice)."""
+def bench_course(course: Path, scratch: Path) -> None:
+    """Print a line per deck and the course's totals."""
     build = scratch / course.name
     build_course(course, build, only=("decks",))
     scenes = build / ".deckbuild" / "scenes"
@@ -48,19 +59,22 @@ def bench_course(course: Path, scratch: Path) -> tuple[float, float]:
     libreoffice(next((build / "decks").rglob("*.pptx")), scratch / "warm-up", profile)  # LibreOffice's first start
     sessions = discover(course).sessions
     build_slides_pdf(str(course), str(sessions[0].path), str(scratch / "warm-up.pdf"), str(scenes))  # imports, font caches
-    ours_total = theirs_total = 0.0
-    print(f"{course}: {len(sessions)} decks")
-    print(f"  {'deck':40} {'slides':>6} {'deckbuild':>10} {'LibreOffice':>12} {'ratio':>6}")
+    totals = [0.0, 0.0, 0.0, 0.0]
+    print(f"{course}: {len(sessions)} decks; seconds as wall-clock (processor)")
+    print(f"  {'deck':36} {'slides':>6} {'deckbuild':>14} {'LibreOffice':>14} {'ratio':>6}")
     for session in sessions:
         deck = deck_target(build, session.relative)
         target = slides_target(scratch / "ours", session.relative)
-        ours = median_seconds(lambda: build_slides_pdf(str(course), str(session.path), str(target), str(scenes)))
-        theirs = median_seconds(lambda: libreoffice(deck, scratch / "theirs", profile))
+        ours_runs, their_runs = [], []
+        for _ in range(ROUNDS):
+            ours_runs.append(timed(lambda: build_slides_pdf(str(course), str(session.path), str(target), str(scenes))))
+            their_runs.append(timed(lambda: libreoffice(deck, scratch / "theirs", profile)))
+        ours, theirs = median(ours_runs), median(their_runs)
+        totals = [a + b for a, b in zip(totals, (*ours, *theirs))]
         pages = int(subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
-        ours_total, theirs_total = ours_total + ours, theirs_total + theirs
-        print(f"  {session.relative.as_posix():40} {pages:6} {ours:9.2f}s {theirs:11.2f}s {ours / theirs:6.2f}")
-    print(f"  {'total':40} {'':6} {ours_total:9.2f}s {theirs_total:11.2f}s {ours_total / theirs_total:6.2f}")
-    return ours_total, theirs_total
+        print(f"  {session.relative.as_posix():36} {pages:6} {ours[0]:6.2f} ({ours[1]:5.2f}) {theirs[0]:6.2f} ({theirs[1]:5.2f})"
+              f" {ours[0] / theirs[0]:6.2f}")
+    print(f"  {'total':36} {'':6} {totals[0]:6.2f} ({totals[1]:5.2f}) {totals[2]:6.2f} ({totals[3]:5.2f}) {totals[0] / totals[2]:6.2f}")
 
 
 def main() -> None:

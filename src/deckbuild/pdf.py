@@ -7,6 +7,7 @@ course root, the templates folder and data: URLs are served; anything else
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import HTML, Document, __version__ as weasyprint_version
+from weasyprint import CSS, HTML, Document, __version__ as weasyprint_version
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.urls import URLFetcher
 
@@ -47,14 +48,15 @@ class Rendered:
     """An HTML page laid out into pages by WeasyPrint, not yet written: its pages can be
     inspected (anchors) before the PDF is made."""
 
-    def __init__(self, html: str, base: Path, course_root: Path, forms: bool = False) -> None:
+    def __init__(self, html: str, base: Path, course_root: Path, forms: bool = False, user_agent: Path | None = None) -> None:
         # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
         # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
         self.html = html
         self.fetcher = CourseFetcher([course_root, TEMPLATES, *cache_folders()])
         self.forms = forms  # form fields are found while laying out, so the render needs to know
-        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render(
+        page = HTML if user_agent is None else _with_user_agent(user_agent)
+        self.document: Document = page(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render(
             pdf_forms=forms)
 
     def page_of(self, anchor: str) -> int | None:
@@ -73,6 +75,19 @@ class Rendered:
         identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
         with _glyph_outlines(outlines):
             return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False)
+
+
+@functools.lru_cache(maxsize=4)
+def _with_user_agent(stylesheet: Path) -> type:
+    """WeasyPrint's HTML with stylesheet as its user-agent stylesheet instead of the HTML one (a page
+    that uses few elements is laid out much faster: each of those rules is matched against every element)."""
+    sheet = CSS(filename=str(stylesheet))
+
+    class PlainHTML(HTML):
+        def _ua_stylesheets(self, forms=False):  # WeasyPrint's own hook for its default stylesheets
+            return [sheet]
+
+    return PlainHTML
 
 
 @contextmanager

@@ -270,6 +270,6 @@ def build_slides_pdf(course_root: str, session_path: str, target: str, scene_dir
     """The doit action: the slide PDF of one session's deck, planned as the deck task plans it, to target."""
     planned = plan_deck(course_root, session_path, scene_dir, scene_salt)
     html = slides_html(planned.plan, planned.theme, planned.settings.organisation)
-    rendered = Rendered(html, TEMPLATES, Path(course_root))
+    rendered = Rendered(html, TEMPLATES, Path(course_root), user_agent=TEMPLATES / "slides_ua.css")
     with pikepdf.open(io.BytesIO(rendered.pdf(outlines=False))) as pdf:  # cutting fonts with HarfBuzz is faster
         write_atomically(Path(target), with_fonts(pdf))
