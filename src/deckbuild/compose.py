@@ -127,6 +127,7 @@ class DiagramVisual:
 
 
 Visual = Union[CodeVisual, Table, PictureVisual, DiagramVisual, CalloutVisual]
+STACKING = (CodeVisual, Table, CalloutVisual)  # visuals that stack under the one before them on its slide
 
 
 @dataclass
@@ -219,9 +220,11 @@ class Composer:
         return slides
 
     def _stack(self, first: _Chunk, second: _Chunk) -> _Placement | None:
-        """A short code block or table (with its lead-in) under the code or table before it, when the
-        room left on that slide holds it at the size it would have on a slide of its own."""
-        if not all(isinstance(c.visual, (CodeVisual, Table, CalloutVisual)) for c in (first, second)):
+        """A short code block, table or callout (with its lead-in) under the code, table, callout or
+        author-sized picture before it, when the room left on that slide holds it at the size it
+        would have on a slide of its own."""
+        sized_picture = isinstance(first.visual, PictureVisual) and any(first.visual.asked)
+        if not (sized_picture or isinstance(first.visual, STACKING)) or not isinstance(second.visual, STACKING):
             return None
         best = self._best(first.visual, first.lead, first.trail)
         own = self._best(second.visual, second.lead, second.trail)
@@ -231,6 +234,8 @@ class Composer:
         tops = [c for c in self._candidates(first.visual, first.lead, first.trail)
                 if c.layout != "two_columns" and c.key()[:2] == best.key()[:2]]  # as good for the first visual
         for top in sorted(tops, key=lambda c: -c.text_size):  # the first one's text may get smaller to make room
+            if sized_picture:  # the picture moves up under its lead-in, out of the middle of the slide
+                top = replace(top, pages=(_packed(top.pages[0], content),))
             start = max(_bottom(frame) for frame in top.pages[0]) + GAP
             room = Box(content.x, start, content.width, content.y + content.height - start)
             if room.height < caption_height(self.theme.sizes.min_code):
@@ -615,6 +620,14 @@ def _at_top(page: tuple[Frame, ...], content: Box) -> tuple[Frame, ...]:
     """A continued page of code or table (with its caption) moved up to the top of the content area."""
     shift = content.y - page[0].box.y
     return tuple(replace(frame, box=replace(frame.box, y=frame.box.y + shift)) for frame in page)
+
+
+def _packed(page: tuple[Frame, ...], content: Box) -> tuple[Frame, ...]:
+    """page with the room above its first visual closed: the visual (and what follows it) moved up
+    to sit right under the text above it, or at the top of the content area."""
+    index = next(i for i, frame in enumerate(page) if isinstance(frame, VISUAL_FRAMES))
+    shift = max((_bottom(frame) + GAP for frame in page[:index]), default=content.y) - page[index].box.y
+    return page[:index] + tuple(replace(frame, box=replace(frame.box, y=frame.box.y + shift)) for frame in page[index:])
 
 
 def _bottom(frame: Frame) -> float:

@@ -384,8 +384,10 @@ def read_marp(path: Path) -> MarpDeck:
     size = str(settings.get("size") or "16:9")
     if size not in SIZES:
         reader.skip(f"size {size} (16:9 and 4:3 are)", 1)
+    if settings.get("theme"):
+        reader.skip(f"theme {settings['theme']} (decks use the course's theme)", 1)
     for key in settings:
-        if key.removeprefix("_") not in HONOURED and key in GLOBAL_DIRECTIVES + LOCAL_DIRECTIVES:
+        if key.removeprefix("_") not in HONOURED | {"theme"} and key in GLOBAL_DIRECTIVES + LOCAL_DIRECTIVES:
             reader.skip(f"directive {key}", 1)
         elif key not in GLOBAL_DIRECTIVES + LOCAL_DIRECTIVES:
             reader.skip(f"front matter {key}", 1)

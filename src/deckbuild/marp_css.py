@@ -72,7 +72,7 @@ def read_stylesheet(css: str) -> Stylesheet:
         declarations = [d for d in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True)
                         if d.type == "declaration"]
         if not all(names):
-            ignored.append(f"{selector} {{ … }}")
+            ignored.append(f"{selector} {{ {', '.join(d.lower_name for d in declarations)} }}")
             continue
         style, unread = _callout_style(declarations)
         ignored.extend(f"{selector} {{ {name} }}" for name in unread)

@@ -19,7 +19,7 @@ from . import i18n
 from .compose import ContentSlide, SlideLook
 from .diagnostics import Diagnostic, Severity
 from .diagrams.cache import SceneCache
-from .document import Block, CodeBlock, Diagram, Heading, Image, Table
+from .document import Block, Heading
 from .frames import BackdropFrame, TextFrame
 from .images import resolve_image
 from .layouts import Box, SlideLayouts
@@ -27,8 +27,6 @@ from .marp import MarpDeck, MarpSlide
 from .plan import DeckPlan, Planner, continued
 from .template import DeckTemplate
 from .theme import Theme
-
-VISUALS = (CodeBlock, Diagram, Table, Image)
 
 
 def marp_layouts(theme: Theme, deck: MarpDeck, template: DeckTemplate | None) -> SlideLayouts:
@@ -86,16 +84,18 @@ class MarpPlanner:
         return [replace(slide, look=look) for slide in continued(slides, i18n.text(self.planner.language, "continued"), notes, "")]
 
     def _lead(self, title: str, blocks: list[Block], layouts: SlideLayouts) -> ContentSlide | None:
-        """A centred title slide: the title in the cover's title box, the rest centred under it when
-        it is text that fits there (None otherwise: the slide is composed as any other)."""
-        if any(isinstance(block, VISUALS) for block in blocks):
+        """A centred title slide: the title in the cover's title box, the rest composed under it, text
+        centred, when it fits there on one slide (None otherwise: the slide is composed as any other)."""
+        cover, content = layouts.cover_title_box, layouts.content_box
+        below = cover.y + cover.height
+        area = Box(content.x, below, content.width, content.y + content.height - below)
+        slides = self.composer.on(layouts).within(area).compose(title, blocks, self.deck.path)
+        if len(slides) > 1:
             return None
-        entries = [replace(entry, centered=True) for block in blocks for entry in self.composer.entries(block, 0)]
-        if not entries:
-            return ContentSlide(title, "lead", ())
-        box = layouts.cover_subtitle_box
-        size = self.planner.fitter.text_size(entries, box)
-        return None if size is None else ContentSlide(title, "lead", (TextFrame(box, tuple(entries), size),))
+        frames = slides[0].frames if slides else ()
+        centred = (replace(f, entries=tuple(replace(e, centered=True) for e in f.entries)) if isinstance(f, TextFrame) else f
+                   for f in frames)
+        return ContentSlide(title, "lead", tuple(centred))
 
     def _look(self, marp_slide: MarpSlide) -> SlideLook:
         settings = marp_slide.settings

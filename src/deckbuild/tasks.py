@@ -16,7 +16,7 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_assignment, read_settings
+from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
@@ -97,6 +97,15 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+def build_marp_deck(**arguments) -> None:
+    """doit action: one Marp deck (deck.build_marp_deck)."""
+    _load_selected_modules()
+    from .deck import build_marp_deck as build
+
+    build(**arguments)
+
+
+@file_errors_fail
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
@@ -173,16 +182,19 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation,
                          "remote": fetching}
+        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
         self.scans = {}
         self.readmes_checked: set[Path] = set()
 
-    def scan(self, session: Session):
-        """The session's scan, taken once per build and reported once."""
-        if session.path not in self.scans:
-            result = self.cache.scan(session.path, self.course_root)
+    def scan(self, session: Session | Path):
+        """A session's (or, given its path, a Marp deck's) scan, taken once per build and reported once."""
+        marp = isinstance(session, Path)
+        path = session if marp else session.path
+        if path not in self.scans:
+            result = self.cache.scan(path, self.course_root, is_session=not marp, marp=marp)
             self.diagnostics.extend(result.diagnostics)
-            self.scans[session.path] = result
-        return self.scans[session.path]
+            self.scans[path] = result
+        return self.scans[path]
 
     def check_readme(self, day: Day) -> None:
         """Report a day README's own problems, once per build."""
@@ -216,8 +228,8 @@ class Graph:
     def _picture_arguments(self) -> dict:
         return {"remote_dir": self.remote.folder if self.remote else ""}
 
-    def scene_files(self, sessions: list[Session]) -> list[Path]:
-        """The cached scenes of the sessions' diagrams: the targets of their scene tasks."""
+    def scene_files(self, sessions: list[Session | Path]) -> list[Path]:
+        """The cached scenes of the diagrams of sessions (or Marp decks): the targets of their scene tasks."""
         return [self.scenes.path(source, self.theme.diagram, self.measure)
                 for session in sessions for _, source in self.scan(session).diagrams]
 
@@ -226,14 +238,15 @@ class Graph:
         if self.theme is None:
             return
         seen: set[Path] = set()
-        for session in self.course.sessions:
+        for session in [*self.course.sessions, *self.marp_decks]:
             for kind, source in self.scan(session).diagrams:
                 path = self.scenes.path(source, self.theme.diagram, self.measure)
                 if path in seen:
                     continue
                 seen.add(path)
+                where = session.relative_to(self.course_root) if isinstance(session, Path) else session.relative
                 arguments = {"course_root": self.course_root, "kind": kind, "source": source, **self._scene_arguments()}
-                yield self._task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {session.relative}")
+                yield self._task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {where}")
 
     def deck_tasks(self):
         if self.theme is None:
@@ -252,6 +265,16 @@ class Graph:
                 yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
                                  [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
                                  f"deck for {session.relative}")
+        for path in self.marp_decks:
+            scan = self.scan(path)
+            if not scan.readable:
+                continue
+            relative = path.relative_to(self.course_root)
+            target = deck_target(self.out_dir, relative)
+            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments(),
+                         "report": self.report_path("decks", relative)}
+            yield self._task(relative.with_suffix("").as_posix(), build_marp_deck, arguments,
+                             [path, *scan.images, *self.scene_files([path]), *self.deck_inputs], target, f"Marp deck {relative}")
         self.cache.save()
 
     def handout_part_tasks(self):
