@@ -57,7 +57,8 @@ def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, i
         if has_assignment(day):
             found.append((day_target(Path(), "assignments", course.root, day), "assignments", day.week, day.number, None,
                           f"{ui_text(language, 'assignment')} — {day_title}"))
-    found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
+    if course.sessions:
+        found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
     for deck in find_marp_decks(course.root, read_settings(course.root).decks):
         found.append((deck_target(Path(), deck.relative_to(course.root)), "decks", None, None, None, read_marp(deck).title))
     return found

@@ -337,6 +337,8 @@ class Graph:
             name = target.relative_to(self.out_dir / "assignments").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target}
             yield self._task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+        if not self.course.sessions:  # a course of Marp decks alone sets no assignments
+            return
         target = blank_target(self.out_dir)
         yield self._task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
                          templates, target, "blank assignment sheet")
