@@ -102,6 +102,16 @@ def test_marp_decks_are_found_by_front_matter_or_course_toml(tmp_path):
     assert find_marp_decks(tmp_path, ("lectures/*.md",)) == [tmp_path / "lectures" / "a.md", tmp_path / "lectures" / "b.md"]
 
 
+def test_a_listed_deck_that_is_not_utf8_is_one_error_and_the_rest_builds(tmp_path, capfd):
+    (tmp_path / "course.toml").write_text('decks = ["old/*.md"]\n', encoding="utf-8")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "bad.md").write_bytes("---\nmarp: true\n---\n# 슬라이드\n".encode("euc-kr"))
+    marp_file(tmp_path, "---\nmarp: true\n---\n# 좋은 슬라이드\n")
+    assert main(["build", str(tmp_path), "-o", str(tmp_path / "out"), "--only", "decks"]) == 1
+    assert f"{tmp_path / 'old' / 'bad.md'}:0: error: not UTF-8" in capfd.readouterr().err
+    assert [p.name for p in (tmp_path / "out" / "decks").rglob("*.pptx")] == ["deck.pptx"]
+
+
 # --- the sample deck, built ------------------------------------------------------------
 
 

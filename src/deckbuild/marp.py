@@ -231,8 +231,7 @@ class _Slide:
 class _Reader:
     """Walks a Marp file's top-level markdown nodes once and cuts them into slides."""
 
-    def __init__(self, path: Path, divider: list[int]) -> None:
-        self.path = path
+    def __init__(self, divider: list[int]) -> None:
         self.divider = divider
         self.slides: list[_Slide] = []
         self.globals: dict = {}
@@ -368,14 +367,15 @@ def read_marp(path: Path) -> MarpDeck:
     """Read a Marp file; what cannot be read or is not honoured is in the deck's diagnostics."""
     try:
         text = clean_text(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as error:
-        problem = Diagnostic(path, 0, Severity.ERROR, f"not UTF-8 (byte {error.start}); file skipped")
-        return MarpDeck(path, path.stem, SIZES["16:9"], {}, (), (problem,))
+    except (UnicodeDecodeError, OSError) as error:
+        reason = f"not UTF-8 (byte {error.start}); file skipped" if isinstance(error, UnicodeDecodeError) else \
+            f"cannot read: {error.strerror}"
+        return MarpDeck(path, path.stem, SIZES["16:9"], {}, (), (Diagnostic(path, 0, Severity.ERROR, reason),))
     front, front_lines = front_matter(text)
     settings = directives(front) if front else {}
     lines = text.split("\n")
     body = "\n" * front_lines + "\n".join(lines[front_lines:])  # line numbers stay the file's
-    reader = _Reader(path, _divider_levels(settings.get("headingDivider")))
+    reader = _Reader(_divider_levels(settings.get("headingDivider")))
     slides = _resolved(reader.read(body, front_lines + 1, settings), path, reader)
     settings = {**settings, **reader.globals}
     stylesheet = read_stylesheet(str(settings.get("style") or ""))

@@ -34,10 +34,7 @@ class Stylesheet:
 def css_colour(value) -> str | None:
     """A CSS colour (a string or a token: `#f80`, `navy`, `rgb(…)`, `rgba(…)`) as RGB hex, a
     translucent one blended over white; None when it is not a colour."""
-    try:
-        colour = tinycss2.color3.parse_color(value)
-    except (TypeError, AttributeError):
-        return None
+    colour = tinycss2.color3.parse_color(value)
     if colour is None or isinstance(colour, str):  # 'currentColor'
         return None
     red, green, blue, alpha = colour
