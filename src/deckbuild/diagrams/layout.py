@@ -15,6 +15,7 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
+from .packing import in_reading_order, rearranged
 from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
@@ -146,6 +147,10 @@ class _DotWriter:
             attributes.append(f"lhead={head_cluster}")
         if edge.line_style == "invisible":
             attributes.append("style=invis")
+        if not edge.constraint:
+            attributes.append("constraint=false")
+        if edge.min_ranks != 1:
+            attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
 
 
@@ -210,12 +215,24 @@ class GraphLayout:
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         graph = self._wrapped(graph)
-        scene = self._scene(graph)
+        scene = self._arranged(graph)
         if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
-        turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
+        turned = self._arranged(replace(graph, direction=TURNED[graph.direction]))
         turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return replace(scene, alternatives=(turned,))
+
+    def _arranged(self, graph: Graph) -> Scene:
+        """The graph drawn by `dot`, redrawn in rows when that fits a slide clearly better
+        than dot's one strip (see packing)."""
+        scene = self._scene(graph)
+        if slide_fit(scene) >= COMFORTABLE_FIT:
+            return scene
+        changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
+        if changed is None:
+            return scene
+        in_rows = replace(self._scene(changed), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and in_reading_order(changed, in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
