@@ -86,6 +86,17 @@ def test_a_div_with_a_class_holds_its_blocks_and_css_gives_it_colours(tmp_path):
     assert "CSS section { font-size }" in deck.diagnostics[0].message
 
 
+def test_style_blocks_add_rules_and_comments_in_a_paragraph_are_notes(tmp_path):
+    deck = read_marp(marp_file(tmp_path, (
+        "---\nmarp: true\n---\n\n# 하나\n\n문단 <!-- 문장 속 노트 --> 계속 <!-- _paginate: true -->\n\n"
+        "<style>\n.box { background-color: #eeeeee }\n</style>\n\n<style scoped>\n.box { color: red }\n</style>\n"
+    )))
+    (slide,) = deck.slides
+    assert slide.notes == ("문장 속 노트",) and slide.settings.paginate
+    assert deck.styles["box"].fill == "EEEEEE" and deck.styles["box"].color is None
+    assert "<style scoped>" in deck.diagnostics[0].message and deck.diagnostics[0].line == 13
+
+
 def test_css_that_is_not_a_simple_class_rule_is_listed_not_used():
     sheet = read_stylesheet("@import 'x.css';\n.a, div.b { background: rgba(0, 0, 0, 0.5); padding: 4px }\nsection h1 { color: red }")
     assert sheet.classes["a"] == sheet.classes["b"] and sheet.classes["a"].fill == "808080"  # blended over white

@@ -162,24 +162,34 @@ def _comment_directives(body: str) -> dict | None:
 
 
 class _HtmlEvents(HTMLParser):
-    """The comments, `<div class>` openings, `</div>` closings and other content of an HTML block."""
+    """The comments, `<div class>` openings, `</div>` closings, `<style>` sheets (`scoped` ones
+    marked) and other content of an HTML block."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.events: list[tuple[str, str]] = []
+        self.style: str | None = None  # inside <style>: "css" or "scoped css"
 
     def handle_comment(self, data):
         self.events.append(("comment", data))
 
     def handle_starttag(self, tag, attrs):
         classes = dict(attrs).get("class") or ""
-        self.events.append(("open", classes) if tag == "div" and classes.split() else ("other", tag))
+        if tag == "style":
+            self.style = "scoped css" if "scoped" in dict(attrs) else "css"
+        else:
+            self.events.append(("open", classes) if tag == "div" and classes.split() else ("other", tag))
 
     def handle_endtag(self, tag):
-        self.events.append(("close", "") if tag == "div" else ("other", tag))
+        if tag == "style":
+            self.style = None
+        else:
+            self.events.append(("close", "") if tag == "div" else ("other", tag))
 
     def handle_data(self, data):
-        if data.strip():
+        if self.style:
+            self.events.append((self.style, data))
+        elif data.strip():
             self.events.append(("other", data))
 
 
@@ -235,6 +245,7 @@ class _Reader:
         self.divider = divider
         self.slides: list[_Slide] = []
         self.globals: dict = {}
+        self.css: list[str] = []  # the `<style>` sheets of the body
         self.ignored: dict[str, int] = {}  # what was not honoured → the first line it was seen on
 
     def skip(self, what: str, line: int) -> None:
@@ -259,6 +270,9 @@ class _Reader:
                     slide = _Slide(line)
                     self.slides.append(slide)
                 slide.add(self.pictures(slide, blocks))
+                for inline in node.walk():  # comments inside a paragraph are notes or directives too
+                    if inline.type == "html_inline" and inline.content.startswith("<!--"):
+                        self.html(slide, inline.content, (), line)
         self.close(slide)
         return self.slides
 
@@ -272,6 +286,12 @@ class _Reader:
         as the sessions read it, inside the callouts it opens and closes (a `<div class>` holding
         text with no blank lines around it)."""
         events = _html_events(html)
+        for kind, css in events:
+            if kind == "css":
+                self.css.append(css)
+            elif kind == "scoped css":
+                self.skip("<style scoped> (its rules would apply to one slide)", line)
+        events = [event for event in events if not event[0].endswith("css")]
         if any(kind == "other" for kind, _ in events):
             for _, value in itertools.takewhile(lambda event: event[0] == "open", events):
                 slide.open_callouts.append((tuple(value.split()), line, []))
@@ -378,7 +398,7 @@ def read_marp(path: Path) -> MarpDeck:
     reader = _Reader(_divider_levels(settings.get("headingDivider")))
     slides = _resolved(reader.read(body, front_lines + 1, settings), path, reader)
     settings = {**settings, **reader.globals}
-    stylesheet = read_stylesheet(str(settings.get("style") or ""))
+    stylesheet = read_stylesheet("\n".join([str(settings.get("style") or ""), *reader.css]))
     for what in stylesheet.ignored:
         reader.skip(f"CSS {what}", 1)
     size = str(settings.get("size") or "16:9")
