@@ -37,6 +37,8 @@ def test_slides_are_cut_at_rules_and_at_the_heading_divider(tmp_path):
         "```bash\n# 코드 속 ---\n---\n```\n\n---\n\n### 셋째 장\n\n#### 넷째가 아님\n"
     )))
     assert [block.title for slide in deck.slides for block in slide.blocks[:1]] == ["첫 장", "둘째 장", "셋째 장"]
+    listed = read_marp(marp_file(tmp_path, "---\nmarp: true\nheadingDivider: [1, 3]\n---\n# 하나\n## 둘\n### 셋\n"))
+    assert [[block.title for block in slide.blocks] for slide in listed.slides] == [["하나", "둘"], ["셋"]]
     assert isinstance(deck.slides[1].blocks[-1], CodeBlock)  # a rule inside a code block cuts nothing
     assert deck.slides[0].line == 5 and deck.slides[2].blocks[0].line == 21  # the file's own lines
 
@@ -53,6 +55,9 @@ def test_directives_apply_from_their_slide_on_or_to_one_slide_and_other_comments
     assert [s.background for s in settings] == [None, "FFF8E1", "FFF8E1"]
     assert [s.color for s in settings] == [None, "000080", "000080"]
     assert {s.footer for s in settings} == {"발표자"}
+    odd = read_marp(marp_file(tmp_path, "---\nmarp: true\nbackgroundColor: 보라\nfooter: **굵게** 끝\n---\n# 하나\n"))
+    assert odd.slides[0].settings.background is None and odd.slides[0].settings.footer == "굵게 끝"
+    assert "backgroundColor 보라 (not a CSS colour)" in odd.diagnostics[0].message
     assert [slide.notes for slide in deck.slides] == [("첫 장의 노트",), (), ("중요: 이 문장은 노트입니다",)]
 
 
@@ -116,10 +121,12 @@ def test_marp_decks_are_found_by_front_matter_or_course_toml(tmp_path):
 def test_a_listed_deck_that_is_not_utf8_is_one_error_and_the_rest_builds(tmp_path, capfd):
     (tmp_path / "course.toml").write_text('decks = ["old/*.md"]\n', encoding="utf-8")
     (tmp_path / "old").mkdir()
-    (tmp_path / "old" / "bad.md").write_bytes("---\nmarp: true\n---\n# 슬라이드\n".encode("euc-kr"))
+    (tmp_path / "old" / "bad.md").write_bytes("# 슬라이드\n".encode("euc-kr"))
+    (tmp_path / "worse.md").write_bytes("---\nmarp: true\n---\n# 슬라이드\n".encode("euc-kr"))  # found by its front matter
     marp_file(tmp_path, "---\nmarp: true\n---\n# 좋은 슬라이드\n")
     assert main(["build", str(tmp_path), "-o", str(tmp_path / "out"), "--only", "decks"]) == 1
-    assert f"{tmp_path / 'old' / 'bad.md'}:0: error: not UTF-8" in capfd.readouterr().err
+    errors = capfd.readouterr().err
+    assert f"{tmp_path / 'old' / 'bad.md'}:0: error: not UTF-8" in errors and f"{tmp_path / 'worse.md'}:0: error: not UTF-8" in errors
     assert [p.name for p in (tmp_path / "out" / "decks").rglob("*.pptx")] == ["deck.pptx"]
 
 

@@ -103,25 +103,29 @@ def front_matter(text: str) -> tuple[str, int]:
     return "", 0
 
 
+FRONT_MATTER_BYTES = 65536  # how much of a markdown file is read to see whether it is a Marp deck
+
+
 def is_marp(path: Path) -> bool:
-    """Whether a markdown file's front matter says `marp: true` (read from its first lines only)."""
+    """Whether a markdown file's front matter says `marp: true` (only its front matter is read, so a
+    file that is not UTF-8 further on is still found, and then reported when it is built)."""
     try:
-        with path.open(encoding="utf-8-sig") as file:
-            if file.readline().strip() != "---":
-                return False
-            head = ["---"]
-            for line in file:
-                head.append(line.rstrip("\n"))
-                if line.strip() in ("---", "..."):
-                    break
-    except (OSError, UnicodeDecodeError):
+        with path.open("rb") as file:
+            head = file.read(FRONT_MATTER_BYTES)
+        lines = head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").split(b"\n")
+        if lines[0].strip() != b"---":
+            return False
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in (b"---", b"..."))
+        front = b"\n".join(lines[1:end]).decode("utf-8")
+    except (OSError, UnicodeDecodeError, StopIteration):
         return False
-    return directives("\n".join(head[1:-1]) + "\n").get("marp") is True
+    return directives(front).get("marp") is True
 
 
 def directives(text: str) -> dict:
-    """Directives in YAML text (front matter or a comment), read as Marp reads them: known
-    directives on one line keep their raw value (`color: #fff` is a colour, not a YAML comment)."""
+    """Directives in YAML text (front matter or a comment), read as Marp reads them: a known
+    directive on one line keeps its raw text unless YAML reads a list there (`color: #fff` is a
+    colour, not a YAML comment; `footer: **굵게**` is text, not an alias; `size: 4:3` is not 243)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -130,7 +134,7 @@ def directives(text: str) -> dict:
     for line in text.split("\n"):
         key, colon, value = line.partition(":")
         value = value.strip()
-        if colon and _known(key.strip()) and value and value[0] not in "|>":
+        if colon and _known(key.strip()) and value and value[0] not in "|>" and not isinstance(found.get(key.strip()), list):
             found[key.strip()] = _loose_value(value)
     return found
 
@@ -417,6 +421,8 @@ def read_marp(path: Path) -> MarpDeck:
         listed = "; ".join(reader.ignored)
         diagnostics.append(Diagnostic(path, first, Severity.INFO, f"Marp features not honoured: {listed}",
                                       "see the README's table of Marp features"))
+    if not slides:
+        diagnostics.append(Diagnostic(path, front_lines, Severity.WARNING, "a Marp deck without slides", "write its first slide"))
     title = str(settings.get("title") or _first_heading(slides) or path.stem)
     return MarpDeck(path, title, SIZES.get(size, SIZES["16:9"]), stylesheet.classes, tuple(slides), tuple(diagnostics))
 
@@ -452,14 +458,23 @@ def _resolved(raw: list[_Slide], path: Path, reader: _Reader) -> list[MarpSlide]
             header=_inline_text(current.get("header"), path),
             footer=_inline_text(current.get("footer"), path),
             lead="lead" in classes,
-            background=css_colour(str(current["backgroundColor"])) if current.get("backgroundColor") else None,
-            color=css_colour(str(current["color"])) if current.get("color") else None,
+            background=_colour(current, "backgroundColor", slide.line, reader),
+            color=_colour(current, "color", slide.line, reader),
         )
         if not slide.blocks and not slide.backdrops and not slide.notes:
             continue
         slides.append(MarpSlide(slide.line, tuple(slide.blocks), tuple(slide.notes), settings,
                                 slide.backdrops[0] if slide.backdrops else None))
     return slides
+
+
+def _colour(directives: dict, key: str, line: int, reader: _Reader) -> str | None:
+    """A colour directive as RGB hex; one that is not a CSS colour is noted and left out."""
+    value = directives.get(key)
+    colour = css_colour(str(value)) if value else None
+    if value and colour is None:
+        reader.skip(f"{key} {value} (not a CSS colour)", line)
+    return colour
 
 
 def _inline_text(value, path: Path) -> str:
