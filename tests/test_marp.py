@@ -67,13 +67,14 @@ def test_picture_keywords_make_backdrops_and_sizes(tmp_path):
         "![height:2in](c.png)\n\n---\n\n![bg](d.png)\n![bg blur](e.png)\n"
     )))
     first, second = deck.slides
-    assert (first.backdrop.side, first.backdrop.share, first.backdrop.fit, first.backdrop.image.src) == ("left", 0.3, "contain", "a.png")
+    (backdrop,) = first.backdrops
+    assert (backdrop.side, backdrop.share, backdrop.fit, backdrop.image.src) == ("left", 0.3, "contain", "a.png")
     sized, tall = first.blocks[1:]
     assert (sized.src, sized.alt, sized.width, sized.height) == ("b.png", "레이어 그림", 225.0, None)  # 300 px at 0.75 pt
     assert (tall.width, tall.height) == (None, 144.0)
-    assert (second.backdrop.side, second.backdrop.image.src) == ("", "d.png")
+    assert [(b.side, b.image.src) for b in second.backdrops] == [("", "d.png"), ("", "e.png")]
     (note,) = deck.diagnostics
-    assert "background picture keyword blur" in note.message and "more than one bg picture" in note.message
+    assert "background picture keyword blur" in note.message
 
 
 def test_a_div_with_a_class_holds_its_blocks_and_css_gives_it_colours(tmp_path):
@@ -229,6 +230,24 @@ def test_mermaid_is_a_native_diagram(built):
     assert diagram.shape_type == 6  # a group of editable shapes
     assert slide._element.findall(".//p:cxnSp", NAMESPACE) and "캐시 적중" in "".join(
         t.text or "" for t in diagram._element.iterfind(".//a:t", NAMESPACE))
+
+
+def test_several_bg_pictures_share_the_background_side_by_side(tmp_path):
+    from PIL import Image as PillowImage
+
+    for name, colour in (("red.png", (220, 0, 0)), ("blue.png", (0, 0, 220))):
+        PillowImage.new("RGB", (300, 200), colour).save(tmp_path / name)
+    marp_file(tmp_path, "---\nmarp: true\n---\n\n# 나란히\n\n![bg](red.png)\n![bg](blue.png)\n")
+    assert build_course(tmp_path, tmp_path / "out", only=("decks",)).status == 0
+    (slide,) = open_deck(tmp_path / "out" / "decks" / "deck.pptx").slides
+    blip = slide._element.find("p:cSld/p:bg/p:bgPr/a:blipFill/a:blip", NAMESPACE)
+    import io
+
+    with PillowImage.open(io.BytesIO(slide.part.related_part(blip.get(PICTURE)).blob)) as background:
+        width, height = background.size
+        assert round(width / height, 2) == round(16 / 9, 2)
+        assert background.convert("RGB").getpixel((width // 4, height // 2)) == (220, 0, 0)
+        assert background.convert("RGB").getpixel((3 * width // 4, height // 2)) == (0, 0, 220)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -96,12 +96,11 @@ class DiagramFrame:
 
 @dataclass(frozen=True)
 class BackdropFrame:
-    """A background picture: the whole slide's background (whole), or a picture filling box; cut to
-    fill it ("cover") or shown whole inside it ("contain")."""
+    """Background pictures: the whole slide's background (whole), or filling box; side by side in
+    equal columns, each (path, fit) cut to fill its column ("cover") or shown whole in it ("contain")."""
 
     box: Box
-    path: Path
-    fit: str
+    pictures: tuple[tuple[Path, str], ...]
     alt: str
     whole: bool
 

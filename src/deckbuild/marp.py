@@ -6,7 +6,7 @@ HTML comments: global ones (`size`, `style`, `headingDivider`, …) for the
 deck, local ones (`paginate`, `header`, `footer`, `class`, `backgroundColor`,
 `color`) from their slide on, or for their slide only with a leading `_`.
 Every other HTML comment is a speaker note. `![bg …]` pictures are the slide's
-backdrop (whole, or one side with `left`/`right`), `![w:… h:…]` pictures ask
+backdrop (whole, or one side with `left`/`right`; several side by side), `![w:… h:…]` pictures ask
 for a size, and `<div class="X">…</div>` is a callout styled by the deck's CSS
 (marp_css.py). What deckbuild does not honour is listed once, as a note.
 """
@@ -64,7 +64,7 @@ class MarpSlide:
     blocks: tuple[Block, ...]
     notes: tuple[str, ...]
     settings: SlideSettings
-    backdrop: Backdrop | None = None
+    backdrops: tuple[Backdrop, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,7 @@ class MarpDeck:
         blocks: list[Block] = []
         for slide in self.slides:
             blocks.extend(slide.blocks)
-            if slide.backdrop:
-                blocks.append(slide.backdrop.image)
+            blocks.extend(backdrop.image for backdrop in slide.backdrops)
         return Document(self.path, tuple(blocks), self.diagnostics)
 
 
@@ -451,8 +450,6 @@ def _resolved(raw: list[_Slide], path: Path, reader: _Reader) -> list[MarpSlide]
         for name in classes:
             if name != "lead":
                 reader.skip(f"class {name}", slide.line)
-        if len(slide.backdrops) > 1:
-            reader.skip("more than one bg picture on a slide (the first is shown)", slide.backdrops[1].image.line)
         settings = SlideSettings(
             paginate=current.get("paginate") is True,
             header=_inline_text(current.get("header"), path),
@@ -464,7 +461,7 @@ def _resolved(raw: list[_Slide], path: Path, reader: _Reader) -> list[MarpSlide]
         if not slide.blocks and not slide.backdrops and not slide.notes:
             continue
         slides.append(MarpSlide(slide.line, tuple(slide.blocks), tuple(slide.notes), settings,
-                                slide.backdrops[0] if slide.backdrops else None))
+                                tuple(slide.backdrops)))
     return slides
 
 

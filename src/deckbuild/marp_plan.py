@@ -100,17 +100,21 @@ class MarpPlanner:
     def _look(self, marp_slide: MarpSlide) -> SlideLook:
         settings = marp_slide.settings
         layouts, backdrop = None, None
-        picture = marp_slide.backdrop
-        if picture:
+        pictures = []
+        for picture in marp_slide.backdrops:
             path, problem = resolve_image(picture.image.src, self.deck.path, self.course_root)
             if problem:
                 self.diagnostics.append(Diagnostic(self.deck.path, picture.image.line, Severity.WARNING, problem))
-            elif picture.side:
-                box, layouts = self.layouts.beside(picture.side, picture.share)
-                backdrop = BackdropFrame(box, path, picture.fit, picture.image.alt, whole=False)
             else:
-                whole = Box(0, 0, self.layouts.width, self.layouts.height)
-                backdrop = BackdropFrame(whole, path, picture.fit, picture.image.alt, whole=True)
+                pictures.append((picture, path))
+        if pictures:
+            split = next((picture for picture, _ in pictures if picture.side), None)
+            if split:
+                box, layouts = self.layouts.beside(split.side, split.share)
+            else:
+                box = Box(0, 0, self.layouts.width, self.layouts.height)
+            alt = " ".join(picture.image.alt for picture, _ in pictures if picture.image.alt)
+            backdrop = BackdropFrame(box, tuple((path, picture.fit) for picture, path in pictures), alt, whole=split is None)
         boxes = layouts or self.layouts
         return SlideLook(
             layouts=layouts,

@@ -24,7 +24,7 @@ from .files import write_atomically
 from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
-from .images import image_size, svg_to_png
+from .images import image_size, side_by_side, svg_to_png
 from .measure import LINE_PITCH
 from .font_embedding import embed_fonts
 from .frames import (
@@ -151,24 +151,31 @@ class DeckWriter:
             self._run(paragraph, look.header, FOOTER_SIZE, look.color or self.colors.muted)
 
     def _backdrop(self, slide, backdrop: BackdropFrame) -> None:
-        """A `![bg]` picture: the slide's background fill (cut to cover the slide, or whole inside it),
-        or a picture filling one side of a split slide."""
+        """`![bg]` pictures: the slide's background fill (cut to cover the slide, or whole inside it),
+        or a picture filling one side of a split slide. Several become one picture of them side by
+        side (a background fill holds one)."""
         box = backdrop.box
-        width, height = image_size(backdrop.path)
-        source = self._picture_source(backdrop.path, box.width)
+        if len(backdrop.pictures) > 1:
+            width = min(MAX_PNG_WIDTH, int(box.width / 72 * PNG_DPI))
+            height = int(width * box.height / box.width)
+            source, svg, fit = io.BytesIO(side_by_side(backdrop.pictures, width, height, self.fonts.east_asian)), None, "cover"
+        else:
+            ((path, fit),) = backdrop.pictures
+            source, svg = self._picture_source(path, box.width), path.read_bytes() if path.suffix.lower() == ".svg" else None
+            width, height = image_size(path)
         if backdrop.whole:
             _, relationship = slide.part.get_or_add_image_part(source)
-            set_background_picture(slide, relationship, _crop(width / height, box.width / box.height, backdrop.fit))
+            set_background_picture(slide, relationship, _crop(width / height, box.width / box.height, fit))
             return
-        if backdrop.fit == "contain":
+        if fit == "contain":
             scale = min(box.width / width, box.height / height)
             box = box.centred(width * scale, height * scale)
         picture = slide.shapes.add_picture(source, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
-        if backdrop.fit != "contain":
+        if fit != "contain":
             picture.crop_left, picture.crop_top, picture.crop_right, picture.crop_bottom = _crop(
                 width / height, box.width / box.height, "cover")
-        if backdrop.path.suffix.lower() == ".svg":
-            attach_svg(picture, backdrop.path.read_bytes())
+        if svg:
+            attach_svg(picture, svg)
         picture.name = "Background picture"
         set_alt_text(picture, backdrop.alt)
 
