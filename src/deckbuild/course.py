@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .day_readme import SESSION_FILE, DayReadme, read_day_readme
 from .diagnostics import Diagnostic, Severity
@@ -90,11 +91,22 @@ def natural_key(path: Path) -> tuple:
     return tuple((folder_number(part) if folder_number(part) is not None else -1, part) for part in path.parts)
 
 
-def course_files(root: Path, wanted, refused: list[Path] | None = None) -> list[Path]:
-    """The files below root whose names wanted(name) accepts, in natural order. Hidden folders,
-    `build`, `dist` and the like, and deckbuild's own output folders (those holding its state
-    folder) are never looked into, so an output folder inside the course is not read as course
-    content; symlinks that lead out of root are left out (and listed in refused)."""
+def find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
+    """Session files below root (see course_files for the folders never looked into); symlinks
+    that lead out of root are left out (and listed in refused)."""
+    return course_files(root, lambda name: bool(SESSION_FILE.match(name)), refused)
+
+
+def find_markdown_files(root: Path) -> list[Path]:
+    """Every markdown file of the course (sessions, READMEs and the rest), in course order."""
+    return course_files(root, lambda name: name.lower().endswith(".md"))
+
+
+def course_files(root: Path, wanted: Callable[[str], bool], refused: list[Path] | None = None) -> list[Path]:
+    """Files below root whose names are wanted. Hidden folders, `build`, `dist` and the like, and
+    deckbuild's own output folders (those holding its state folder) are never looked into, so an
+    output folder inside the course is not read as course content; symlinks that lead out of root
+    are left out (and listed in refused)."""
     found = []
     inside = root.resolve()
     for folder, subfolders, files in os.walk(root):
@@ -109,11 +121,6 @@ def course_files(root: Path, wanted, refused: list[Path] | None = None) -> list[
             elif refused is not None:
                 refused.append(path)
     return sorted(found, key=lambda p: natural_key(p.relative_to(root)))
-
-
-def find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
-    """Session files below root (see course_files)."""
-    return course_files(root, SESSION_FILE.match, refused)
 
 
 def find_marp_decks(root: Path, patterns: tuple[str, ...] = ()) -> list[Path]:
