@@ -58,7 +58,7 @@ def bench_course(course: Path, scratch: Path) -> None:
     profile = scratch / "profile"
     libreoffice(next((build / "decks").rglob("*.pptx")), scratch / "warm-up", profile)  # LibreOffice's first start
     sessions = discover(course).sessions
-    build_slides_pdf(str(course), str(sessions[0].path), str(scratch / "warm-up.pdf"), str(scenes))  # imports, font caches
+    build_slides_pdf(str(course), str(scratch / "warm-up.pdf"), session_path=str(sessions[0].path), scene_dir=str(scenes))  # imports, font caches
     totals = [0.0, 0.0, 0.0, 0.0]
     print(f"{course}: {len(sessions)} decks; seconds as wall-clock (processor)")
     print(f"  {'deck':36} {'slides':>6} {'deckbuild':>14} {'LibreOffice':>14} {'ratio':>6}")
@@ -67,7 +67,7 @@ def bench_course(course: Path, scratch: Path) -> None:
         target = slides_target(scratch / "ours", session.relative)
         ours_runs, their_runs = [], []
         for _ in range(ROUNDS):
-            ours_runs.append(timed(lambda: build_slides_pdf(str(course), str(session.path), str(target), str(scenes))))
+            ours_runs.append(timed(lambda: build_slides_pdf(str(course), str(target), session_path=str(session.path), scene_dir=str(scenes))))
             their_runs.append(timed(lambda: libreoffice(deck, scratch / "theirs", profile)))
         ours, theirs = median(ours_runs), median(their_runs)
         totals = [a + b for a, b in zip(totals, (*ours, *theirs))]

@@ -29,7 +29,8 @@ class Links(HTMLParser):
 def test_bundle_lists_every_artifact_with_checksums_and_working_links(sample_build, tmp_path):
     dist = tmp_path / "dist"
     artifacts = publish(SAMPLE_COURSE, sample_build, dist)
-    assert len(artifacts) == 27  # per session a deck, its slide PDF and its notes handout; the day's handout; two sheets
+    # nine decks (one a Marp deck) and their slide PDFs, a notes handout per session, the handout, two sheets
+    assert len(artifacts) == 29
     assert {a.kind for a in artifacts} == {"decks", "slides", "notes", "handouts", "assignments"}
 
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))

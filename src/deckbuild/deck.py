@@ -1,5 +1,5 @@
-"""One session file → one .pptx: read, plan, write. This is what a deck task runs; the slide PDF
-task (slides_pdf.py) plans the same way."""
+"""One session file, or one Marp deck, → one .pptx: read, plan, write. This is what a deck task
+runs; the slide PDF task (slides_pdf.py) plans the same way."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from .course import CourseSettings, read_session_day, read_settings
 from .diagrams.cache import SceneCache
 from .diagnostics import Diagnostic, Severity, write_report
 from .document import read_document
+from .marp import read_marp
+from .marp_plan import MarpPlanner
 from .plan import DeckPlan, Planner
 from .template import DeckTemplate, TemplateError, load_template
 from .pptx_writer import write_deck
@@ -52,6 +54,29 @@ def build_deck(
     so every later build can show it without planning again.
     """
     planned = plan_deck(course_root, session_path, scene_dir, scene_salt)
+    write_deck(planned.plan, planned.theme, Path(target), author=planned.settings.organisation, template=planned.template)
+    if report:
+        write_report(Path(report), planned.problems + list(planned.plan.diagnostics))
+
+
+def plan_marp_deck(course_root: str, deck_path: str, scene_dir: str = "", scene_salt: str = "") -> PlannedDeck:
+    """Plan the Marp deck at deck_path (inside course_root) on the course's theme (and template); the
+    .pptx and the slide PDF are written from this same plan."""
+    root = Path(course_root)
+    settings = read_settings(root)
+    theme = load_theme(settings.theme, root)
+    deck = read_marp(Path(deck_path))
+    scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
+    template, problems = _template(root, settings.deck_template, theme)
+    plan = MarpPlanner(theme, settings.language, deck, scenes, root, template).plan()
+    return PlannedDeck(plan, theme, settings, template, problems)
+
+
+def build_marp_deck(course_root: str, deck_path: str, target: str, scene_dir: str = "", scene_salt: str = "",
+                    report: str = "") -> None:
+    """Build the Marp deck at deck_path (inside course_root) at target; what the planner noticed goes
+    to the report file, as for session decks."""
+    planned = plan_marp_deck(course_root, deck_path, scene_dir, scene_salt)
     write_deck(planned.plan, planned.theme, Path(target), author=planned.settings.organisation, template=planned.template)
     if report:
         write_report(Path(report), planned.problems + list(planned.plan.diagnostics))

@@ -20,7 +20,7 @@ import pikepdf
 from markupsafe import Markup
 
 from .code_style import token_colours
-from .deck import plan_deck
+from .deck import plan_deck, plan_marp_deck
 from .diagrams.to_svg import scene_to_svg
 from .document import Run
 from .files import write_atomically
@@ -31,6 +31,7 @@ from .frames import (
     LEVEL_INDENT,
     MARKER_WIDTH,
     PARAGRAPH_GAP,
+    CalloutFrame,
     CaptionFrame,
     CodeFrame,
     DiagramFrame,
@@ -68,13 +69,15 @@ class SlideHtml:
         # the fonts' own widths (no safety margin), to know how many lines a title takes on the page
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono, safety=1.0)
 
-    def _line_frame(self, classes: str, box: Box, html: str, size: float, lines: int, anchor: str, extra: str = "") -> str:
+    def _line_frame(self, classes: str, box: Box, html: str, size: float, lines: int, anchor: str,
+                    colour: str | None = None, attributes: str = "") -> str:
         """A text frame of lines lines, placed in box as a middle- or bottom-anchored text box places them
         (worked out here: a flex box to do it costs WeasyPrint a seventh of a deck's time)."""
         spare = max(0.0, box.height - 2 * INSET - lines * LINE_PITCH * size)
         top = INSET + (spare / 2 if anchor == "middle" else spare)
-        return (f'<div class="frame {classes}"{extra} style="{_box_style(box)};padding-top:{top:.2f}pt;font-size:{size}pt;'
-                f'line-height:{LINE_PITCH * size:.2f}pt"><p>{html}</p></div>')
+        colour_style = f";color:#{colour}" if colour else ""
+        return (f'<div class="frame {classes}"{attributes} style="{_box_style(box)};padding-top:{top:.2f}pt;font-size:{size}pt;'
+                f'line-height:{LINE_PITCH * size:.2f}pt{colour_style}"><p>{html}</p></div>')
 
     def document(self, author: str) -> str:
         pages = [self._slide(number, slide, size)
@@ -94,28 +97,54 @@ class SlideHtml:
                      f'<div class="band" style="{_box_style(band)}"></div>',
                      self._text_box(layouts.cover_subtitle_box, (TextEntry((Run(planned.subtitle),)),),
                                     self.theme.sizes.subtitle, self.colors.muted)]
-        else:
-            parts = [self._title(planned.title, title_size, layouts.title_box)]
-            parts.extend(self._frame(frame) for frame in planned.frames)
-            parts.extend(self._footer(number))
+        else:  # a slide's own look (a Marp slide's directives) as the deck writer shows it
+            look = planned.look
+            layouts = look.layouts if look and look.layouts else layouts
+            colour = look.color if look else None
+            lead = planned.layout == "lead"
+            parts = self._look(look, layouts) if look else []
+            parts.append(self._title(planned.title, title_size, layouts.cover_title_box if lead else layouts.title_box,
+                                     colour, lead))
+            parts.extend(self._frame(frame, colour) for frame in planned.frames)
+            footer, numbers = (look.footer, look.number) if look else (self.plan.footer, self.plan.numbers)
+            parts.extend(self._footer(number, footer, numbers, layouts, colour))
+            if look and look.background:
+                return Markup(f'<section class="slide" style="background:#{look.background}">{"".join(parts)}</section>')
         return Markup(f'<section class="slide">{"".join(parts)}</section>')
 
-    def _title(self, title: str, size: float, box: Box) -> str:
+    def _title(self, title: str, size: float, box: Box, colour: str | None = None, centred: bool = False) -> str:
         lines = len(self.measure.wrap([Span(title, bold=True)], box.width - 2 * INSET, size))
-        return self._line_frame("title", box, _spaced(title), size, lines, "middle", f' data-title="{escape(title)}"')
+        return self._line_frame("title centred" if centred else "title", box, _spaced(title), size, lines, "middle",
+                                colour, f' data-title="{escape(title)}"')
 
-    def _footer(self, number: int) -> list[str]:
-        layouts = self.plan.layouts
+    def _look(self, look, layouts) -> list[str]:
+        """A slide's background pictures (each column filled or holding its picture whole) and header line."""
         parts = []
-        if self.plan.footer:  # the planner cut it to one line
-            parts.append(self._line_frame("footer", layouts.footer_box, _spaced(self.plan.footer), FOOTER_SIZE, 1, "middle"))
-        if self.plan.numbers:
-            parts.append(self._line_frame("footer number", layouts.number_box, str(number), FOOTER_SIZE, 1, "middle"))
+        if look.backdrop:
+            box, pictures = look.backdrop.box, look.backdrop.pictures
+            width = box.width / len(pictures)
+            for index, (path, fit) in enumerate(pictures):
+                column = Box(box.x + index * width, box.y, width, box.height)
+                parts.append(f'<div class="backdrop" role="img" aria-label="{escape(look.backdrop.alt, quote=True)}" '
+                             f'style="{_box_style(column)};background-image:url({escape(path.resolve().as_uri(), quote=True)});'
+                             f'background-size:{fit}"></div>')
+        if look.header:
+            parts.append(self._line_frame("footer", layouts.header_box, _spaced(look.header), FOOTER_SIZE, 1, "middle", look.color))
         return parts
 
-    def _frame(self, frame) -> str:
+    def _footer(self, number: int, footer: str, numbers: bool, layouts, colour: str | None) -> list[str]:
+        parts = []
+        if footer:  # the planner cut it to one line
+            parts.append(self._line_frame("footer", layouts.footer_box, _spaced(footer), FOOTER_SIZE, 1, "middle", colour))
+        if numbers:
+            parts.append(self._line_frame("footer number", layouts.number_box, str(number), FOOTER_SIZE, 1, "middle", colour))
+        return parts
+
+    def _frame(self, frame, colour: str | None = None) -> str:
         if isinstance(frame, TextFrame):
-            return self._text_box(frame.box, frame.entries, frame.size, self.colors.text)
+            return self._text_box(frame.box, frame.entries, frame.size, colour or self.colors.text)
+        if isinstance(frame, CalloutFrame):
+            return self._callout(frame, colour)
         if isinstance(frame, CaptionFrame):
             return self._line_frame("caption", frame.box, _spaced(frame.text), frame.size, 1, "bottom")  # one line's box
         if isinstance(frame, CodeFrame):
@@ -169,6 +198,17 @@ class SlideHtml:
                 piece = f'<a href="{escape(run.link, quote=True)}">{piece}</a>'
             html.append(piece)
         return "".join(html)
+
+    def _callout(self, frame: CalloutFrame, colour: str | None) -> str:
+        """A filled box with a bar down its left side, its text right of the bar."""
+        style = frame.style
+        bar = style.border_width or 0.0
+        drawn = bar if style.border else 0.0  # a drawn bar is the box's left border, inside the box
+        border = f";border-left:{bar}pt solid #{style.border}" if drawn else ""
+        paragraphs = "".join(self._paragraph(entry, frame.size) for entry in frame.entries)
+        return (f'<div class="frame" style="{_box_style(frame.box)};padding-left:{INSET + bar - drawn:.2f}pt;'
+                f'background:#{style.fill or self.colors.background};color:#{style.color or colour or self.colors.text}'
+                f'{border}">{paragraphs}</div>')
 
     # --- visuals --------------------------------------------------------------
 
@@ -266,9 +306,12 @@ def slides_html(plan: DeckPlan, theme: Theme, author: str = "") -> str:
     return SlideHtml(plan, theme).document(author)
 
 
-def build_slides_pdf(course_root: str, session_path: str, target: str, scene_dir: str = "", scene_salt: str = "") -> None:
-    """The doit action: the slide PDF of one session's deck, planned as the deck task plans it, to target."""
-    planned = plan_deck(course_root, session_path, scene_dir, scene_salt)
+def build_slides_pdf(course_root: str, target: str, session_path: str = "", deck_path: str = "", scene_dir: str = "",
+                     scene_salt: str = "") -> None:
+    """The doit action: the slide PDF of a session's deck (or of the Marp deck at deck_path), planned as
+    the deck task plans it, to target."""
+    planned = (plan_deck(course_root, session_path, scene_dir, scene_salt) if session_path
+               else plan_marp_deck(course_root, deck_path, scene_dir, scene_salt))
     html = slides_html(planned.plan, planned.theme, planned.settings.organisation)
     rendered = Rendered(html, TEMPLATES, Path(course_root), user_agent=TEMPLATES / "slides_ua.css")
     with pikepdf.open(io.BytesIO(rendered.pdf(outlines=False))) as pdf:  # cutting fonts with HarfBuzz is faster

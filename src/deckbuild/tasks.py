@@ -16,7 +16,7 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_assignment, read_settings
+from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
@@ -128,6 +128,15 @@ def build_notes(**arguments) -> None:
 
 
 @file_errors_fail
+def build_marp_deck(**arguments) -> None:
+    """doit action: one Marp deck (deck.build_marp_deck)."""
+    _load_selected_modules()
+    from .deck import build_marp_deck as build
+
+    build(**arguments)
+
+
+@file_errors_fail
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
@@ -204,6 +213,7 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation,
                          "remote": fetching}
+        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
         self.scans = {}
         self.session_paths = {session.path for session in self.course.sessions}
         self.readmes_checked: set[Path] = set()
@@ -213,10 +223,11 @@ class Graph:
         return self.scan_file(session.path)
 
     def scan_file(self, path: Path):
-        """The scan of a markdown file of the course (a session or any other), taken once per build
-        and reported once."""
+        """The scan of a markdown file of the course (a session, a Marp deck or any other), taken
+        once per build and reported once."""
         if path not in self.scans:
-            result = self.cache.scan(path, self.course_root, is_session=path in self.session_paths)
+            result = self.cache.scan(path, self.course_root, is_session=path in self.session_paths,
+                                     marp=path in self.marp_decks)
             self.diagnostics.extend(result.diagnostics)
             self.scans[path] = result
         return self.scans[path]
@@ -265,12 +276,14 @@ class Graph:
         return self.scenes.path(source, self.theme.diagram, self.measure)
 
     def scene_tasks(self, paths: list[Path] | None = None):
-        """A task per distinct diagram in the course's sessions (or in the markdown files at paths):
+        """A task per distinct diagram in the course's sessions and Marp decks (or in the markdown files at paths):
         laid out once, whichever outputs show it."""
         if self.theme is None:
             return
         seen: set[Path] = set()
-        for markdown in paths if paths is not None else [session.path for session in self.course.sessions]:
+        if paths is None:
+            paths = [*(session.path for session in self.course.sessions), *self.marp_decks]
+        for markdown in paths:
             for kind, source in self.scan_file(markdown).diagrams:
                 path = self.scene_file(source)
                 if path in seen:
@@ -281,12 +294,30 @@ class Graph:
                 yield self.make_task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {where}")
 
     def deck_tasks(self):
-        """A task per session: its editable deck."""
+        """A task per session and per Marp deck: its editable deck."""
         yield from self._session_deck_tasks(deck_target, build_deck, "decks", "deck", [])
+        yield from self._marp_tasks(deck_target, build_marp_deck, "decks", "Marp deck", [])
 
     def slides_tasks(self):
-        """A task per session: its slide PDF, planned as its deck is (same inputs, and the page template)."""
+        """A task per session and per Marp deck: its slide PDF, planned as its deck is (same inputs,
+        and the page templates)."""
         yield from self._session_deck_tasks(slides_target, build_slides_pdf, "", "slide PDF", template_files())
+        yield from self._marp_tasks(slides_target, build_slides_pdf, "", "slide PDF of Marp deck", template_files())
+
+    def _marp_tasks(self, where, action, report_kind: str, what: str, extra_inputs: list[Path]):
+        """A task per readable Marp deck drawing its plan with action into where(out, deck path)."""
+        for path in self.marp_decks:
+            scan = self.scan_file(path)
+            if not scan.readable:
+                continue
+            relative = path.relative_to(self.course_root)
+            target = where(self.out_dir, relative)
+            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments()}
+            if report_kind:
+                arguments["report"] = self.report_path(report_kind, relative)
+            scenes = [self.scene_file(source) for _, source in scan.diagrams]
+            yield self.make_task(relative.with_suffix("").as_posix(), action, arguments,
+                                 [path, *scan.images, *scenes, *self.deck_inputs, *extra_inputs], target, f"{what} {relative}")
 
     def _session_deck_tasks(self, where, action, report_kind: str, what: str, extra_inputs: list[Path]):
         """A task per readable session drawing its deck plan with action into where(out, session path)."""
@@ -382,6 +413,8 @@ class Graph:
             name = target.relative_to(self.out_dir / "assignments").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target}
             yield self.make_task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+        if not self.course.sessions:  # a course of Marp decks alone sets no assignments
+            return
         target = blank_target(self.out_dir)
         yield self.make_task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
                          templates, target, "blank assignment sheet")
