@@ -63,7 +63,9 @@ def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, i
     if course.sessions:
         found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
     for deck in find_marp_decks(course.root, read_settings(course.root).decks):
-        found.append((deck_target(Path(), deck.relative_to(course.root)), "decks", None, None, None, read_marp(deck).title))
+        title = read_marp(deck).title
+        found.extend((where(Path(), deck.relative_to(course.root)), kind, None, None, None, title)
+                     for where, kind in ((deck_target, "decks"), (slides_target, "slides")))
     return found
 
 
