@@ -15,6 +15,8 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
+from .readability import frame_title_box
+from .routing import Router
 from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
@@ -169,28 +171,6 @@ def dot_points(value: str) -> list[float]:
     return [float(part) for part in value.replace(" ", ",").split(",") if part]
 
 
-def facing_sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
-    """Which sides an edge leaves and enters by, from where the two shapes lie."""
-    (sx, sy), (tx, ty) = source.centre, target.centre
-    dx, dy = tx - sx, ty - sy
-    vertical_gap = abs(dy) - (source.height + target.height) / 2
-    horizontal_gap = abs(dx) - (source.width + target.width) / 2
-    if vertical_gap >= horizontal_gap:
-        return ("bottom", "top") if dy >= 0 else ("top", "bottom")
-    return ("right", "left") if dx >= 0 else ("left", "right")
-
-
-def site_point(shape: SceneShape, site: str) -> tuple[float, float]:
-    """Where a side's connection site lies (the middle of that side)."""
-    cx, cy = shape.centre
-    return {
-        "top": (cx, shape.y),
-        "bottom": (cx, shape.y + shape.height),
-        "left": (shape.x, cy),
-        "right": (shape.x + shape.width, cy),
-    }[site]
-
-
 class GraphLayout:
     """Lays out one Graph into a Scene with a theme's diagram style and text metrics."""
 
@@ -300,44 +280,34 @@ class GraphLayout:
         )
 
     def _edges(self, graph: Graph, by_id: dict[str, SceneShape]):
-        """Straight connectors between facing sides, each label at the middle of its line."""
+        """Each edge routed clear of other nodes, labels and earlier edges, its label on its own route."""
+        frames = [shape for shape in by_id.values() if shape.kind == "frame"]
+        titles = [frame_title_box(frame, lambda text, size, bold: self.measure.width(text, size, bold=bold))
+                  for frame in frames if frame.text]
+        router = Router([shape for shape in by_id.values() if shape.kind != "frame"], titles)
         connectors, labels = [], []
         for index, edge in enumerate(graph.edges):
             source, target = by_id.get(edge.source), by_id.get(edge.target)
             if source is None or target is None or edge.line_style == "invisible":
                 continue
-            if source is target:
-                connectors.extend(self._self_loop(source, edge))
-                start, end = site_point(source, "right"), site_point(source, "right")
-            else:
-                source_site, target_site = facing_sites(source, target)
-                start, end = site_point(source, source_site), site_point(target, target_site)
-                connectors.append(
-                    SceneConnector(
-                        start, end, source.id, target.id, source_site, target_site, color=self.style.edge,
-                        width=2.5 if edge.line_style == "thick" else 1.25, dashed=edge.line_style == "dotted",
-                        head=edge.head, tail=edge.tail,
-                    )
-                )
+            label_id = f"label_{index}" if edge.label else ""
+            template = SceneConnector(
+                source.centre, target.centre, color=self.style.edge, width=2.5 if edge.line_style == "thick" else 1.25,
+                dashed=edge.line_style == "dotted", head=edge.head, tail=edge.tail, label=label_id,
+            )
+            connector = router.route(template, source, target)
+            connectors.append(connector)
             if edge.label:
                 width, height = text_size(self.measure, edge.label, self.style.font_size * 0.9)
                 width, height = width + 8, height + 4
-                cx, cy = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+                x, y = router.place_label(connector, label_id, width, height)
                 labels.append(
                     SceneShape(
-                        f"label_{index}", "text", cx - width / 2, cy - height / 2, width, height, edge.label,
+                        label_id, "text", x, y, width, height, edge.label,
                         fill=self.style.label_fill, text_color=self.style.text, font_size=self.style.font_size * 0.9,
                     )
                 )
         return connectors, labels
-
-    def _self_loop(self, shape: SceneShape, edge: Edge) -> list[SceneConnector]:
-        right = shape.x + shape.width
-        top, bottom = shape.y + shape.height * 0.3, shape.y + shape.height * 0.7
-        return [
-            SceneConnector((right, top), (right, bottom), shape.id, shape.id, "right", "right", color=self.style.edge,
-                           dashed=edge.line_style == "dotted", head=edge.head, route="elbow")
-        ]
 
 
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}

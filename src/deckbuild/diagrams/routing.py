@@ -1,0 +1,179 @@
+"""Edge routes and label places for a laid-out graph: each edge gets the glue sides and
+route kind (see connector_path) that keep it clear of other nodes, of labels and of
+earlier edges, and its label a place on or beside its own route that hides nothing.
+
+Graphviz only places the nodes; routing happens here because a PowerPoint connector
+that stays glued to its shapes can draw only a few kinds of line (and LibreOffice
+redraws bent and curved ones from their glue sides alone). Edges are routed in
+order: candidates are ranked by a cheap cost (the sides that face each other first,
+then shorter and simpler lines) and checked one by one until no cheaper one can win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .connector_path import OUTWARD, Point, point_along, polyline
+from .readability import Box, box_of, boxes_overlap, line_hits, shrunk
+from .scene import SceneConnector, SceneShape
+
+SIDES = ("bottom", "right", "top", "left")
+# what a candidate route costs, in points of line length
+THROUGH_NODE = 10_000.0
+THROUGH_LABEL = 2_000.0
+SHARED_LINE = 3_000.0  # on top of an earlier edge's line (both edges of a pair on one line)
+OTHER_SIDES = 40.0  # not the sides facing each other
+SHARED_SITE = 60.0  # an end on a side where an earlier edge already ends
+KIND_COST = {"straight": 0.0, "elbow": 15.0, "curve": 120.0, "loop": 0.0}
+LABEL_GAP = 2.0
+NEAR = 1.0
+
+
+def site_point(shape: SceneShape, site: str) -> Point:
+    """Where a side's connection site lies (the middle of that side)."""
+    cx, cy = shape.centre
+    return {
+        "top": (cx, shape.y),
+        "bottom": (cx, shape.y + shape.height),
+        "left": (shape.x, cy),
+        "right": (shape.x + shape.width, cy),
+    }[site]
+
+
+def facing_sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
+    """Which sides an edge leaves and enters by, from where the two shapes lie."""
+    (sx, sy), (tx, ty) = source.centre, target.centre
+    dx, dy = tx - sx, ty - sy
+    vertical_gap = abs(dy) - (source.height + target.height) / 2
+    horizontal_gap = abs(dx) - (source.width + target.width) / 2
+    if vertical_gap >= horizontal_gap:
+        return ("bottom", "top") if dy >= 0 else ("top", "bottom")
+    return ("right", "left") if dx >= 0 else ("left", "right")
+
+
+def _outward(vector: Point, site: str) -> float:
+    ux, uy = OUTWARD[site]
+    return vector[0] * ux + vector[1] * uy
+
+
+def _length(points: list[Point]) -> float:
+    return sum(((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in zip(points, points[1:]))
+
+
+def _segments_share(first: list[Point], second: list[Point]) -> bool:
+    """Whether two lines run along each other (a common level or upright stretch, or the same
+    two ends)."""
+    if {first[0], first[-1]} == {second[0], second[-1]}:
+        return True
+    for a, b in zip(first, first[1:]):
+        for c, d in zip(second, second[1:]):
+            for axis in (0, 1):
+                other = 1 - axis
+                if abs(a[other] - b[other]) < NEAR and abs(c[other] - d[other]) < NEAR and abs(a[other] - c[other]) < NEAR:
+                    low = max(min(a[axis], b[axis]), min(c[axis], d[axis]))
+                    high = min(max(a[axis], b[axis]), max(c[axis], d[axis]))
+                    if high - low > 4 * NEAR:
+                        return True
+    return False
+
+
+class Router:
+    """Routes one graph's edges among its nodes; remembers lines and labels as it goes.
+
+    nodes: the shapes an edge may not cross (frames aside); titles: the boxes of frame titles,
+    which labels keep clear of."""
+
+    def __init__(self, nodes: list[SceneShape], titles: list[Box]) -> None:
+        self.nodes = [(shape.id, shrunk(box_of(shape))) for shape in nodes]
+        self.titles = titles
+        self.lines: list[list[Point]] = []
+        self.ends: set[tuple[str, str]] = set()  # (shape id, side) where an edge ends
+        self.labels: list[tuple[str, Box]] = []
+
+    def route(self, template: SceneConnector, source: SceneShape, target: SceneShape) -> SceneConnector:
+        """template with the sides, ends and route kind of the clearest candidate."""
+        candidates = self._candidates(template, source, target)
+        candidates.sort(key=lambda item: item[0])
+        best, best_cost = candidates[0][1], float("inf")
+        for base, connector in candidates:
+            if base >= best_cost:
+                break
+            cost = base + self._obstacle_cost(connector) + SHARED_SITE * (
+                ((connector.source, connector.source_site) in self.ends) + ((connector.target, connector.target_site) in self.ends))
+            if cost < best_cost:
+                best, best_cost = connector, cost
+        self.lines.append(polyline(best))
+        self.ends |= {(best.source, best.source_site), (best.target, best.target_site)}
+        return best
+
+    def _candidates(self, template: SceneConnector, source: SceneShape, target: SceneShape):
+        ends = replace(template, source=source.id, target=target.id)
+        if source is target:
+            return [(0.0, replace(ends, start=site_point(source, a), end=site_point(source, b), source_site=a,
+                                  target_site=b, route="loop"))
+                    for a, b in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom"))]
+        preferred = facing_sites(source, target)
+        found = []
+        for source_site in SIDES:
+            for target_site in SIDES:
+                start, end = site_point(source, source_site), site_point(target, target_site)
+                for kind in self._kinds(start, end, source_site, target_site):
+                    connector = replace(ends, start=start, end=end, source_site=source_site, target_site=target_site,
+                                        route=kind)
+                    base = _length(polyline(connector)) + KIND_COST[kind]
+                    base += 0.0 if (source_site, target_site) == preferred else OTHER_SIDES
+                    found.append((base, connector))
+        return found
+
+    @staticmethod
+    def _kinds(start: Point, end: Point, source_site: str, target_site: str) -> list[str]:
+        """The route kinds that leave the source side outward and enter the target side from outside
+        (an elbow between sides at a right angle is an L, between opposite sides a Z)."""
+        forward = (end[0] - start[0], end[1] - start[1])
+        backward = (-forward[0], -forward[1])
+        if source_site == target_site:
+            return ["curve"]
+        if _outward(forward, source_site) <= NEAR or _outward(backward, target_site) <= NEAR:
+            return []
+        aligned = abs(forward[0]) < NEAR or abs(forward[1]) < NEAR
+        return ["straight"] if aligned else ["straight", "elbow"]
+
+    def _obstacle_cost(self, connector: SceneConnector) -> float:
+        points = polyline(connector)
+        ends = {connector.source, connector.target}
+        cost = THROUGH_NODE * sum(1 for node_id, box in self.nodes if node_id not in ends and line_hits(points, box))
+        cost += THROUGH_LABEL * sum(1 for _, box in self.labels if line_hits(points, shrunk(box)))
+        cost += SHARED_LINE * sum(1 for line in self.lines if _segments_share(points, line))
+        return cost
+
+    def place_label(self, connector: SceneConnector, label_id: str, width: float, height: float) -> Point:
+        """The top-left corner for a label on its own route (at its middle when that is clear,
+        else further along or beside it) where it covers no node, title, label or other line."""
+        points = polyline(connector)
+        best, best_cost = None, float("inf")
+        for shift, (x, y) in self._label_spots(points, width, height):
+            box = (x, y, x + width, y + height)
+            cost = shift + self._label_cost(box, points)
+            if cost < best_cost:
+                best, best_cost = (x, y), cost
+            if best_cost == 0:
+                break
+        self.labels.append((label_id, (best[0], best[1], best[0] + width, best[1] + height)))
+        return best
+
+    @staticmethod
+    def _label_spots(points: list[Point], width: float, height: float):
+        """(cost of moving there, top-left corner) for spots along the route, nearest the middle first."""
+        for fraction in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+            cx, cy = point_along(points, fraction)
+            shift = abs(fraction - 0.5) * 40
+            yield shift, (cx - width / 2, cy - height / 2)
+            for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
+                yield shift + 10, (cx - width / 2 + dx * (width / 2 + LABEL_GAP), cy - height / 2 + dy * (height / 2 + LABEL_GAP))
+
+    def _label_cost(self, box: Box, own: list[Point]) -> float:
+        cost = THROUGH_NODE * sum(1 for _, node in self.nodes if boxes_overlap(box, node))
+        cost += THROUGH_NODE * sum(1 for title in self.titles if boxes_overlap(box, title))
+        cost += THROUGH_NODE * sum(1 for _, label in self.labels if boxes_overlap(box, label))
+        cost += THROUGH_LABEL * sum(1 for line in self.lines if line != own and line_hits(line, shrunk(box)))
+        return cost
