@@ -170,8 +170,9 @@ def _statements(source: str) -> list[tuple[int, str]]:
 
 
 def _logical_lines(source: str) -> list[tuple[int, str]]:
-    """source_lines, with a line that leaves a `"` open joined to the following ones by newlines,
-    and multi-line `accDescr { … }` blocks left out."""
+    """source_lines, with a line that leaves a `"` or a node's bracket open joined to the following
+    ones by newlines (Mermaid reads a label on to its closing bracket), and multi-line
+    `accDescr { … }` blocks left out."""
     result: list[tuple[int, str]] = []
     pending: tuple[int, str] | None = None
     skipping_from = 0
@@ -180,20 +181,29 @@ def _logical_lines(source: str) -> list[tuple[int, str]]:
             skipping_from = 0 if "}" in text else skipping_from
         elif pending is not None:
             pending = (pending[0], pending[1] + "\n" + text)
-            if pending[1].count('"') % 2 == 0:
+            if not _left_open(pending[1]):
                 result.append(pending)
                 pending = None
         elif _ACC_DESCR_BLOCK.match(text) and "}" not in text:
             skipping_from = line
-        elif text.count('"') % 2:
+        elif _left_open(text):
             pending = (line, text)
         else:
             result.append((line, text))
     if pending is not None:
-        raise MermaidError(pending[0], "a quoted label is never closed")
+        what = "a quoted label" if pending[1].count('"') % 2 else "a node label"
+        raise MermaidError(pending[0], f"{what} is never closed")
     if skipping_from:
         raise MermaidError(skipping_from, "'accDescr {' is never closed with '}'")
     return result
+
+
+def _left_open(text: str) -> bool:
+    """Whether text leaves a quote or more brackets ([, ( or {) open than it closes, outside quotes."""
+    if text.count('"') % 2:
+        return True
+    unquoted = "".join(text.split('"')[::2])
+    return sum(unquoted.count(c) for c in "[({") > sum(unquoted.count(c) for c in "])}")
 
 
 def _split_statements(text: str) -> list[str]:
@@ -509,14 +519,14 @@ class _Reader:
 
     def _settle_clash(self, frame: _Frame) -> None:
         """A subgraph id that is also a node id: an unlabelled node was only a reference to the
-        subgraph (an edge to it) and goes; a labelled one keeps the id, which an explicit
-        subgraph id may not share."""
+        subgraph (an edge to it) and goes; so does a labelled one when the subgraph's id is
+        written out (`subgraph B["제목"]`), as Mermaid then draws only the subgraph, with the
+        node's edges ending at its frame. A labelled node keeps an id the subgraph only took
+        from its title."""
         cluster_id = frame.cluster.id
         if not cluster_id or cluster_id not in self.graph.nodes:
             return
-        if cluster_id in self.labelled:
-            if frame.explicit:
-                raise MermaidError(frame.cluster.line, f"'{cluster_id}' names both a node and a subgraph")
+        if cluster_id in self.labelled and not frame.explicit:
             del self.clusters[cluster_id]
             frame.cluster.id = ""
             return
