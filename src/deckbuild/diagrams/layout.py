@@ -280,34 +280,36 @@ class GraphLayout:
         )
 
     def _edges(self, graph: Graph, by_id: dict[str, SceneShape]):
-        """Each edge routed clear of other nodes, labels and earlier edges, its label on its own route."""
+        """Each edge routed clear of other nodes and earlier edges; then each label on its own
+        route, clear of every node, frame title, line and other label."""
         frames = [shape for shape in by_id.values() if shape.kind == "frame"]
         titles = [frame_title_box(frame, lambda text, size, bold: self.measure.width(text, size, bold=bold))
                   for frame in frames if frame.text]
         router = Router([shape for shape in by_id.values() if shape.kind != "frame"], titles)
-        connectors, labels = [], []
+        routed = []
         for index, edge in enumerate(graph.edges):
             source, target = by_id.get(edge.source), by_id.get(edge.target)
             if source is None or target is None or edge.line_style == "invisible":
                 continue
-            label_id = f"label_{index}" if edge.label else ""
             template = SceneConnector(
                 source.centre, target.centre, color=self.style.edge, width=2.5 if edge.line_style == "thick" else 1.25,
-                dashed=edge.line_style == "dotted", head=edge.head, tail=edge.tail, label=label_id,
+                dashed=edge.line_style == "dotted", head=edge.head, tail=edge.tail,
+                label=f"label_{index}" if edge.label else "",
             )
-            connector = router.route(template, source, target)
-            connectors.append(connector)
+            routed.append((edge, router.route(template, source, target)))
+        labels = []
+        for edge, connector in routed:
             if edge.label:
                 width, height = text_size(self.measure, edge.label, self.style.font_size * 0.9)
                 width, height = width + 8, height + 4
-                x, y = router.place_label(connector, label_id, width, height)
+                x, y = router.place_label(connector, connector.label, width, height)
                 labels.append(
                     SceneShape(
-                        label_id, "text", x, y, width, height, edge.label,
+                        connector.label, "text", x, y, width, height, edge.label,
                         fill=self.style.label_fill, text_color=self.style.text, font_size=self.style.font_size * 0.9,
                     )
                 )
-        return connectors, labels
+        return [connector for _, connector in routed], labels
 
 
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}
