@@ -85,7 +85,7 @@ def readability_report(course: Path) -> str:
     if not counted:
         return f"{course}: no flowchart, state or architecture diagrams"
     return (f"{course.name or course}: {counted} diagrams; connector through a node {through_nodes / counted:.1%}, "
-            f"through another edge's label {through_labels / counted:.1%}, overlapping texts {overlapping / counted:.1%}; "
+            f"through another edge's label or a frame title {through_labels / counted:.1%}, overlapping texts {overlapping / counted:.1%}; "
             f"connectors glued at both ends {glued / max(connectors, 1):.1%} of {connectors}")
 
 

@@ -3,7 +3,7 @@
 - a connector running through a node that is not one of its ends (a node: a shape
   some connector is glued to, frames aside — entering a frame is how an edge reaches
   what it holds);
-- a connector running through another edge's label;
+- a connector running through another edge's label or a frame's title;
 - two texts overlapping: node boxes, edge labels and frame titles.
 
 Used by the layout's tests and by benchmarks/diagrams.py's readability report.
@@ -25,7 +25,7 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom
 class Readability:
     connectors: int
     through_nodes: int  # connectors running through a node that is not one of their ends
-    through_labels: int  # connectors running through another edge's label
+    through_labels: int  # connectors running through another edge's label or a frame's title
     overlapping_texts: int  # pairs of texts that overlap
 
 
@@ -60,6 +60,10 @@ def segment_hits(a: Point, b: Point, box: Box) -> bool:
 
 
 def line_hits(points: list[Point], box: Box) -> bool:
+    """Whether a polyline passes through the inside of box."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    if max(xs) <= box[0] or min(xs) >= box[2] or max(ys) <= box[1] or min(ys) >= box[3]:
+        return False
     return any(segment_hits(a, b, box) for a, b in zip(points, points[1:]))
 
 
@@ -91,13 +95,15 @@ def measure_scene(scene: Scene, text_width: Callable[[str, float, bool], float])
     glued = {end for c in scene.connectors for end in (c.source, c.target) if end}
     nodes = [shapes[i] for i in glued if i in shapes and shapes[i].kind != "frame"]
     labels = [shape for shape in scene.shapes if shape.kind == "text" and shape.id != "title" and shape.id not in glued]
+    titles = [frame_title_box(shape, text_width) for shape in scene.shapes if shape.kind == "frame" and shape.text]
     through_nodes = through_labels = 0
     for connector in scene.connectors:
         points = polyline(connector)
         ends = {connector.source, connector.target}
         if any(line_hits(points, shrunk(box_of(node))) for node in nodes if node.id not in ends):
             through_nodes += 1
-        if any(line_hits(points, shrunk(box_of(label))) for label in labels if label.id != connector.label):
+        if any(line_hits(points, shrunk(box_of(label))) for label in labels if label.id != connector.label) or \
+                any(line_hits(points, shrunk(title)) for title in titles):
             through_labels += 1
     boxes = text_boxes(scene, text_width)
     overlapping = sum(1 for index, (_, first) in enumerate(boxes) for _, second in boxes[index + 1:]
