@@ -267,3 +267,13 @@ def test_libreoffice_draws_each_connector_where_the_scene_routes_it(tmp_path):
                 x, y = point_along(points, fraction)
                 assert min(_distance_to_path((20 + x, 20 + y), path) for path in paths if len(path) > 1) < 4, (
                     connector.source, connector.target, connector.route, fraction)
+
+
+def test_direction_inside_a_subgraph_runs_its_chain_across_the_graph():
+    source = ("graph TB\n    x[시작] --> s\n    subgraph s[빌드 단계]\n        direction LR\n"
+              "        a[체크아웃] --> b[빌드] --> c[테스트]\n    end\n    s --> y[배포]\n")
+    scene = scene_of(source)
+    chain = [shape(scene, node_id) for node_id in ("a", "b", "c")]
+    assert len({round(node.centre[1]) for node in chain}) == 1
+    assert chain[0].centre[0] < chain[1].centre[0] < chain[2].centre[0]
+    assert shape(scene, "x").centre[1] < chain[0].centre[1] < shape(scene, "y").centre[1]

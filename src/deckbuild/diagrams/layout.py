@@ -115,6 +115,7 @@ class _DotWriter:
                 self._node(node_id)
         for child in cluster.clusters:
             self._cluster(child, placed, depth + 1)
+        self._across(cluster)
         if not any(n in self.node_names for n in cluster.nodes) and not cluster.clusters:
             # an empty frame still needs something inside for dot to draw it
             self.lines.append(f'{name}_empty [width=0.8, height=0.3, style=invis];')
@@ -124,6 +125,18 @@ class _DotWriter:
             first = next((self.cluster_first_node[c.id] for c in cluster.clusters if c.id in self.cluster_first_node), None)
         if first is not None:
             self.cluster_first_node[cluster.id] = first
+
+    def _across(self, cluster: Cluster) -> None:
+        """`direction LR` in a subgraph of a top-to-bottom graph (or TB in a left-to-right one):
+        its own nodes share one rank, so its chain runs across the graph's direction. Graphviz has
+        one rank direction per graph, so a subgraph holding subgraphs keeps the graph's."""
+        vertical = {"TB", "TD", "BT"}
+        if cluster.direction is None or cluster.clusters or \
+                (cluster.direction in vertical) == (self.graph.direction in vertical):
+            return
+        members = [self.node_names[node_id] for node_id in cluster.nodes if node_id in self.node_names]
+        if len(members) > 1:
+            self.lines.append(f"{{rank=same; {'; '.join(members)};}}")
 
     def _endpoint(self, ref: str) -> tuple[str | None, str | None]:
         """DOT node name for a node or cluster reference, and the cluster name when it is one."""
