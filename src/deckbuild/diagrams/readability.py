@@ -59,10 +59,16 @@ def segment_hits(a: Point, b: Point, box: Box) -> bool:
     return True
 
 
-def line_hits(points: list[Point], box: Box) -> bool:
-    """Whether a polyline passes through the inside of box."""
+def bounds(points: list[Point]) -> Box:
+    """The smallest box holding every point."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    if max(xs) <= box[0] or min(xs) >= box[2] or max(ys) <= box[1] or min(ys) >= box[3]:
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def line_hits(points: list[Point], box: Box, extent: Box | None = None) -> bool:
+    """Whether a polyline passes through the inside of box (extent: the line's bounds, when known)."""
+    left, top, right, bottom = extent or bounds(points)
+    if right <= box[0] or left >= box[2] or bottom <= box[1] or top >= box[3]:
         return False
     return any(segment_hits(a, b, box) for a, b in zip(points, points[1:]))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .connector_path import DEFAULT_BULGE, OUTWARD, Point, point_along, polyline
-from .readability import Box, box_of, boxes_overlap, line_hits, shrunk
+from .readability import Box, bounds, box_of, boxes_overlap, line_hits, shrunk
 from .scene import SceneConnector, SceneShape
 
 SIDES = ("bottom", "right", "top", "left")
@@ -96,6 +96,10 @@ def _segments_share(first: list[Point], second: list[Point]) -> bool:
     return False
 
 
+def _meet(first: Box, second: Box) -> bool:
+    return first[0] <= second[2] and second[0] <= first[2] and first[1] <= second[3] and second[1] <= first[3]
+
+
 def _crossings(first: list[Point], second: list[Point]) -> int:
     """How many times two lines cross (touching at an end does not count)."""
     return sum(1 for a, b in zip(first, first[1:]) for c, d in zip(second, second[1:]) if _segments_cross(a, b, c, d))
@@ -119,16 +123,15 @@ class Router:
         # a label keeps a small gap from every node
         self.node_margins = [shrunk(box_of(shape), -LABEL_GAP) for shape in nodes]
         self.titles = titles
-        self.lines: list[list[Point]] = []
+        self.lines: list[tuple[list[Point], Box]] = []  # routed lines with their bounds
         self.ends: set[tuple[str, str]] = set()  # (shape id, side) where an edge ends
         self.labels: list[tuple[str, Box]] = []
 
     def route(self, template: SceneConnector, source: SceneShape, target: SceneShape) -> SceneConnector:
-        """template with the sides, ends and route kind of the clearest candidate."""
-        candidates = self._candidates(source, target)
-        candidates.sort(key=lambda item: item[0])
+        """template with the sides, ends and route kind of the clearest candidate: the straight line
+        between the facing sides when nothing is in its way, else the cheapest of all."""
         best, best_cost = None, float("inf")
-        for base, source_site, target_site, kind in candidates:
+        for base, source_site, target_site, kind in self._candidates(source, target):
             if base >= best_cost:
                 break
             connector = replace(template, source=source.id, target=target.id, start=site_point(source, source_site),
@@ -139,15 +142,22 @@ class Router:
             cost += self._obstacle_cost(connector, best_cost - cost)
             if cost < best_cost:
                 best, best_cost = connector, cost
-        self.lines.append(polyline(best))
+        points = polyline(best)
+        self.lines.append((points, bounds(points)))
         self.ends |= {(best.source, best.source_site), (best.target, best.target_site)}
         return best
 
-    def _candidates(self, source: SceneShape, target: SceneShape) -> list[tuple[float, str, str, str]]:
-        """(cost before obstacles, source side, target side, route kind) of every route worth trying."""
+    def _candidates(self, source: SceneShape, target: SceneShape):
+        """(cost before obstacles, source side, target side, route kind) of every route worth trying,
+        cheapest first; the straight line between the facing sides comes first on its own, as it
+        usually wins and the others need not be listed."""
         if source is target:
-            return [(0.0, a, b, "loop") for a, b in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom"))]
+            yield from ((0.0, a, b, "loop") for a, b in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom")))
+            return
         preferred = facing_sites(source, target)
+        start, end = site_point(source, preferred[0]), site_point(target, preferred[1])
+        if "straight" in self._kinds(start, end, *preferred):
+            yield _rough_length(start, end, "straight"), preferred[0], preferred[1], "straight"
         found = []
         for source_site in SIDES:
             for target_site in SIDES:
@@ -156,7 +166,7 @@ class Router:
                     base = _rough_length(start, end, kind) + KIND_COST[kind]
                     base += 0.0 if (source_site, target_site) == preferred else OTHER_SIDES
                     found.append((base, source_site, target_site, kind))
-        return found
+        yield from sorted(found)
 
     @staticmethod
     def _kinds(start: Point, end: Point, source_site: str, target_site: str) -> list[str]:
@@ -175,12 +185,14 @@ class Router:
         """What the nodes, titles and earlier lines a route runs through or along cost it (counted
         only until the cost reaches limit, past which the route cannot win)."""
         points = polyline(connector)
+        extent = bounds(points)
         ends = {connector.source, connector.target}
         terms = (
-            lambda: THROUGH_NODE * sum(1 for node_id, box in self.nodes if node_id not in ends and line_hits(points, box)),
-            lambda: THROUGH_LABEL * sum(1 for box in self.titles if line_hits(points, shrunk(box))),
-            lambda: SHARED_LINE * sum(1 for line in self.lines if _segments_share(points, line)),
-            lambda: CROSSING * sum(_crossings(points, line) for line in self.lines),
+            lambda: THROUGH_NODE * sum(1 for node_id, box in self.nodes
+                                       if node_id not in ends and line_hits(points, box, extent)),
+            lambda: THROUGH_LABEL * sum(1 for box in self.titles if line_hits(points, shrunk(box), extent)),
+            lambda: SHARED_LINE * sum(1 for line, _ in self.lines if _segments_share(points, line)),
+            lambda: CROSSING * sum(_crossings(points, line) for line, other in self.lines if _meet(extent, other)),
         )
         return _bounded_sum(terms, limit)
 
@@ -215,6 +227,7 @@ class Router:
             lambda: THROUGH_NODE * sum(1 for node in self.node_margins if boxes_overlap(box, node)),
             lambda: THROUGH_NODE * sum(1 for title in self.titles if boxes_overlap(box, title)),
             lambda: THROUGH_NODE * sum(1 for _, label in self.labels if boxes_overlap(box, label)),
-            lambda: THROUGH_LABEL * sum(1 for line in self.lines if line != own and line_hits(line, shrunk(box))),
+            lambda: THROUGH_LABEL * sum(1 for line, extent in self.lines
+                                        if line != own and line_hits(line, shrunk(box), extent)),
         )
         return _bounded_sum(terms, limit)

@@ -98,7 +98,9 @@ class Scene:
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
-        lines = [point for c in self.connectors for point in polyline(c)]
+        # a straight or bent line lies between its ends; a curve or loop bows out beyond them
+        lines = [point for c in self.connectors
+                 for point in (polyline(c) if c.route in ("curve", "loop") else (c.start, c.end))]
         xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for p in lines]
         ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for p in lines]
         if not xs:
