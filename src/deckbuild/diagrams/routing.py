@@ -57,10 +57,6 @@ def _outward(vector: Point, site: str) -> float:
     return vector[0] * ux + vector[1] * uy
 
 
-def _length(points: list[Point]) -> float:
-    return sum(((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5 for a, b in zip(points, points[1:]))
-
-
 def _bounded_sum(terms, limit: float) -> float:
     """The sum of the terms' values, evaluated in order and stopped once it reaches limit."""
     total = 0.0
