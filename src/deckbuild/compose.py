@@ -351,7 +351,7 @@ class Composer:
     def _takes_text(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
         """Whether chunk's slide may take this lead and trailing text: the visual keeps most of the
         size it has with only its own lead-in (a line or two may cost it more, rather than stand
-        alone on a slide)."""
+        alone on a slide; so may the text around a diagram cut over slides, while it stays readable)."""
         base = self._best(chunk.visual, chunk.own_lead, [])
         then = self._best(chunk.visual, lead, trail)
         if then is None or len(then.pages) > len(base.pages):
@@ -365,6 +365,8 @@ class Composer:
                 return True
             if then.quality < min(base.quality, READABLE_DIAGRAM_TEXT):
                 return False
+            if len(then.pages) > 1:
+                return True  # a diagram cut over slides is opened and closed by its own text
         return self._is_tiny(added) and share >= TINY_KEEP_QUALITY
 
     # --- slides --------------------------------------------------------------
@@ -414,6 +416,8 @@ class Composer:
             if box.height < SHORT_SHARE * self.layouts.content_box.height:
                 continue
             pages = self._place(visual, box)
+            if len(pages) > 1 and isinstance(visual, DiagramVisual):
+                pages = self._parts_stacked(visual, top, bottom)
             placed = []
             for number, page in enumerate(pages):
                 frames = list(page if number == 0 else _at_top(page, self.layouts.content_box))
@@ -431,8 +435,8 @@ class Composer:
             if size is None:
                 continue
             pages = self._place(visual, box)
-            if isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
-                continue
+            if len(pages) > 1 or isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
+                continue  # text beside a visual cut over slides would leave its later pages out
             frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
             yield _Placement("two_columns", (frames,), self._quality(pages), size)
 
@@ -466,15 +470,41 @@ class Composer:
             return self.fitter.table_pages(visual, box)
         if isinstance(visual, PictureVisual):
             return [self.fitter.picture(visual.path, visual.alt, visual.natural, box)]
-        own, *others = [self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text) for scene in visual.scenes]
+        if self._in_parts(visual):
+            return [self._diagram(part, box, visual) for part in visual.scenes[0].parts]
+        own, *others = [self._diagram(scene, box, visual) for scene in visual.scenes]
         turned = max(others, key=lambda frame: frame.text_size, default=own)
         return [turned if turned.text_size >= TURN_GAIN * own.text_size else own]
+
+    def _parts_stacked(self, visual: DiagramVisual, top: float, bottom: float) -> list[tuple[Frame, ...]]:
+        """A diagram's parts a page each, the first under lead text of height top and the last
+        above trailing text of height bottom: each part takes the room its own slide leaves."""
+        parts = visual.scenes[0].parts
+        last = len(parts) - 1
+        boxes = [self.layouts.stacked(top if n == 0 else 0.0, bottom if n == last else 0.0)[1] for n in range(len(parts))]
+        return [(self._diagram(part, box, visual),) for part, box in zip(parts, boxes)]
+
+    def _diagram(self, scene: Scene, box: Box, visual: DiagramVisual) -> DiagramFrame:
+        return self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text)
+
+    def _in_parts(self, visual: DiagramVisual) -> bool:
+        """Whether a diagram is shown cut into its parts, one a slide: whole, even alone on a
+        slide, its text is under READABLE_DIAGRAM_TEXT, and every part reads TURN_GAIN larger.
+        Decided once for the visual, so every layout tried shows the same pages."""
+        parts = visual.scenes[0].parts
+        if not parts:
+            return False
+        box = self.layouts.content_box
+        whole = max(self._diagram(scene, box, visual).text_size for scene in visual.scenes)
+        smallest_part = min(self._diagram(part, box, visual).text_size for part in parts)
+        return whole < READABLE_DIAGRAM_TEXT and smallest_part >= TURN_GAIN * whole
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""
         frame = next(f for f in pages[0] if not isinstance(f, (TextFrame, CaptionFrame)))
-        if isinstance(frame, DiagramFrame):
-            return round(frame.text_size * 2) / 2
+        if isinstance(frame, DiagramFrame):  # a diagram cut over slides reads as its smallest part
+            smallest = min(f.text_size for page in pages for f in page if isinstance(f, DiagramFrame))
+            return round(smallest * 2) / 2
         if isinstance(frame, PictureFrame):
             content = self.layouts.content_box
             return round(frame.box.width * frame.box.height / (content.width * content.height) * 20) / 20

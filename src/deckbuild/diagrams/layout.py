@@ -15,6 +15,7 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
+from .packing import in_reading_order, rearranged
 from .readability import frame_title_box
 from .routing import Router
 from .scene import Scene, SceneConnector, SceneShape
@@ -154,13 +155,17 @@ class _DotWriter:
         attributes = []
         if edge.label:
             width, height = text_size(self.measure, edge.label, self.size * 0.9)
-            attributes.append(f"label={label_cell(width + 8, height + 4)}")
+            attributes.append(f"label={label_cell(width + 8, height + 4)}, id=e{index}")
         if tail_cluster and tail != head:
             attributes.append(f"ltail={tail_cluster}")
         if head_cluster and tail != head:
             attributes.append(f"lhead={head_cluster}")
         if edge.line_style == "invisible":
             attributes.append("style=invis")
+        if not edge.constraint:
+            attributes.append("constraint=false")
+        if edge.min_ranks != 1:
+            attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
 
 
@@ -203,12 +208,24 @@ class GraphLayout:
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         graph = self._wrapped(graph)
-        scene = self._scene(graph)
+        scene = self._arranged(graph)
         if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
-        turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
+        turned = self._arranged(replace(graph, direction=TURNED[graph.direction]))
         turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return replace(scene, alternatives=(turned,))
+
+    def _arranged(self, graph: Graph) -> Scene:
+        """The graph drawn by `dot`, redrawn in rows when that fits a slide clearly better
+        than dot's one strip (see packing)."""
+        scene = self._scene(graph)
+        if slide_fit(scene) >= COMFORTABLE_FIT:
+            return scene
+        changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
+        if changed is None:
+            return scene
+        in_rows = replace(self._scene(changed), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and in_reading_order(changed, in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
@@ -255,7 +272,10 @@ class GraphLayout:
             shape = self._node_shape(node, cx - width / 2, cy - height_ / 2, width, height_)
             shapes.append(shape)
             by_id[node_id] = shape
-        connectors, labels = self._edges(graph, by_id)
+        # where dot reserved each label's room: a place the router may put the label
+        reserved = {int(obj["id"][1:]): flip(*dot_points(obj["lp"])) for obj in layout.get("edges", ())
+                    if "lp" in obj and str(obj.get("id", "")).startswith("e")}
+        connectors, labels = self._edges(graph, by_id, reserved)
         shapes.extend(labels)
         description = _describe(graph)
         return Scene(graph.kind, x1 - x0, height, tuple(shapes), tuple(connectors), description, self.style.font_size).fitted()
@@ -292,14 +312,14 @@ class GraphLayout:
             dashed=style.dashed, font_size=self.style.font_size,
         )
 
-    def _edges(self, graph: Graph, by_id: dict[str, SceneShape]):
-        """Each edge routed clear of other nodes and earlier edges; then each label on its own
-        route, clear of every node, frame title, line and other label."""
+    def _edges(self, graph: Graph, by_id: dict[str, SceneShape], reserved: dict[int, tuple[float, float]]):
+        """Each edge routed clear of other nodes and earlier edges, each label on its own route
+        clear of every node, frame title, line and other label (see routing.Router); reserved:
+        the centre dot gave each edge's label, by edge index."""
         frames = [shape for shape in by_id.values() if shape.kind == "frame"]
         titles = [frame_title_box(frame, lambda text, size, bold: self.measure.width(text, size, bold=bold))
                   for frame in frames if frame.text]
         router = Router([shape for shape in by_id.values() if shape.kind != "frame"], titles)
-        routed = []
         for index, edge in enumerate(graph.edges):
             source, target = by_id.get(edge.source), by_id.get(edge.target)
             if source is None or target is None or edge.line_style == "invisible":
@@ -309,20 +329,23 @@ class GraphLayout:
                 dashed=edge.line_style == "dotted", head=edge.head, tail=edge.tail,
                 label=f"label_{index}" if edge.label else "",
             )
-            routed.append((edge, router.route(template, source, target)))
-        labels = []
-        for edge, connector in routed:
+            label_size = None
             if edge.label:
                 width, height = text_size(self.measure, edge.label, self.style.font_size * 0.9)
-                width, height = width + 8, height + 4
-                x, y = router.place_label(connector, connector.label, width, height)
+                label_size = (width + 8, height + 4)
+            router.route(index, template, source, target, label_size, reserved.get(index))
+        connectors, labels = [], []
+        for index, connector, box in router.finish():
+            connectors.append(connector)
+            if box is not None:
+                left, top, right, bottom = box
                 labels.append(
                     SceneShape(
-                        connector.label, "text", x, y, width, height, edge.label,
+                        connector.label, "text", left, top, right - left, bottom - top, graph.edges[index].label,
                         fill=self.style.label_fill, text_color=self.style.text, font_size=self.style.font_size * 0.9,
                     )
                 )
-        return [connector for _, connector in routed], labels
+        return connectors, labels
 
 
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}

@@ -11,6 +11,7 @@ then shorter and simpler lines) and checked one by one until no cheaper one can 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from .connector_path import DEFAULT_BULGE, OUTWARD, Point, point_along, polyline
@@ -23,10 +24,14 @@ THROUGH_NODE = 10_000.0
 THROUGH_LABEL = 2_000.0
 SHARED_LINE = 3_000.0  # on top of an earlier edge's line (both edges of a pair on one line)
 OTHER_SIDES = 40.0  # not the sides facing each other
-SHARED_SITE = 60.0  # an end on a side where an earlier edge already ends
+SHARED_SITE = 60.0  # an end on a side where an earlier edge already ends, for each such edge
 CROSSING = 80.0  # crossing an earlier edge's line
+NO_LABEL_ROOM = 300.0  # a labelled edge whose middle has no room for its label
 KIND_COST = {"straight": 0.0, "elbow": 15.0, "curve": 120.0, "loop": 0.0}
 LABEL_GAP = 2.0
+LABEL_OFFSETS = (LABEL_GAP, LABEL_GAP + 10, LABEL_GAP + 22, LABEL_GAP + 34)  # how far beside its line a label may sit
+RESERVED_SPOT = 15.0  # the place Graphviz kept for a label, tried when it lies within
+RESERVED_REACH = 16.0  # this many points of the route
 NEAR = 1.0
 
 
@@ -92,6 +97,13 @@ def _segments_share(first: list[Point], second: list[Point]) -> bool:
     return False
 
 
+def _gap(box: Box, points: list[Point]) -> float:
+    """How far a box lies from the nearest point of a polyline."""
+    left, top, right, bottom = box
+    return min(((max(left - x, 0, x - right)) ** 2 + (max(top - y, 0, y - bottom)) ** 2) ** 0.5
+               for x, y in (point_along(points, step / 40) for step in range(41)))
+
+
 def _meet(first: Box, second: Box) -> bool:
     return first[0] <= second[2] and second[0] <= first[2] and first[1] <= second[3] and second[1] <= first[3]
 
@@ -109,23 +121,89 @@ def _segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
 
 
 class Router:
-    """Routes one graph's edges among its nodes; remembers lines and labels as it goes.
+    """Routes one graph's edges among its nodes, then places their labels.
 
     nodes: the shapes an edge may not cross (frames aside); titles: the boxes of frame titles,
-    which lines and labels keep clear of."""
+    which lines and labels keep clear of. Add every edge with `route`, then `finish`: labels
+    are placed once every line is known, and an edge whose line still runs through another
+    label is routed again round the labels (kept only when that tangles less)."""
 
     def __init__(self, nodes: list[SceneShape], titles: list[Box]) -> None:
         self.nodes = [(shape.id, shrunk(box_of(shape))) for shape in nodes]
         # a label keeps a small gap from every node
         self.node_margins = [shrunk(box_of(shape), -LABEL_GAP) for shape in nodes]
         self.titles = titles
-        self.lines: list[tuple[list[Point], Box]] = []  # routed lines with their bounds
-        self.ends: set[tuple[str, str]] = set()  # (shape id, side) where an edge ends
-        self.labels: list[tuple[str, Box]] = []
+        self.edges: dict[int, tuple[SceneConnector, SceneShape, SceneShape]] = {}  # template and ends, by key
+        self.connectors: dict[int, SceneConnector] = {}
+        self.lines: dict[int, tuple[list[Point], Box]] = {}  # routed lines with their bounds
+        self.ends: Counter[tuple[str, str]] = Counter()  # how many edges end at each (shape id, side)
+        self.label_sizes: dict[int, tuple[float, float]] = {}
+        self.label_centres: dict[int, Point] = {}
+        self.labels: dict[int, Box] = {}
 
-    def route(self, template: SceneConnector, source: SceneShape, target: SceneShape) -> SceneConnector:
+    def route(self, key: int, template: SceneConnector, source: SceneShape, target: SceneShape,
+              label_size: tuple[float, float] | None = None, label_centre: Point | None = None) -> None:
+        """Route an edge (template with its colours and ends) and remember the size of its label and
+        the centre Graphviz kept free for it (a place to try when it lies beside the route)."""
+        self.edges[key] = (template, source, target)
+        if label_size:
+            self.label_sizes[key] = label_size
+        if label_centre:
+            self.label_centres[key] = label_centre
+        self._keep(key, self._best(template, source, target, label_size))
+
+    def finish(self) -> list[tuple[int, SceneConnector, Box | None]]:
+        """Every edge's connector and its label's box, in the order they were added."""
+        for key in self.label_sizes:
+            self._place_label(key)
+        for key in list(self.connectors):
+            if self._tangle(key):
+                self._untangle(key)
+        return [(key, connector, self.labels.get(key)) for key, connector in self.connectors.items()]
+
+    def _keep(self, key: int, connector: SceneConnector) -> None:
+        points = polyline(connector)
+        self.connectors[key] = connector
+        self.lines[key] = (points, bounds(points))
+        self.ends.update(((connector.source, connector.source_site), (connector.target, connector.target_site)))
+
+    def _drop(self, key: int) -> tuple[SceneConnector, Box | None]:
+        connector = self.connectors.pop(key)
+        del self.lines[key]
+        self.ends.subtract(((connector.source, connector.source_site), (connector.target, connector.target_site)))
+        return connector, self.labels.pop(key, None)
+
+    def _tangle(self, key: int) -> int:
+        """How many other labels an edge's line runs through, plus other lines through its label."""
+        points, extent = self.lines[key]
+        count = sum(1 for other, box in self.labels.items() if other != key and line_hits(points, shrunk(box), extent))
+        own = self.labels.get(key)
+        if own is not None:
+            count += sum(1 for other, (line, bounds_) in self.lines.items()
+                         if other != key and line_hits(line, shrunk(own), bounds_))
+            count += sum(1 for node in self.node_margins if boxes_overlap(own, node))
+        return count
+
+    def _untangle(self, key: int) -> None:
+        """Route an edge again with every other label in place, and its label after it; the old
+        route and label come back unless that tangles less."""
+        before = self._tangle(key)
+        old_connector, old_label = self._drop(key)
+        template, source, target = self.edges[key]
+        self._keep(key, self._best(template, source, target, self.label_sizes.get(key)))
+        if key in self.label_sizes:
+            self._place_label(key)
+        if self._tangle(key) >= before:
+            self._drop(key)
+            self._keep(key, old_connector)
+            if old_label is not None:
+                self.labels[key] = old_label
+
+    def _best(self, template: SceneConnector, source: SceneShape, target: SceneShape,
+              label_size: tuple[float, float] | None = None) -> SceneConnector:
         """template with the sides, ends and route kind of the clearest candidate: the straight line
-        between the facing sides when nothing is in its way, else the cheapest of all."""
+        between the facing sides when nothing is in its way, else the cheapest of all. A labelled
+        edge prefers a route with room for its label at its middle."""
         best, best_cost = None, float("inf")
         for base, source_site, target_site, kind in self._candidates(source, target):
             if base >= best_cost:
@@ -133,15 +211,21 @@ class Router:
             connector = replace(template, source=source.id, target=target.id, start=site_point(source, source_site),
                                 end=site_point(target, target_site), source_site=source_site, target_site=target_site,
                                 route=kind)
-            cost = base + SHARED_SITE * (((connector.source, connector.source_site) in self.ends)
-                                         + ((connector.target, connector.target_site) in self.ends))
+            cost = base + SHARED_SITE * (self.ends[connector.source, connector.source_site]
+                                         + self.ends[connector.target, connector.target_site])
             cost += self._obstacle_cost(connector, best_cost - cost)
+            if label_size and cost < best_cost and not self._room_at_middle(connector, label_size):
+                cost += NO_LABEL_ROOM
             if cost < best_cost:
                 best, best_cost = connector, cost
-        points = polyline(best)
-        self.lines.append((points, bounds(points)))
-        self.ends |= {(best.source, best.source_site), (best.target, best.target_site)}
         return best
+
+    def _room_at_middle(self, connector: SceneConnector, label_size: tuple[float, float]) -> bool:
+        """Whether a label centred on the route's middle covers no node and no frame title."""
+        (cx, cy), (width, height) = point_along(polyline(connector), 0.5), label_size
+        box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+        return not any(boxes_overlap(box, node) for node in self.node_margins) and \
+            not any(boxes_overlap(box, title) for title in self.titles)
 
     def _candidates(self, source: SceneShape, target: SceneShape):
         """(cost before obstacles, source side, target side, route kind) of every route worth trying,
@@ -187,25 +271,33 @@ class Router:
             lambda: THROUGH_NODE * sum(1 for node_id, box in self.nodes
                                        if node_id not in ends and line_hits(points, box, extent)),
             lambda: THROUGH_LABEL * sum(1 for box in self.titles if line_hits(points, shrunk(box), extent)),
-            lambda: SHARED_LINE * sum(1 for line, _ in self.lines if _segments_share(points, line)),
-            lambda: CROSSING * sum(_crossings(points, line) for line, other in self.lines if _meet(extent, other)),
+            lambda: THROUGH_LABEL * sum(1 for box in self.labels.values() if line_hits(points, shrunk(box), extent)),
+            lambda: SHARED_LINE * sum(1 for line, _ in self.lines.values() if _segments_share(points, line)),
+            lambda: CROSSING * sum(_crossings(points, line) for line, other in self.lines.values() if _meet(extent, other)),
         )
         return _bounded_sum(terms, limit)
 
-    def place_label(self, connector: SceneConnector, label_id: str, width: float, height: float) -> Point:
-        """The top-left corner for a label on its own route (at its middle when that is clear,
-        else further along or beside it) where it covers no node, title, label or other line."""
-        points = polyline(connector)
+    def _place_label(self, key: int) -> None:
+        """A label's box on its own route (at its middle when that is clear, else further along or
+        beside it) where it covers no node, title, label or other line."""
+        width, height = self.label_sizes[key]
+        points = self.lines[key][0]
         best, best_cost = None, float("inf")
-        for shift, (x, y) in sorted(self._label_spots(points, width, height), key=lambda spot: spot[0]):
+        spots = list(self._label_spots(points, width, height))
+        if key in self.label_centres:
+            cx, cy = self.label_centres[key]
+            reserved = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+            gap = _gap(reserved, points)
+            if gap <= RESERVED_REACH:  # dot keeps that room clear of nodes and other labels
+                spots.append((RESERVED_SPOT + gap, reserved[:2]))
+        for shift, (x, y) in sorted(spots, key=lambda spot: spot[0]):
             if shift >= best_cost:
                 break
             box = (x, y, x + width, y + height)
-            cost = shift + self._label_cost(box, points, best_cost - shift)
+            cost = shift + self._label_cost(key, box, best_cost - shift)
             if cost < best_cost:
-                best, best_cost = (x, y), cost
-        self.labels.append((label_id, (best[0], best[1], best[0] + width, best[1] + height)))
-        return best
+                best, best_cost = box, cost
+        self.labels[key] = best
 
     @staticmethod
     def _label_spots(points: list[Point], width: float, height: float):
@@ -214,16 +306,18 @@ class Router:
             cx, cy = point_along(points, fraction)
             shift = abs(fraction - 0.5) * 40
             yield shift, (cx - width / 2, cy - height / 2)
-            for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
-                yield shift + 10, (cx - width / 2 + dx * (width / 2 + LABEL_GAP), cy - height / 2 + dy * (height / 2 + LABEL_GAP))
+            for away in LABEL_OFFSETS:
+                for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
+                    yield shift + 10 + away, (cx - width / 2 + dx * (width / 2 + away),
+                                              cy - height / 2 + dy * (height / 2 + away))
 
-    def _label_cost(self, box: Box, own: list[Point], limit: float) -> float:
+    def _label_cost(self, key: int, box: Box, limit: float) -> float:
         """What covering nodes, titles, labels and other lines costs a label box (up to limit)."""
         terms = (
             lambda: THROUGH_NODE * sum(1 for node in self.node_margins if boxes_overlap(box, node)),
             lambda: THROUGH_NODE * sum(1 for title in self.titles if boxes_overlap(box, title)),
-            lambda: THROUGH_NODE * sum(1 for _, label in self.labels if boxes_overlap(box, label)),
-            lambda: THROUGH_LABEL * sum(1 for line, extent in self.lines
-                                        if line != own and line_hits(line, shrunk(box), extent)),
+            lambda: THROUGH_NODE * sum(1 for other, label in self.labels.items() if other != key and boxes_overlap(box, label)),
+            lambda: THROUGH_LABEL * sum(1 for other, (line, extent) in self.lines.items()
+                                        if other != key and line_hits(line, shrunk(box), extent)),
         )
         return _bounded_sum(terms, limit)

@@ -95,6 +95,7 @@ class Scene:
     warnings: tuple[str, ...] = field(default=())
     chart: Chart | None = None
     alternatives: tuple["Scene", ...] = ()  # the same diagram in other arrangements, for the slide composer
+    parts: tuple["Scene", ...] = ()  # the diagram cut into consecutive pieces, one a slide, when whole it reads too small
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
@@ -132,7 +133,9 @@ class Scene:
         heading = SceneShape("title", "text", (max(moved.width, width) - width) / 2, 0.0, width, height, title,
                              font_size=size, bold=True)
         alternatives = tuple(other.titled(title, measure_width, gap) for other in self.alternatives)
-        return replace(moved, shapes=(heading, *shapes), connectors=connectors, alternatives=alternatives).fitted()
+        parts = (self.parts[0].titled(title, measure_width, gap), *self.parts[1:]) if self.parts else ()
+        return replace(moved, shapes=(heading, *shapes), connectors=connectors, alternatives=alternatives,
+                       parts=parts).fitted()
 
     def texts(self) -> list[str]:
         """Every text the scene shows."""
@@ -149,11 +152,12 @@ class Scene:
     @classmethod
     def from_dict(cls, data: dict) -> "Scene":
         alternatives = tuple(cls.from_dict(other) for other in data.pop("alternatives", ()))
+        parts = tuple(cls.from_dict(part) for part in data.pop("parts", ()))
         shapes = tuple(SceneShape(**shape) for shape in data.pop("shapes"))
         connectors = tuple(
             SceneConnector(**{**c, "start": tuple(c["start"]), "end": tuple(c["end"])}) for c in data.pop("connectors")
         )
         chart = data.pop("chart", None)
         return cls(shapes=shapes, connectors=connectors, chart=Chart.from_dict(chart) if chart is not None else None,
-                   alternatives=alternatives,
+                   alternatives=alternatives, parts=parts,
                    **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})
