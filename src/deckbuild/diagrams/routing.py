@@ -24,7 +24,7 @@ THROUGH_NODE = 10_000.0
 THROUGH_LABEL = 2_000.0
 SHARED_LINE = 3_000.0  # on top of an earlier edge's line (both edges of a pair on one line)
 OTHER_SIDES = 40.0  # not the sides facing each other
-SHARED_SITE = 60.0  # an end on a side where an earlier edge already ends, for each such edge
+SHARED_SITE = 25.0  # an end on a side where an earlier edge already ends, for each such edge
 CROSSING = 80.0  # crossing an earlier edge's line
 NO_LABEL_ROOM = 300.0  # a labelled edge whose middle has no room for its label
 KIND_COST = {"straight": 0.0, "elbow": 15.0, "curve": 120.0, "loop": 0.0}
@@ -32,6 +32,23 @@ LABEL_GAP = 2.0
 LABEL_OFFSETS = (LABEL_GAP, LABEL_GAP + 10, LABEL_GAP + 22, LABEL_GAP + 34)  # how far beside its line a label may sit
 RESERVED_SPOT = 15.0  # the place Graphviz kept for a label, tried when it lies within
 RESERVED_REACH = 16.0  # this many points of the route
+
+
+def _label_spots() -> list[tuple[float, float | None, float, int, int]]:
+    """Where a label may go, cheapest first: (cost of going there, fraction of the route its centre
+    is at, how far beside the line, and to which side); a fraction of None stands for the room
+    Graphviz kept, whose cost grows with its distance from the route."""
+    spots = [(RESERVED_SPOT, None, 0.0, 0, 0)]
+    for fraction in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
+        shift = abs(fraction - 0.5) * 40
+        spots.append((shift, fraction, 0.0, 0, 0))
+        for away in LABEL_OFFSETS:
+            for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
+                spots.append((shift + 10 + away, fraction, away, dx, dy))
+    return sorted(spots, key=lambda spot: spot[0])
+
+
+LABEL_SPOTS = _label_spots()
 NEAR = 1.0
 
 
@@ -239,9 +256,10 @@ class Router:
         if "straight" in self._kinds(start, end, *preferred):
             yield _rough_length(start, end, "straight"), preferred[0], preferred[1], "straight"
         found = []
-        for source_site in SIDES:
-            for target_site in SIDES:
-                start, end = site_point(source, source_site), site_point(target, target_site)
+        starts = {side: site_point(source, side) for side in SIDES}
+        ends = {side: site_point(target, side) for side in SIDES}
+        for source_site, start in starts.items():
+            for target_site, end in ends.items():
                 for kind in self._kinds(start, end, source_site, target_site):
                     base = _rough_length(start, end, kind) + KIND_COST[kind]
                     base += 0.0 if (source_site, target_site) == preferred else OTHER_SIDES
@@ -279,37 +297,39 @@ class Router:
 
     def _place_label(self, key: int) -> None:
         """A label's box on its own route (at its middle when that is clear, else further along or
-        beside it) where it covers no node, title, label or other line."""
+        beside it, or in the room Graphviz kept for it) where it covers no node, title, label or
+        other line. Spots are tried cheapest first and only until none left can win."""
         width, height = self.label_sizes[key]
         points = self.lines[key][0]
+        centres: dict[float, Point] = {}
         best, best_cost = None, float("inf")
-        spots = list(self._label_spots(points, width, height))
-        if key in self.label_centres:
-            cx, cy = self.label_centres[key]
-            reserved = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-            gap = _gap(reserved, points)
-            if gap <= RESERVED_REACH:  # dot keeps that room clear of nodes and other labels
-                spots.append((RESERVED_SPOT + gap, reserved[:2]))
-        for shift, (x, y) in sorted(spots, key=lambda spot: spot[0]):
+        for shift, fraction, away, dx, dy in LABEL_SPOTS:
             if shift >= best_cost:
                 break
-            box = (x, y, x + width, y + height)
+            if fraction is None:  # Graphviz's room, worth its distance from the route
+                box = self._reserved_box(key, width, height)
+                if box is None:
+                    continue
+                shift += _gap(box, points)
+                if shift > RESERVED_SPOT + RESERVED_REACH:
+                    continue
+            else:
+                if fraction not in centres:
+                    centres[fraction] = point_along(points, fraction)
+                cx, cy = centres[fraction]
+                left = cx - width / 2 + dx * (width / 2 + away)
+                top = cy - height / 2 + dy * (height / 2 + away)
+                box = (left, top, left + width, top + height)
             cost = shift + self._label_cost(key, box, best_cost - shift)
             if cost < best_cost:
                 best, best_cost = box, cost
         self.labels[key] = best
 
-    @staticmethod
-    def _label_spots(points: list[Point], width: float, height: float):
-        """(cost of moving there, top-left corner) for spots along the route, nearest the middle first."""
-        for fraction in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9):
-            cx, cy = point_along(points, fraction)
-            shift = abs(fraction - 0.5) * 40
-            yield shift, (cx - width / 2, cy - height / 2)
-            for away in LABEL_OFFSETS:
-                for dx, dy in ((0, -1), (0, 1), (1, 0), (-1, 0)):
-                    yield shift + 10 + away, (cx - width / 2 + dx * (width / 2 + away),
-                                              cy - height / 2 + dy * (height / 2 + away))
+    def _reserved_box(self, key: int, width: float, height: float) -> Box | None:
+        if key not in self.label_centres:
+            return None
+        cx, cy = self.label_centres[key]
+        return cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2
 
     def _label_cost(self, key: int, box: Box, limit: float) -> float:
         """What covering nodes, titles, labels and other lines costs a label box (up to limit)."""
