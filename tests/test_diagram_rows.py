@@ -135,3 +135,19 @@ def test_a_cut_never_falls_inside_a_block():
 def test_a_sequence_with_activation_bars_stays_whole():
     rows = "".join(f"    A->>+B: 요청 {n}\n    B-->>-A: 응답 {n}\n" for n in range(14))
     assert build_scene("sequenceDiagram\n" + rows, "sequenceDiagram", MEASURE, STYLE).parts == ()
+
+
+def test_a_sequence_wider_than_a_slide_offers_its_long_texts_wrapped():
+    long = "다이제스트로 고정된 파드를 만들어 달라는 요청과 그 서명 확인을 한꺼번에 보낸다"
+    source = ("sequenceDiagram\n    participant A as 배포 도구\n    participant B as 어드미션 컨트롤러\n    participant C as 레지스트리\n"
+              f"    A->>B: {long}\n    B->>C: {long}\n    Note left of A: {long}\n")
+    drawn = build_scene(source, "sequenceDiagram", MEASURE, STYLE)
+    (narrow,) = drawn.alternatives
+    assert narrow.width < drawn.width
+    assert "\n" in next(s.text for s in narrow.shapes if s.text.startswith("다이제스트"))
+    squeeze = lambda texts: sorted(t.replace("\n", " ") for t in texts)
+    assert squeeze(narrow.texts()) == squeeze(drawn.texts())  # the same words, only broken into lines
+
+
+def test_a_sequence_that_fits_a_slide_keeps_one_drawing():
+    assert build_scene(sequence(3), "sequenceDiagram", MEASURE, STYLE).alternatives == ()

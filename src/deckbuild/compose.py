@@ -62,6 +62,7 @@ KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps t
 TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
 READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
 COMFORTABLE_DIAGRAM_TEXT = 16.0  # any share is fine while a diagram's text stays this large (points)
+SPLIT_DIAGRAM_TEXT = 14.0  # a diagram showing smaller text even alone goes over slides in parts, if it has them
 
 
 @dataclass(frozen=True)
@@ -470,8 +471,9 @@ class Composer:
             return self.fitter.table_pages(visual, box)
         if isinstance(visual, PictureVisual):
             return [self.fitter.picture(visual.path, visual.alt, visual.natural, box)]
-        if self._in_parts(visual):
-            return [self._diagram(part, box, visual) for part in visual.scenes[0].parts]
+        parts = self._parts_shown(visual)
+        if parts:
+            return [self._diagram(part, box, visual) for part in parts]
         own, *others = [self._diagram(scene, box, visual) for scene in visual.scenes]
         turned = max(others, key=lambda frame: frame.text_size, default=own)
         return [turned if turned.text_size >= TURN_GAIN * own.text_size else own]
@@ -479,7 +481,7 @@ class Composer:
     def _parts_stacked(self, visual: DiagramVisual, top: float, bottom: float) -> list[tuple[Frame, ...]]:
         """A diagram's parts a page each, the first under lead text of height top and the last
         above trailing text of height bottom: each part takes the room its own slide leaves."""
-        parts = visual.scenes[0].parts
+        parts = self._parts_shown(visual)
         last = len(parts) - 1
         boxes = [self.layouts.stacked(top if n == 0 else 0.0, bottom if n == last else 0.0)[1] for n in range(len(parts))]
         return [(self._diagram(part, box, visual),) for part, box in zip(parts, boxes)]
@@ -487,17 +489,21 @@ class Composer:
     def _diagram(self, scene: Scene, box: Box, visual: DiagramVisual) -> DiagramFrame:
         return self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text)
 
-    def _in_parts(self, visual: DiagramVisual) -> bool:
-        """Whether a diagram is shown cut into its parts, one a slide: whole, even alone on a
-        slide, its text is under READABLE_DIAGRAM_TEXT, and every part reads TURN_GAIN larger.
-        Decided once for the visual, so every layout tried shows the same pages."""
-        parts = visual.scenes[0].parts
-        if not parts:
-            return False
+    def _parts_shown(self, visual: DiagramVisual) -> tuple[Scene, ...]:
+        """The parts a diagram is shown in, one a slide, or () to show it whole: it goes over slides
+        when, even alone on a slide, no arrangement shows its text at SPLIT_DIAGRAM_TEXT and the
+        parts of one read TURN_GAIN larger. Decided for the visual, not per layout, so every
+        layout tried shows the same pages."""
         box = self.layouts.content_box
         whole = max(self._diagram(scene, box, visual).text_size for scene in visual.scenes)
-        smallest_part = min(self._diagram(part, box, visual).text_size for part in parts)
-        return whole < READABLE_DIAGRAM_TEXT and smallest_part >= TURN_GAIN * whole
+        best: tuple[Scene, ...] = ()
+        best_size = 0.0
+        for scene in visual.scenes:
+            if scene.parts:
+                size = min(self._diagram(part, box, visual).text_size for part in scene.parts)
+                if size > best_size:
+                    best, best_size = scene.parts, size
+        return best if whole < SPLIT_DIAGRAM_TEXT and best_size >= TURN_GAIN * whole else ()
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""

@@ -324,7 +324,18 @@ def _markdown() -> MarkdownIt:
 
 
 _PARSER = _markdown()
+
+
+def markdown_tokens(text: str):
+    """markdown-it's block tokens for text, parsed as documents are (each with its source lines in `map`)."""
+    return _PARSER.parse(text)
 _TASK_MARK = re.compile(r"^\[([ xX])\]\s+")
+
+
+def fence_language(info: str) -> str:
+    """The language a code fence's info string names (its first word, lower case): "mermaid", "bash", …"""
+    words = info.split()
+    return words[0].lower() if words else ""
 
 
 def diagram_kind(source: str) -> str:
@@ -460,8 +471,7 @@ class _Reader:
     # code, diagrams, tables
 
     def code(self, node: SyntaxTreeNode, line: int) -> Block:
-        info = (node.info or "").strip() if node.type == "fence" else ""
-        language = info.split()[0].lower() if info else ""
+        language = fence_language(node.info or "") if node.type == "fence" else ""
         text = node.content.rstrip("\n")
         if language == "mermaid":
             return Diagram(diagram_kind(text), text, line)

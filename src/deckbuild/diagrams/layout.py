@@ -61,6 +61,21 @@ def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tup
     return max(width, 40.0), height
 
 
+def wrapped_text(measure: Measurer, text: str, width: float, size: float) -> str:
+    """text with each of its lines broken at spaces into lines no wider than width (a longer
+    word keeps a line of its own), as Mermaid wraps labels."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        broken: list[str] = []
+        for word in line.split(" "):
+            if broken and measure.width(f"{broken[-1]} {word}", size) <= width:
+                broken[-1] = f"{broken[-1]} {word}"
+            else:
+                broken.append(word)
+        lines += broken or [line]
+    return "\n".join(lines)
+
+
 def label_cell(width: float, height: float) -> str:
     """An HTML-like label that reserves exactly width × height points."""
     return (
@@ -233,19 +248,9 @@ class GraphLayout:
         width = LABEL_WRAP_EMS * self.style.font_size
         nodes = {}
         for node_id, node in graph.nodes.items():
-            lines = [part for line in node.label.split("\n") for part in self._wrap_words(line, width)]
-            nodes[node_id] = replace(node, label="\n".join(lines)) if len(lines) > node.label.count("\n") + 1 else node
+            label = wrapped_text(self.measure, node.label, width, self.style.font_size)
+            nodes[node_id] = replace(node, label=label) if label != node.label else node
         return replace(graph, nodes=nodes)
-
-    def _wrap_words(self, line: str, width: float) -> list[str]:
-        """line broken at spaces into lines no wider than width (a longer word keeps its own line)."""
-        lines: list[str] = []
-        for word in line.split(" "):
-            if lines and self.measure.width(f"{lines[-1]} {word}", self.style.font_size) <= width:
-                lines[-1] = f"{lines[-1]} {word}"
-            else:
-                lines.append(word)
-        return lines or [line]
 
     def _scene(self, graph: Graph) -> Scene:
         writer = _DotWriter(graph, self.measure, self.style)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Activation, BlockEnd, BlockSection, BlockStart, Message, MermaidError, Note, Sequence
-from .layout import SLIDE_HEIGHT
+from .layout import SLIDE_HEIGHT, SLIDE_WIDTH, wrapped_text
 from .scene import Scene, SceneConnector, SceneShape
 
 HEAD_PADDING_X = 14.0
@@ -25,9 +25,10 @@ SELF_LOOP_WIDTH = 28.0
 NOTE_PADDING = 8.0
 BLOCK_MARGIN = 10.0
 ACTIVATION_WIDTH = 10.0
-SPLIT_HEIGHT = SLIDE_HEIGHT * 1.2  # a taller diagram shows its text under about 12 pt on a slide: offer parts
+SPLIT_HEIGHT = SLIDE_HEIGHT  # a taller diagram shows its text under its own size (14 pt) on a slide: offer parts
 PART_HEIGHT = SLIDE_HEIGHT  # each part fits a slide at the diagram's own type size
-FIRST_PART_SHARE = 0.7  # the first part is shorter: its slide also holds the text that introduces it
+WRAP_EMS = 10.0  # where long message and note texts break when a diagram is wider than a slide
+FIRST_PART_SHARE = 0.85  # the first part is shorter: its slide also holds the text that introduces it
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,29 @@ class SequenceLayout:
         return width, len(lines) * self.measure.line_height(size)
 
     def scene(self, sequence: Sequence) -> Scene:
-        """The whole diagram; a diagram too tall to read on one slide also carries its parts."""
+        """The whole diagram; a diagram too tall to read on one slide also carries its parts, and
+        one wider than a slide the same diagram with its long texts wrapped, as an alternative
+        for the slide composer (Mermaid keeps each message on one line)."""
         if not sequence.participants:
             raise MermaidError(1, "the sequence diagram has no participants")
+        whole = self._laid_out(sequence)
+        if whole.width <= SLIDE_WIDTH:
+            return whole
+        narrow = self._laid_out(self._wrapped(sequence))
+        return replace(whole, alternatives=(narrow,)) if narrow.width < whole.width else whole
+
+    def _wrapped(self, sequence: Sequence) -> Sequence:
+        """The sequence with message and note texts wrapped between words at WRAP_EMS."""
+        width = WRAP_EMS * self.size
+        events = [
+            replace(event, text=wrapped_text(self.measure, event.text, width, self.label_size))
+            if isinstance(event, (Message, Note)) and event.text else event
+            for event in sequence.events
+        ]
+        return replace(sequence, events=events)
+
+    def _laid_out(self, sequence: Sequence) -> Scene:
+        """The diagram drawn, with its parts when it is too tall for a slide."""
         index = {p.id: i for i, p in enumerate(sequence.participants)}
         heads = [self._text(p.label, self.size) for p in sequence.participants]
         head_width = [w + 2 * HEAD_PADDING_X for w, _ in heads]

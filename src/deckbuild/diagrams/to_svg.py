@@ -140,9 +140,12 @@ def _markers(scene: Scene) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
-def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
-    """The scene as a standalone SVG document sized in points."""
+def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt", background: str = "") -> str:
+    """The scene as a standalone SVG document sized in points (unit "": in user units, which
+    resvg needs: it refuses a size in points), transparent or on a background colour (hex)."""
     body = [_markers(scene)]
+    if background:
+        body.append(f'<rect width="100%" height="100%" fill="#{background}"/>')
     frames = [s for s in scene.shapes if s.kind == "frame"]
     others = [s for s in scene.shapes if s.kind != "frame"]
     for shape in frames:
@@ -154,6 +157,6 @@ def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
         body.extend(chart_svg(scene, font_family))
     title = f"<title>{escape(alt_text)}</title>" if alt_text else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}pt" height="{scene.height:.1f}pt" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}{unit}" height="{scene.height:.1f}{unit}" '
         f'viewBox="0 0 {scene.width:.1f} {scene.height:.1f}" role="img">{title}' + "".join(body) + "</svg>"
     )
