@@ -7,6 +7,8 @@ that stays glued to its shapes can draw only a few kinds of line (and LibreOffic
 redraws bent and curved ones from their glue sides alone). Edges are routed in
 order: candidates are ranked by a cheap cost (the sides that face each other first,
 then shorter and simpler lines) and checked one by one until no cheaper one can win.
+Labels are placed once every line is known; an edge that still runs through another
+label is then routed again round the labels, and kept so only if that tangles less.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def _label_spots() -> list[tuple[float, float | None, float, int, int]]:
 
 
 LABEL_SPOTS = _label_spots()
-NEAR = 1.0
+NEAR = 1.0  # points: closer than this counts as touching or aligned
 
 
 def site_point(shape: SceneShape, site: str) -> Point:
