@@ -215,6 +215,17 @@ def test_connectors_are_written_glued_where_the_route_ends_with_presets_libreoff
     assert kinds <= {"straightConnector1", "bentConnector2", "bentConnector3", "curvedConnector3", "curvedConnector4"}
 
 
+def test_a_group_covers_its_turned_connectors_as_drawn():
+    """An elbow that starts with an upright leg is written turned a quarter; the group is no wider
+    than what it draws."""
+    scene = Scene("flowchart", 60, 140, (SceneShape("a", "rect", 0, 0, 40, 20, "a"),
+                                         SceneShape("b", "rect", 10, 120, 40, 20, "b")),
+                  (SceneConnector((20, 20), (30, 120), "a", "b", "bottom", "top", route="elbow"),))
+    _, group = written(scene)
+    assert group._element.find(f".//{qn('p:cxnSp')}/{qn('p:spPr')}/{qn('a:xfrm')}").get("rot") in ("5400000", "16200000")
+    assert (round(group.left.pt), round(group.top.pt), round(group.width.pt), round(group.height.pt)) == (20, 20, 50, 140)
+
+
 def test_edge_labels_are_written_above_the_lines():
     _, group = written(scene_of(CONTAINER_LIFE))
     children = [child for child in group._element if child.tag in (qn("p:sp"), qn("p:cxnSp"))]

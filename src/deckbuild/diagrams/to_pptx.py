@@ -108,7 +108,7 @@ class SceneWriter:
             self._connector(group, connector, placed, x, y, scale)
         for shape in [s for s in scene.shapes if s.kind == "text"]:
             placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
-        group._element.recalculate_extents()
+        _fit_group(group._element)
         set_alt_text(group, alt_text)
         return group
 
@@ -184,6 +184,26 @@ class SceneWriter:
             _set_dash(ln, "dash")
         _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"), ARROW_SIZES.get(connector.tail, "med"))
         _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"), ARROW_SIZES.get(connector.head, "med"))
+
+
+def _fit_group(group) -> None:
+    """Size the group to the boxes its shapes cover. A connector turned a quarter (a route that
+    starts with an upright leg) covers its box turned too; python-pptx's own refit reads every
+    box unturned, which would make the group stick out past the diagram."""
+    boxes = []
+    for element in group.iter_shape_elms():
+        x, y, width, height = element.x, element.y, element.cx, element.cy
+        if round(element.rot) % 180 == 90:
+            x, y, width, height = x + (width - height) // 2, y + (height - width) // 2, height, width
+        boxes.append((x, y, x + width, y + height))
+    if not boxes:
+        return
+    left, top = min(box[0] for box in boxes), min(box[1] for box in boxes)
+    right, bottom = max(box[2] for box in boxes), max(box[3] for box in boxes)
+    group.chOff.x = group.x = left
+    group.chOff.y = group.y = top
+    group.chExt.cx = group.cx = right - left
+    group.chExt.cy = group.cy = bottom - top
 
 
 # Rotations (in degrees, clockwise) and flips tried, in this order, to turn a preset's box axes onto the route's
