@@ -288,10 +288,12 @@ def test_generated_cluster_ids_are_unique():
     assert [cluster.id for cluster in graph.clusters] == ["subgraph_1", "subgraph_3", "다"]
 
 
-def test_a_single_word_title_that_names_a_labelled_node_gets_its_own_id():
-    graph = parse_flowchart("graph TB\n    API[API 서버]\n    subgraph API\n        B\n    end\n")
-    assert graph.nodes["API"].label == "API 서버"
-    assert [(cluster.id, cluster.title) for cluster in graph.clusters] == [("subgraph_1", "API")]
+def test_a_single_word_title_that_names_a_labelled_node_is_that_subgraph():
+    """Mermaid draws `X --> API[API 서버]` and `subgraph API` as the subgraph, the edge ending at it."""
+    graph = parse_flowchart("graph TB\n    X --> API[API 서버]\n    subgraph API\n        B\n    end\n")
+    assert list(graph.nodes) == ["X", "B"]
+    assert [(cluster.id, cluster.title) for cluster in graph.clusters] == [("API", "API")]
+    assert edge_pairs(graph) == [("X", "API")]
 
 
 # --- Styles ---------------------------------------------------------------------------------

@@ -104,14 +104,9 @@ class _Link:
 
 @dataclass
 class _Frame:
-    """A subgraph while it is being read: its cluster and the ids its own statements mention.
-
-    explicit: its id was written by the author (`subgraph id[…]`), so a clash is an error
-    rather than a reason to generate another id.
-    """
+    """A subgraph while it is being read: its cluster and the ids its own statements mention."""
 
     cluster: Cluster
-    explicit: bool
     mentions: dict[str, None] = field(default_factory=dict)  # an ordered set
 
 
@@ -368,7 +363,6 @@ class _Reader:
         self.open: list[_Frame] = []  # subgraphs whose `end` is still to come, innermost last
         self.clusters: dict[str, _Frame] = {}  # subgraphs by id, for those that have one yet
         self.held: set[str] = set()  # ids already members of a closed subgraph
-        self.labelled: set[str] = set()  # node ids given a label somewhere
         self.sheet = StyleSheet()  # by node or subgraph id
         # Keyword statements not listed here (linkStyle, click, accTitle, accDescr) are ignored.
         self.handlers = {
@@ -439,7 +433,6 @@ class _Reader:
             node = self.graph.nodes[vertex.id] = Node(vertex.id, vertex.id, line=line)
         if vertex.label is not None:
             node.label, node.shape = vertex.label, vertex.shape
-            self.labelled.add(vertex.id)
         if vertex.css_class:
             self.sheet.add_class(vertex.id, vertex.css_class)
         if self.open:
@@ -465,7 +458,7 @@ class _Reader:
                 first = self.clusters[cluster_id].cluster.line
                 raise MermaidError(line, f"subgraph id '{cluster_id}' is already used on line {first}")
             cluster_id = ""
-        frame = _Frame(Cluster(cluster_id, title, line=line), written)
+        frame = _Frame(Cluster(cluster_id, title, line=line))
         parent = self.open[-1].cluster.clusters if self.open else self.graph.clusters
         parent.append(frame.cluster)
         if cluster_id:
@@ -518,17 +511,10 @@ class _Reader:
     # Settling
 
     def _settle_clash(self, frame: _Frame) -> None:
-        """A subgraph id that is also a node id: an unlabelled node was only a reference to the
-        subgraph (an edge to it) and goes; so does a labelled one when the subgraph's id is
-        written out (`subgraph B["제목"]`), as Mermaid then draws only the subgraph, with the
-        node's edges ending at its frame. A labelled node keeps an id the subgraph only took
-        from its title."""
+        """A subgraph id that is also a node id names the subgraph: Mermaid draws only the
+        subgraph (a label given to the node is not shown) and the node's edges end at its frame."""
         cluster_id = frame.cluster.id
         if not cluster_id or cluster_id not in self.graph.nodes:
-            return
-        if cluster_id in self.labelled and not frame.explicit:
-            del self.clusters[cluster_id]
-            frame.cluster.id = ""
             return
         del self.graph.nodes[cluster_id]
         for other in self.frames:
