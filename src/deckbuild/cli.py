@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .course import STATE_DIR, discover
+from .course import STATE_DIR, discover, find_marp_decks, read_settings
 from .diagnostics import Diagnostic, Severity, worst
 from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
@@ -96,13 +96,16 @@ def command_watch(args: argparse.Namespace) -> int:
 
 
 def course_diagnostics(course_root: Path) -> tuple[int, list[Diagnostic]]:
-    """Every problem `check` knows for a course: layout, sessions, day READMEs; and the session count."""
+    """Every problem `check` knows for a course: layout, sessions, day READMEs, Marp decks; and the
+    session count."""
     course = discover(course_root)
     diagnostics = list(course.diagnostics)
     for day in course.days:
         diagnostics.extend(readme_problems(day, course_root))
         for session in day.sessions:
             diagnostics.extend(scan_session(session.path, course_root).diagnostics)
+    for deck in find_marp_decks(course_root, read_settings(course_root).decks):
+        diagnostics.extend(scan_session(deck, course_root, is_session=False, marp=True).diagnostics)
     return len(course.sessions), sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message))
 
 

@@ -123,6 +123,16 @@ def course_files(root: Path, wanted: Callable[[str], bool], refused: list[Path] 
     return sorted(found, key=lambda p: natural_key(p.relative_to(root)))
 
 
+def find_marp_decks(root: Path, patterns: tuple[str, ...] = ()) -> list[Path]:
+    """Marp decks below root: markdown files (not sessions) whose front matter says `marp: true`,
+    and those course.toml's `decks` patterns name (`lectures/*.md`, relative to root)."""
+    from .marp import is_marp  # YAML and the Marp reader load only for courses that look
+
+    listed = {path for pattern in patterns for path in root.glob(pattern)}
+    return [path for path in course_files(root, lambda name: name.endswith(".md") and not SESSION_FILE.match(name))
+            if path in listed or is_marp(path)]
+
+
 def _day_folder(session_path: Path) -> Path:
     """The day folder of a session; a session kept in its own `sessionN/` folder belongs to that folder's parent."""
     parent = session_path.parent
@@ -141,6 +151,7 @@ class CourseSettings:
     deck_template: str = ""  # [deck] template = "templates/school.pptx": decks use that file's master and layouts
     deck_footer: str | None = None  # [deck] footer = "…" (false: none); None: course · session
     fetch_remote: bool = False  # remote_images = "fetch": builds download http(s) pictures (remote.py)
+    decks: tuple[str, ...] = ()  # decks = ["lectures/*.md"]: Marp decks besides those found by `marp: true`
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -163,6 +174,7 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         deck_template=str(data.get("deck", {}).get("template", "")),
         deck_footer=_footer_setting(data.get("deck", {}).get("footer")),
         fetch_remote=_remote_images(data, path, diagnostics),
+        decks=tuple(str(pattern) for pattern in data.get("decks", ()) if isinstance(pattern, str)),
     )
 
 

@@ -28,11 +28,11 @@ def run_doit(
     course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None,
     fetch_remote: bool = False,
 ) -> BuildResult:
-    """Run doit with arguments over course's graph. A course without sessions has nothing to build:
+    """Run doit with arguments over course's graph. A course without sessions or Marp decks has nothing to build:
     doit is not run, so nothing is written (its warning says why)."""
     started = time.perf_counter()
     namespace, graph = make_namespace(course, out, shard, dist, fetch_remote)
-    if not graph.course.sessions:
+    if not graph.course.sessions and not graph.marp_decks:
         return BuildResult(0, BuildRecord(), graph.diagnostics, time.perf_counter() - started)
     kinds = [name for name in arguments if name in TASK_MODULES] or namespace["DOIT_CONFIG"]["default_tasks"]
     selected_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]

@@ -23,6 +23,7 @@ from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import REMOTE, locate_image, resolve_image
 from .lint import fence_problems, link_problems, linked_files, structure_problems
+from .marp import read_marp
 from .remote import RemoteImages
 
 CACHE_VERSION = 7
@@ -73,12 +74,14 @@ def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     return []
 
 
-def scan_session(path: Path, course_root: Path, is_session: bool = True, remote: RemoteImages | None = None) -> SessionScan:
-    """Parse a session (or, with is_session False, a README) and list its local images and its
-    problems: missing or remote images, broken fences and links, diagrams that cannot be drawn,
-    and for sessions a missing title or content and duplicate headings. With remote, a session's
-    remote pictures are fetched into that cache and count as its images."""
-    document = read_document(path)
+def scan_session(path: Path, course_root: Path, is_session: bool = True, remote: RemoteImages | None = None,
+                 marp: bool = False) -> SessionScan:
+    """Parse a session (or, with is_session False, a README; with marp, a Marp deck) and list its
+    local images and its problems: missing or remote images, broken fences and links, diagrams
+    that cannot be drawn, Marp features not honoured, and for sessions a missing title or content
+    and duplicate headings. With remote, a session's remote pictures are fetched into that cache
+    and count as its images."""
+    document = read_marp(path).document() if marp else read_document(path)
     diagnostics = list(document.diagnostics)
     readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
     if not readable:
@@ -155,7 +158,7 @@ class ScanCache:
                 stamps.append(None)
         return stamps
 
-    def scan(self, session: Path, course_root: Path, is_session: bool = True) -> SessionScan:
+    def scan(self, session: Path, course_root: Path, is_session: bool = True, marp: bool = False) -> SessionScan:
         key = str(session)
         entry = self.entries.get(key)
         if entry and entry["stamp"] == self._stamp([key, *entry["images"]]):
@@ -168,7 +171,7 @@ class ScanCache:
                 tuple(Path(p) for p in entry["linked"]),
             )
         stamp = self._stamp([key])
-        result = scan_session(session, course_root, is_session, self.remote)
+        result = scan_session(session, course_root, is_session, self.remote, marp)
         images = [str(p) for p in result.images]
         self.entries[key] = {
             "stamp": stamp + self._stamp(images),

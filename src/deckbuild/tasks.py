@@ -16,7 +16,7 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_assignment, read_settings
+from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
@@ -97,6 +97,15 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+def build_marp_deck(**arguments) -> None:
+    """doit action: one Marp deck (deck.build_marp_deck)."""
+    _load_selected_modules()
+    from .deck import build_marp_deck as build
+
+    build(**arguments)
+
+
+@file_errors_fail
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
@@ -173,6 +182,7 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation,
                          "remote": fetching}
+        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
         self.scans = {}
         self.session_paths = {session.path for session in self.course.sessions}
         self.readmes_checked: set[Path] = set()
@@ -182,10 +192,11 @@ class Graph:
         return self.scan_file(session.path)
 
     def scan_file(self, path: Path):
-        """The scan of a markdown file of the course (a session or any other), taken once per build
-        and reported once."""
+        """The scan of a markdown file of the course (a session, a Marp deck or any other), taken
+        once per build and reported once."""
         if path not in self.scans:
-            result = self.cache.scan(path, self.course_root, is_session=path in self.session_paths)
+            result = self.cache.scan(path, self.course_root, is_session=path in self.session_paths,
+                                     marp=path in self.marp_decks)
             self.diagnostics.extend(result.diagnostics)
             self.scans[path] = result
         return self.scans[path]
@@ -234,12 +245,14 @@ class Graph:
         return self.scenes.path(source, self.theme.diagram, self.measure)
 
     def scene_tasks(self, paths: list[Path] | None = None):
-        """A task per distinct diagram in the course's sessions (or in the markdown files at paths):
+        """A task per distinct diagram in the course's sessions and Marp decks (or in the markdown files at paths):
         laid out once, whichever outputs show it."""
         if self.theme is None:
             return
         seen: set[Path] = set()
-        for markdown in paths if paths is not None else [session.path for session in self.course.sessions]:
+        if paths is None:
+            paths = [*(session.path for session in self.course.sessions), *self.marp_decks]
+        for markdown in paths:
             for kind, source in self.scan_file(markdown).diagrams:
                 path = self.scene_file(source)
                 if path in seen:
@@ -266,6 +279,17 @@ class Graph:
                 yield self.make_task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
                                  [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
                                  f"deck for {session.relative}")
+        for path in self.marp_decks:
+            scan = self.scan_file(path)
+            if not scan.readable:
+                continue
+            relative = path.relative_to(self.course_root)
+            target = deck_target(self.out_dir, relative)
+            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments(),
+                         "report": self.report_path("decks", relative)}
+            scenes = [self.scene_file(source) for _, source in scan.diagrams]
+            yield self.make_task(relative.with_suffix("").as_posix(), build_marp_deck, arguments,
+                                 [path, *scan.images, *scenes, *self.deck_inputs], target, f"Marp deck {relative}")
         self.cache.save()
 
     def handout_part_tasks(self):
@@ -328,6 +352,8 @@ class Graph:
             name = target.relative_to(self.out_dir / "assignments").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target}
             yield self.make_task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+        if not self.course.sessions:  # a course of Marp decks alone sets no assignments
+            return
         target = blank_target(self.out_dir)
         yield self.make_task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
                          templates, target, "blank assignment sheet")
