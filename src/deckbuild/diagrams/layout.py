@@ -15,7 +15,7 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
-from .packing import in_reading_order, rearranged
+from .packing import rearranged
 from .readability import frame_title_box
 from .routing import Router
 from .scene import Scene, SceneConnector, SceneShape
@@ -94,6 +94,7 @@ class _DotWriter:
         self.node_names = {node_id: f"n{index}" for index, node_id in enumerate(graph.nodes)}
         self.cluster_names: dict[str, str] = {}
         self.cluster_first_node: dict[str, str] = {}
+        self.cluster_last_node: dict[str, str] = {}
         self.sizes = {node_id: node_size(node, measure, self.size, graph.direction) for node_id, node in graph.nodes.items()}
         self.lines: list[str] = []
 
@@ -110,8 +111,9 @@ class _DotWriter:
         for node_id in self.graph.nodes:
             if node_id not in placed:
                 self._node(node_id)
+        backward = back_edges(self.graph)
         for index, edge in enumerate(self.graph.edges):
-            self._edge(index, edge)
+            self._edge(index, edge, index in backward)
         self.lines.append("}")
         return "\n".join(self.lines)
 
@@ -141,6 +143,11 @@ class _DotWriter:
             first = next((self.cluster_first_node[c.id] for c in cluster.clusters if c.id in self.cluster_first_node), None)
         if first is not None:
             self.cluster_first_node[cluster.id] = first
+        last = next((n for n in reversed(cluster.nodes) if n in self.node_names), None)
+        if last is None:
+            last = next((self.cluster_last_node[c.id] for c in reversed(cluster.clusters) if c.id in self.cluster_last_node), None)
+        if last is not None:
+            self.cluster_last_node[cluster.id] = last
 
     def _across(self, cluster: Cluster) -> None:
         """`direction LR` in a subgraph of a top-to-bottom graph (or TB in a left-to-right one):
@@ -154,17 +161,24 @@ class _DotWriter:
         if len(members) > 1:
             self.lines.append(f"{{rank=same; {'; '.join(members)};}}")
 
-    def _endpoint(self, ref: str) -> tuple[str | None, str | None]:
-        """DOT node name for a node or cluster reference, and the cluster name when it is one."""
+    def _endpoint(self, ref: str, leaving: bool) -> tuple[str | None, str | None]:
+        """DOT node name for a node or cluster reference, and the cluster name when it is one.
+        An edge leaves a cluster from its last node and enters it at its first, so that what
+        follows a subgraph or composite state is ranked after all of it."""
         if ref in self.node_names:
             return self.node_names[ref], None
-        if ref in self.cluster_first_node:
-            return self.node_names[self.cluster_first_node[ref]], self.cluster_names[ref]
+        inner = (self.cluster_last_node if leaving else self.cluster_first_node).get(ref)
+        if inner is not None:
+            return self.node_names[inner], self.cluster_names[ref]
         return None, None
 
-    def _edge(self, index: int, edge: Edge) -> None:
-        tail, tail_cluster = self._endpoint(edge.source)
-        head, head_cluster = self._endpoint(edge.target)
+    def _edge(self, index: int, edge: Edge, backward: bool) -> None:
+        """One edge for dot. A backward edge (one closing a cycle) is handed over reversed: dot
+        only ranks with it, and so ranks a cycle in the order the source tells it."""
+        tail, tail_cluster = self._endpoint(edge.source, leaving=True)
+        head, head_cluster = self._endpoint(edge.target, leaving=False)
+        if backward:
+            (tail, tail_cluster), (head, head_cluster) = self._endpoint(edge.target, True), self._endpoint(edge.source, False)
         if tail is None or head is None:
             return
         attributes = []
@@ -182,6 +196,36 @@ class _DotWriter:
         if edge.min_ranks != 1:
             attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
+
+
+def back_edges(graph: Graph) -> set[int]:
+    """Indices of the edges that close a cycle when the graph is walked depth first from its
+    nodes in the order the source names them, each node's edges in source order: the edges a
+    reader takes as going back (`검증 --> 개발: 테스트 실패` after `개발 --> 검증`)."""
+    outgoing: dict[str, list[tuple[int, str]]] = {}
+    for index, edge in enumerate(graph.edges):
+        outgoing.setdefault(edge.source, []).append((index, edge.target))
+    state: dict[str, int] = {}  # 1 while on the walk's path, 2 when done
+    backward: set[int] = set()
+    for root in [*graph.nodes, *outgoing]:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [(root, iter(outgoing.get(root, ())))]
+        while path:
+            node, edges = path[-1]
+            step = next(edges, None)
+            if step is None:
+                state[node] = 2
+                path.pop()
+                continue
+            index, target = step
+            if state.get(target) == 1:
+                backward.add(index)
+            elif target not in state:
+                state[target] = 1
+                path.append((target, iter(outgoing.get(target, ()))))
+    return backward
 
 
 def run_dot(dot_source: str) -> dict:
@@ -231,16 +275,16 @@ class GraphLayout:
         return replace(scene, alternatives=(turned,))
 
     def _arranged(self, graph: Graph) -> Scene:
-        """The graph drawn by `dot`, redrawn in rows when that fits a slide clearly better
-        than dot's one strip (see packing)."""
+        """The graph drawn by `dot`, redrawn in rows when it cannot fill a slide at its own type
+        size and rows fit a slide clearly better than dot's one strip (see packing)."""
         scene = self._scene(graph)
-        if slide_fit(scene) >= COMFORTABLE_FIT:
+        if slide_fit(scene) >= READABLE_FIT:
             return scene
         changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
         if changed is None:
             return scene
-        in_rows = replace(self._scene(changed), description=scene.description)  # alt text in the author's order
-        return in_rows if slide_fit(in_rows) > slide_fit(scene) and in_reading_order(changed, in_rows) else scene
+        in_rows = replace(self._scene(changed.graph), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and changed.reads_in_order(in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
@@ -356,6 +400,7 @@ class GraphLayout:
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 870.0, 410.0  # the content area of a 16:9 slide, in points
 COMFORTABLE_FIT = 1.5  # a scene that can grow this much on a slide needs no other arrangement
+READABLE_FIT = 1.0  # …and one that fills a slide at its own type size is not redrawn in rows
 
 
 def turned_name(direction: str) -> str:
