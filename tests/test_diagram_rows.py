@@ -151,3 +151,20 @@ def test_a_sequence_wider_than_a_slide_offers_its_long_texts_wrapped():
 
 def test_a_sequence_that_fits_a_slide_keeps_one_drawing():
     assert build_scene(sequence(3), "sequenceDiagram", MEASURE, STYLE).alternatives == ()
+
+
+# --- ranks as the source tells them -----------------------------------------------------------
+
+def centre_y(drawn: Scene, node_id: str) -> float:
+    return nodes(drawn)[node_id].centre[1]
+
+
+def test_a_cycle_is_ranked_in_the_order_the_source_tells_it():
+    drawn = build_scene("stateDiagram-v2\n    [*] --> 개발\n    개발 --> 검증: CI 빌드 성공\n    검증 --> 개발: 테스트 실패\n"
+                        "    검증 --> 후보: 스캔 통과\n", "stateDiagram-v2", MEASURE, STYLE)
+    assert centre_y(drawn, "개발") < centre_y(drawn, "검증") < centre_y(drawn, "후보")
+
+
+def test_what_follows_a_subgraph_is_ranked_after_all_of_it():
+    drawn = scene("graph TB\n    subgraph S[\"단계\"]\n        X[처음] --> Y[중간] --> W[끝]\n    end\n    S --> Z[다음]\n")
+    assert centre_y(drawn, "Z") > centre_y(drawn, "W")

@@ -17,7 +17,7 @@ proposal is made only when its estimated size on the slide is clearly larger.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .model import Cluster, Edge, Graph
 from .scene import Scene
@@ -29,7 +29,24 @@ MOST_SEGMENTS = 4
 Span = tuple[float, float]  # a part's size across a row and along the ranks, in points
 
 
-def rearranged(graph: Graph, scene: Scene, slide: tuple[float, float]) -> Graph | None:
+@dataclass(frozen=True)
+class Rearrangement:
+    """A graph changed so `dot` draws it in rows, and the nodes that must then lie in this
+    order across (one a segment of a fold; none for stacked parts, whose rows edges hold)."""
+
+    graph: Graph
+    reading_order: tuple[str, ...] = ()
+
+    def reads_in_order(self, scene: Scene) -> bool:
+        """Whether scene (the changed graph drawn) keeps the reading order: dot does not always
+        manage it when a segment starts inside a subgraph."""
+        across_x = self.graph.direction not in ("LR", "RL")
+        centres = {s.id: s.centre[0] if across_x else s.centre[1] for s in scene.shapes}
+        places = [centres.get(node_id, 0.0) for node_id in self.reading_order]
+        return all(a < b for a, b in zip(places, places[1:]))
+
+
+def rearranged(graph: Graph, scene: Scene, slide: tuple[float, float]) -> Rearrangement | None:
     """The graph changed so `dot` draws it in rows, or None when scene (the graph as dot
     drew it) already fits slide (width, height) about as well as any proposal."""
     across_x = graph.direction not in ("LR", "RL")
@@ -39,17 +56,6 @@ def rearranged(graph: Graph, scene: Scene, slide: tuple[float, float]) -> Graph 
     fit, changed = max(proposals, key=lambda proposal: proposal[0])
     current = min(slide[0] / scene.width, slide[1] / scene.height)
     return changed if fit >= REARRANGE_GAIN * current else None
-
-
-def in_reading_order(changed: Graph, scene: Scene) -> bool:
-    """Whether dot kept the segments of a fold in reading order in scene (changed drawn): every
-    edge of no length puts its source first across (left of, or above, its target). Dot does
-    not always manage it when segments start inside subgraphs."""
-    across_x = changed.direction not in ("LR", "RL")
-    centres = {s.id: s.centre[0] if across_x else s.centre[1] for s in scene.shapes}
-    return all(
-        centres.get(edge.source, 0.0) < centres.get(edge.target, 0.0) for edge in changed.edges if edge.min_ranks == 0
-    )
 
 
 def parts(graph: Graph) -> list[list[str]]:
@@ -82,7 +88,7 @@ def parts(graph: Graph) -> list[list[str]]:
 # --- stacked: unconnected parts in rows ---------------------------------------------------
 
 
-def _stacked(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, Graph] | None:
+def _stacked(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, Rearrangement] | None:
     groups = parts(graph)
     if len(groups) < 2:
         return None
@@ -95,13 +101,13 @@ def _stacked(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, 
     for upper, lower in zip(rows, rows[1:]):
         deepest = max((n for part in upper for n in groups[part]), key=position)
         edges += [Edge(deepest, min(groups[part], key=position), line_style="invisible") for part in lower]
-    return fit, replace(graph, edges=[*graph.edges, *edges])
+    return fit, Rearrangement(replace(graph, edges=[*graph.edges, *edges]))
 
 
 # --- folded: a long graph cut between ranks into segments side by side --------------------
 
 
-def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, Graph] | None:
+def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, Rearrangement] | None:
     position = _rank_position(scene, across_x, graph.direction in ("BT", "RL"))
     levels = sorted({round(position(n)) for n in graph.nodes})
     if len(levels) < 4:
@@ -119,15 +125,21 @@ def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, G
         return None
     segment_of = {n: next(i for i, s in enumerate(best[1]) if rank[n] in s) for n in graph.nodes}
     edges = [edge if _holds_rank(graph, edge, rank, segment_of) else replace(edge, constraint=False) for edge in graph.edges]
-    # each segment starts at the first rank again; an edge of no length between the first
-    # nodes of neighbouring segments keeps the segments in reading order across
-    firsts = [min((n for n in graph.nodes if segment_of[n] == i), key=lambda n: rank[n]) for i in range(len(best[1]))]
-    edges += [Edge(a, b, line_style="invisible", min_ranks=0) for a, b in zip(firsts, firsts[1:])]
+    # each segment starts at the first rank again. An edge of no length between nodes of
+    # neighbouring segments keeps them in reading order across; dot honours it between nodes
+    # outside subgraphs, so each segment is represented by its first node outside one.
+    framed = {n for cluster in graph.clusters for n in _members(cluster)}
+    firsts = []
+    for index in range(len(best[1])):
+        members = sorted((n for n in graph.nodes if segment_of[n] == index), key=lambda n: rank[n])
+        firsts.append(next((n for n in members if n not in framed), members[0]))
+    free = [n for n in firsts if n not in framed]
+    edges += [Edge(a, b, line_style="invisible", min_ranks=0) for a, b in zip(free, free[1:])]
     # dot starts from the order it reads nodes and frames in: give it the segments' order too
     order = list(graph.nodes)
     nodes = dict(sorted(graph.nodes.items(), key=lambda item: (segment_of[item[0]], order.index(item[0]))))
     clusters = sorted(graph.clusters, key=lambda c: min((segment_of[n] for n in _members(c) if n in segment_of), default=0))
-    return best[0], replace(graph, nodes=nodes, edges=edges, clusters=clusters)
+    return best[0], Rearrangement(replace(graph, nodes=nodes, edges=edges, clusters=clusters), tuple(firsts))
 
 
 def _allowed_cuts(graph: Graph, rank: dict[str, int], count: int) -> list[int]:

@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from .chart import Chart
+from .connector_path import polyline
 
 
 TURN_GAIN = 1.25  # a scene's other arrangement is shown only when it reads this much larger than the author's
@@ -54,8 +55,10 @@ class SceneConnector:
 
     head/tail: 'arrow', 'open' (no head), 'circle', 'cross', 'none', or the UML ends
     'triangle', 'diamond', 'diamond_open' and 'vee' (open arrowhead).
-    route: 'straight' or 'elbow'. Sites are the sides the ends attach to:
-    'top', 'left', 'bottom', 'right' (None when not glued).
+    route: 'straight', 'elbow', 'curve' or 'loop' (see connector_path, which draws each);
+    bulge: how far a curve or loop bows out beyond its ends' sides (0: the default).
+    Sites are the sides the ends attach to: 'top', 'left', 'bottom', 'right' (None when
+    not glued). label: the id of the text shape that labels this connector, if any.
     """
 
     start: tuple[float, float]
@@ -70,6 +73,8 @@ class SceneConnector:
     head: str = "arrow"
     tail: str = "none"
     route: str = "straight"
+    bulge: float = 0.0
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,11 @@ class Scene:
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
-        xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for c in self.connectors for p in (c.start, c.end)]
-        ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for c in self.connectors for p in (c.start, c.end)]
+        # a straight or bent line lies between its ends; a curve or loop bows out beyond them
+        lines = [point for c in self.connectors
+                 for point in (polyline(c) if c.route in ("curve", "loop") else (c.start, c.end))]
+        xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for p in lines]
+        ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for p in lines]
         if not xs:
             return self
         dx, dy = margin - min(xs), margin - min(ys)
