@@ -10,7 +10,6 @@ as SVG with a PNG fallback.
 from __future__ import annotations
 
 import io
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import svg_to_png
 from .measure import LINE_PITCH
-from .font_embedding import embed_fonts
+from .font_embedding import embed_in_entries
 from .frames import (
     CELL_INSET,
     CODE_IN_TEXT,
@@ -46,7 +45,8 @@ from .frames import (
 from .layouts import FOOTER_SIZE, Box
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
-from .pptx_xml import add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
+from .pptx_xml import (add_run, add_slide_number, attach_svg, no_shadow, package_entries, set_alt_text,
+                       set_paragraph_layout, xml_safe)
 from .template import DeckTemplate
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
@@ -95,12 +95,10 @@ class DeckWriter:
         """Write the deck to target atomically (a temporary file renamed into place)."""
         for planned, title_size in zip(self.plan.slides, self.plan.title_sizes):
             self._add_slide(planned, title_size)
-        buffer = io.BytesIO()
-        self.presentation.save(buffer)
-        package = buffer.getvalue()
+        entries = package_entries(self.presentation)
         if self.fonts.embed:  # the fonts travel with the deck (font_embedding.py)
-            package = embed_fonts(package, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
-        write_atomically(target, repack(package))
+            embed_in_entries(entries, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
+        write_atomically(target, zip_bytes(entries))
 
     def _add_slide(self, planned, title_size: float) -> None:
         """A slide on the master layout its composer layout maps to: title and body text in the
@@ -374,12 +372,6 @@ def _token_colours(language: str, style_name: str, default: str):
         return pieces
 
     return colour
-
-
-def repack(pptx: bytes) -> bytes:
-    """The .pptx zip rewritten with fixed timestamps (python-pptx stamps entries with the current time)."""
-    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
-        return zip_bytes({info.filename: archive.read(info.filename) for info in archive.infolist()})
 
 
 def write_deck(plan: DeckPlan, theme: Theme, target: Path, author: str = "", template: DeckTemplate | None = None) -> None:

@@ -2,7 +2,7 @@
 
 East-Asian font slots and language tags on runs, bullets and hanging indents
 on paragraphs, alt text on shapes, SVG pictures with their PNG fallback, and
-no more.
+a package's parts as bytes without zipping them, and no more.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -171,3 +172,22 @@ def no_shadow(shape) -> None:
     effect_ref = shape._element.find(f"{qn('p:style')}/{qn('a:effectRef')}")
     if effect_ref is not None:
         effect_ref.set("idx", "0")
+
+
+class _Entries(dict):
+    """What PackageWriter writes a member to, kept as {member name: bytes}."""
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def package_entries(presentation) -> dict[str, bytes]:
+    """Every member of the presentation's package ({member name: bytes}), as python-pptx's save
+    would zip them: the deck is zipped once, by the caller, after fonts are added."""
+    package = presentation.part.package
+    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))
+    entries = _Entries()
+    writer._write_content_types_stream(entries)
+    writer._write_pkg_rels(entries)
+    writer._write_parts(entries)
+    return dict(entries)
