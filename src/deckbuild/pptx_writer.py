@@ -9,6 +9,7 @@ as SVG with a PNG fallback.
 
 from __future__ import annotations
 
+import copy
 import io
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .files import write_atomically
@@ -45,8 +47,8 @@ from .frames import (
 from .layouts import FOOTER_SIZE, Box
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
-from .pptx_xml import (add_run, add_slide_number, attach_svg, no_shadow, package_entries, set_alt_text,
-                       set_paragraph_layout, xml_safe)
+from .pptx_xml import (NotesSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
+                       set_alt_text, set_paragraph_layout, xml_safe)
 from .template import DeckTemplate
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
@@ -75,6 +77,8 @@ class DeckWriter:
         names = template.layout_names if template else {name: name for name in by_name}
         self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
         self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
+        self.notes_slides = NotesSlides()
+        self.footers: dict[str, list] = {}  # layout name → its footer shapes as first written, copied on later slides
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -139,7 +143,17 @@ class DeckWriter:
 
     def _footer(self, slide, layout) -> None:
         """The footer text and the slide number (a field PowerPoint keeps up to date), from the
-        layout's own footer placeholders, so the master places and styles them."""
+        layout's own footer placeholders, so the master places and styles them. Written once per
+        layout, then copied with the slide's number."""
+        number = len(self.presentation.slides)
+        if layout.name in self.footers:
+            for element in self.footers[layout.name]:
+                append_copy(slide, element)
+            for field in slide.shapes._spTree.iterfind(f".//{qn('a:fld')}[@type='slidenum']/{qn('a:t')}"):
+                field.text = str(number)
+            return
+        tree = slide.shapes._spTree
+        written = len(tree)
         wanted = {PP_PLACEHOLDER.FOOTER: self.plan.footer, PP_PLACEHOLDER.SLIDE_NUMBER: self.plan.numbers}
         for placeholder in layout.placeholders:
             kind = placeholder.placeholder_format.type
@@ -151,8 +165,8 @@ class DeckWriter:
             if kind == PP_PLACEHOLDER.FOOTER:  # on a school's master at the size the plan fitted it to
                 add_run(paragraph, self.plan.footer, None if self.own_master else FOOTER_SIZE, None, *BODY_FONTS, self.lang)
             else:
-                number = self.presentation.slides.index(slide) + 1
                 add_slide_number(paragraph, number, self.lang)
+        self.footers[layout.name] = [copy.deepcopy(element) for element in tree[written:]]
 
     # --- text primitives --------------------------------------------------
 
@@ -320,7 +334,7 @@ class DeckWriter:
     # --- notes --------------------------------------------------------------
 
     def _notes(self, slide, notes: str) -> None:
-        frame = slide.notes_slide.notes_text_frame
+        frame = self.notes_slides.notes_slide(slide).notes_text_frame
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
