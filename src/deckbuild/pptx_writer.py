@@ -204,8 +204,7 @@ class DeckWriter:
         _place(shape, box)
         frame = self._frame(shape, MSO_ANCHOR.MIDDLE)
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.LEFT
-        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
+        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size, align="l")
         own_size = None if self.own_master and size == self.theme.sizes.title else size
         self._run(paragraph, title, own_size, None, bold=True, fonts=TITLE_FONTS)
 
@@ -219,8 +218,7 @@ class DeckWriter:
         _place(subtitle, box)
         frame = self._frame(subtitle)
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.LEFT
-        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle)
+        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle, align="l")
         self._run(paragraph, planned.subtitle, self.theme.sizes.subtitle, self.colors.muted)
         if not self.own_master:  # a school's template brings its own decoration
             return
@@ -279,8 +277,7 @@ class DeckWriter:
         colours = _token_colours(planned.language, self.theme.pygments_style, self.colors.text)
         for index, line in enumerate(planned.lines):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = PP_ALIGN.LEFT
-            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size)
+            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size, align="l")
             pieces = [(WRAP_MARK, self.colors.muted)] if line.startswith(WRAP_MARK) else []
             body = line[len(WRAP_MARK):] if pieces else line
             pieces.extend(colours(body))

@@ -10,6 +10,7 @@ without zipping them. No more.
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 
 from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -17,6 +18,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
@@ -102,14 +104,34 @@ def set_paragraph_layout(
     line_pitch: float,
     bullet: str | None = None,
     number: int | None = None,
+    align: str | None = None,
 ) -> None:
-    """Indent, space before and exact line pitch (all points), and a bullet character or a number.
+    """Indent, space before and exact line pitch (all points), a bullet character or a number, and
+    the alignment ("l", "ctr") when given.
 
     The marker hangs in the first `hanging` points, so wrapped lines align with the
     text. An exact pitch (not a percentage of the font's own line height) makes
-    PowerPoint, Keynote and LibreOffice break pages where the planner did.
+    PowerPoint, Keynote and LibreOffice break pages where the planner did. A
+    paragraph without properties gets a copy of the ones made last time for the
+    same layout (every line of code has the same).
     """
-    ppr = paragraph._p.get_or_add_pPr()
+    p = paragraph._p
+    if p.pPr is None:
+        p.insert(0, copy.deepcopy(_paragraph_properties(left, hanging, space_before, line_pitch, bullet, number, align)))
+        return
+    _lay_out(p.pPr, left, hanging, space_before, line_pitch, bullet, number, align)
+
+
+@lru_cache(maxsize=256)
+def _paragraph_properties(*layout) -> etree._Element:
+    properties = OxmlElement("a:pPr")
+    _lay_out(properties, *layout)
+    return properties
+
+
+def _lay_out(ppr, left, hanging, space_before, line_pitch, bullet, number, align) -> None:
+    if align is not None:
+        ppr.set("algn", align)
     ppr.set("hangingPunct", "0")  # punctuation stays inside the box, where the planner measured it
     ppr.set("marL", str(Pt(left)))
     ppr.set("indent", str(-Pt(hanging)) if hanging else "0")
