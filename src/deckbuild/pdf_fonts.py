@@ -119,8 +119,9 @@ def glyph_count(path: str, index: int) -> int:
 
 
 def _emptied_colour_glyphs(data: bytes) -> bytes:
-    """A colour font's glyphs as empty outlines (WeasyPrint draws colour glyphs as images)."""
-    font = TTFont(io.BytesIO(data))
+    """A colour font's glyphs as empty outlines (WeasyPrint draws colour glyphs as images); the head
+    table's date kept, so equal pages give equal bytes."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     if "glyf" not in font or "loca" not in font:
         font["loca"] = newTable("loca")
         font["glyf"] = newTable("glyf")
@@ -169,13 +170,12 @@ def _missing_encoding(pdf: pikepdf.Pdf, glyphs: list[int], count: int) -> pikepd
 
 def _width_array(widths: dict[int, object]) -> pikepdf.Array:
     """The W array: runs of consecutive glyph ids, each as `first [w w …]`."""
-    array, run = pikepdf.Array(), None
+    runs: list[tuple[int, list]] = []
     for glyph in sorted(widths):
         if glyph - 1 not in widths:
-            run = pikepdf.Array()
-            array.extend([glyph, run])
-        run.append(widths[glyph])
-    return array
+            runs.append((glyph, []))
+        runs[-1][1].append(widths[glyph])
+    return pikepdf.Array([item for first, run in runs for item in (first, pikepdf.Array(run))])  # built whole: appending is slow
 
 
 def _merged(pdf: pikepdf.Pdf, fonts: list[EmbeddedFont]) -> pikepdf.Dictionary:

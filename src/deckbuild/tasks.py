@@ -55,11 +55,14 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 
 # Task actions import their modules when they run: deciding what is up to date (and a
 # no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
-# The first task a process runs loads the modules of every kind the build selected: with
-# -n 2 doit hands a task to whichever worker is free, and the worker that built decks
-# would otherwise load WeasyPrint only when it takes the handout everything waits for.
+# The first task a process runs loads the modules of the kinds the build selected that
+# other tasks wait for: with -n 2 doit hands a task to whichever worker is free, and the
+# worker that built decks would otherwise load WeasyPrint only when it takes the handout
+# everything waits for. Deck tasks load the deck writer themselves: nothing waits for a
+# deck, and the worker rendering an edited session's handout part should not load
+# python-pptx first.
 TASK_MODULES = {
-    "deck": ("deckbuild.deck",),
+    "deck": (),
     "handout": ("deckbuild.handout",),
     "assignment": ("deckbuild.assignment",),
     "release": ("deckbuild.publish",),
