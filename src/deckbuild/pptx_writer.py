@@ -48,7 +48,7 @@ from .layouts import FOOTER_SIZE, Box
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (NotesSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
-                       set_alt_text, set_paragraph_layout, xml_safe)
+                       set_alt_text, set_coloured_lines, set_paragraph_layout, xml_safe)
 from .template import DeckTemplate
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
@@ -275,14 +275,13 @@ class DeckWriter:
         no_shadow(shape)
         frame = self._frame(shape)
         colours = _token_colours(planned.language, self.theme.pygments_style, self.colors.text)
-        for index, line in enumerate(planned.lines):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size, align="l")
+        lines = []
+        for line in planned.lines:
             pieces = [(WRAP_MARK, self.colors.muted)] if line.startswith(WRAP_MARK) else []
             body = line[len(WRAP_MARK):] if pieces else line
             pieces.extend(colours(body))
-            for text, colour in pieces or [(" ", self.colors.text)]:
-                self._run(paragraph, text, planned.size, colour, mono=True)
+            lines.append(pieces or [(" ", self.colors.text)])
+        set_coloured_lines(frame, lines, planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
         return shape
 
     # --- tables -------------------------------------------------------------
