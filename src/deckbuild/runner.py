@@ -11,7 +11,7 @@ from doit.doit_cmd import DoitMain
 
 from .diagnostics import Diagnostic
 from .reporter import BuildRecord, progress_reporter
-from .tasks import TASK_MODULES, make_namespace, selected_modules
+from .tasks import make_namespace
 
 
 @dataclass
@@ -36,12 +36,7 @@ def run_doit(
     if not graph.course.sessions:
         return BuildResult(0, record, graph.diagnostics, time.perf_counter() - started)
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
-    kinds = [name for name in arguments if name in TASK_MODULES] or namespace["DOIT_CONFIG"]["default_tasks"]
-    selected_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]
-    try:
-        status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
-    finally:
-        selected_modules.clear()
+    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 

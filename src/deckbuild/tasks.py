@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 from pathlib import Path
 
 from doit.exceptions import TaskFailed
@@ -54,25 +53,9 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 
 
 # Task actions import their modules when they run: deciding what is up to date (and a
-# no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
-# The first task a process runs loads the modules of the kinds the build selected that
-# other tasks wait for: with -n 2 doit hands a task to whichever worker is free, and the
-# worker that built decks would otherwise load WeasyPrint only when it takes the handout
-# everything waits for. Deck tasks load the deck writer themselves: nothing waits for a
-# deck, and the worker rendering an edited session's handout part should not load
-# python-pptx first.
-TASK_MODULES = {
-    "deck": (),
-    "handout": ("deckbuild.handout",),
-    "assignment": ("deckbuild.assignment",),
-    "release": ("deckbuild.publish",),
-}
-selected_modules: list[str] = []  # the modules of the kinds the build under way selected (set by runner.run_doit)
-
-
-def _load_selected_modules() -> None:
-    for name in selected_modules:
-        importlib.import_module(name)
+# no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts, and a
+# process loads only what its tasks use (the worker that built an edited session's deck
+# assembles the day's handout without loading WeasyPrint when no page number moved).
 
 
 def file_errors_fail(action):
@@ -92,7 +75,6 @@ def file_errors_fail(action):
 @file_errors_fail
 def build_deck(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's deck (deck.build_deck), remote pictures from remote_dir."""
-    _load_selected_modules()
     from .deck import build_deck as build
 
     with active_cache(remote_dir):
@@ -103,7 +85,6 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
-    _load_selected_modules()
     from .handout import build_handout_part as build
 
     with active_cache(remote_dir):
@@ -113,7 +94,6 @@ def build_handout_part(remote_dir: str = "", **arguments) -> None:
 @file_errors_fail
 def build_handout(**arguments) -> None:
     """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
-    _load_selected_modules()
     from .handout import build_handout as build
 
     build(**arguments)
@@ -122,7 +102,6 @@ def build_handout(**arguments) -> None:
 @file_errors_fail
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
-    _load_selected_modules()
     from .assignment import build_assignment as build
 
     build(**arguments)
@@ -132,7 +111,6 @@ def build_assignment(**arguments) -> None:
 def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
     """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
     keeps its error there instead; the outputs then show its source with the reason."""
-    _load_selected_modules()
     from .diagrams.model import MermaidError
 
     root = Path(course_root)
@@ -347,7 +325,6 @@ def largest_first(items, source) -> list:
 @file_errors_fail
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
-    _load_selected_modules()
     from .publish import publish
 
     publish(Path(course_root), Path(build_dir), Path(dist))
