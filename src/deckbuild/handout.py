@@ -148,7 +148,7 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept:
     else:
         raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
     stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"))
-    assemble(front, stamps, read, Path(target))
+    assemble(front, stamps, read, Path(target), Path(kept) / "fonts")
 
 
 def _render(html: str, root: Path, kept: KeptRender) -> tuple[bytes, int]:

@@ -77,8 +77,9 @@ def contents_entries(parts: list[Part], first_page: int) -> list[tuple[Mark, int
     return entries
 
 
-def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> None:
-    """Write the handout: the front's pages, then every part's pages, each with its stamp laid over it."""
+def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path, kept: Path | None = None) -> None:
+    """Write the handout: the front's pages, then every part's pages, each with its stamp laid over it;
+    the faces cut for it are kept in the folder kept for the next assembly (pdf_fonts)."""
     pdf = pikepdf.open(io.BytesIO(front))
     front_pages = len(pdf.pages)
     sources = [pikepdf.open(io.BytesIO(stamps)), *(pikepdf.open(part.path) for part in parts)]
@@ -95,7 +96,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         _outline(pdf, parts, starts)
         _contents_links(pdf, front_pages, contents_entries(parts, front_pages + 1))
         _destinations(pdf, sources[1:], starts)
-        embed_fonts(pdf)
+        embed_fonts(pdf, kept)
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
