@@ -47,7 +47,7 @@ from .frames import (
 from .layouts import FOOTER_SIZE, Box
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
-from .pptx_xml import (NotesSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
+from .pptx_xml import (BlankSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
                        set_alt_text, set_coloured_lines, set_paragraph_layout, xml_safe)
 from .template import DeckTemplate
 from .theme import Theme
@@ -77,7 +77,7 @@ class DeckWriter:
         names = template.layout_names if template else {name: name for name in by_name}
         self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
         self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
-        self.notes_slides = NotesSlides()
+        self.blanks = BlankSlides()
         self.footers: dict[str, list] = {}  # layout name → its footer shapes as first written, copied on later slides
         self._set_properties(author)
 
@@ -108,7 +108,7 @@ class DeckWriter:
         """A slide on the master layout its composer layout maps to: title and body text in the
         layout's placeholders, visuals as shapes, then the footer and slide number."""
         layout = self.master_layouts[master_layout(planned)]
-        slide = self.presentation.slides.add_slide(layout)
+        slide = self.blanks.add_slide(self.presentation, layout)
         free = [p for p in slide.placeholders if p.placeholder_format.type not in TITLE_KINDS]
         if isinstance(planned, TitleSlide):
             self._title_slide(slide, planned, title_size, free)
@@ -330,7 +330,7 @@ class DeckWriter:
     # --- notes --------------------------------------------------------------
 
     def _notes(self, slide, notes: str) -> None:
-        frame = self.notes_slides.notes_slide(slide).notes_text_frame
+        frame = self.blanks.notes_slide(slide).notes_text_frame
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)

@@ -2,7 +2,7 @@
 
 East-Asian font slots and language tags on runs, bullets and hanging indents
 on paragraphs, alt text on shapes, SVG pictures with their PNG fallback, and
-two things python-pptx does slowly: notes slides and placeholders copied
+what python-pptx does slowly: slides, notes slides and placeholders copied
 rather than built again for every slide, and a package's parts as bytes
 without zipping them. No more.
 """
@@ -267,24 +267,38 @@ def append_copy(slide, shape_element) -> None:
     tree.append(element)
 
 
-class NotesSlides:
-    """Notes slides for a presentation's slides. python-pptx makes the first (and the notes master);
-    later ones are copies of its empty form: python-pptx would search the whole package for a free
-    part name and clone the master's placeholders again for each, a fifth of a deck's time."""
+class BlankSlides:
+    """Slides and notes slides made from copies of the first one made empty: python-pptx clones a
+    layout's (or the notes master's) placeholders one by one for every slide, and searches the
+    whole package for a free notes part name each time, a third of a deck's time."""
 
     def __init__(self) -> None:
-        self.blank = None  # the first notes slide's element before any text, and the parts it relates to
-        self.count = 0
+        self.placeholders: dict[str, list] = {}  # layout part name → its placeholders on a new slide
+        self.blank_notes = None  # the first notes slide's element before any text, and the notes master part
+        self.notes = 0
+
+    def add_slide(self, presentation, layout):
+        """presentation.slides.add_slide(layout)."""
+        slides = presentation.slides
+        blank = self.placeholders.get(layout.part.partname)
+        if blank is None:
+            slide = slides.add_slide(layout)
+            self.placeholders[layout.part.partname] = [copy.deepcopy(e) for e in slide.shapes._spTree[2:]]
+            return slide  # its shape tree: group properties, then the placeholders
+        relationship, slide = presentation.part.add_slide(layout)
+        slide.shapes._spTree.extend(copy.deepcopy(element) for element in blank)
+        slides._sldIdLst.add_sldId(relationship)
+        return slide
 
     def notes_slide(self, slide):
         """slide's new notes slide (python-pptx's NotesSlide)."""
-        self.count += 1
-        if self.blank is None:
+        self.notes += 1
+        if self.blank_notes is None:
             notes = slide.notes_slide
-            self.blank = copy.deepcopy(notes._element), notes.part.part_related_by(RT.NOTES_MASTER)
+            self.blank_notes = copy.deepcopy(notes._element), notes.part.part_related_by(RT.NOTES_MASTER)
             return notes
-        element, master = self.blank
-        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self.count}.xml"), CT.PML_NOTES_SLIDE,
+        element, master = self.blank_notes
+        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self.notes}.xml"), CT.PML_NOTES_SLIDE,
                               slide.part.package, copy.deepcopy(element))
         part.relate_to(master, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
