@@ -26,12 +26,13 @@ class BuildResult:
 
 def run_doit(
     course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None,
-    fetch_remote: bool = False,
+    fetch_remote: bool = False, jobs: int = 1,
 ) -> BuildResult:
-    """Run doit with arguments over course's graph. A course without sessions has nothing to build:
-    doit is not run, so nothing is written (its warning says why)."""
+    """Run doit with arguments over course's graph; jobs processes scan the sessions no earlier build
+    scanned. A course without sessions has nothing to build: doit is not run, so nothing is written
+    (its warning says why)."""
     started = time.perf_counter()
-    namespace, graph = make_namespace(course, out, shard, dist, fetch_remote)
+    namespace, graph = make_namespace(course, out, shard, dist, fetch_remote, jobs)
     record = BuildRecord()
     if not graph.course.sessions:
         return BuildResult(0, record, graph.diagnostics, time.perf_counter() - started)
@@ -58,6 +59,6 @@ def build_course(
         arguments += ["-n", str(jobs), "-P", "process"]
     wanted = {OUTPUT_KINDS[kind] for kind in only} if only and dist is None else set(RUN_ORDER)
     selected = [name for name in RUN_ORDER if name in wanted] + (["release"] if dist is not None else [])
-    return run_doit(course, out, arguments + selected, shard, dist, fetch_remote)
+    return run_doit(course, out, arguments + selected, shard, dist, fetch_remote, jobs)
 
 

@@ -130,7 +130,7 @@ def template_files() -> list[Path]:
 class Graph:
     """The tasks for one course and output folder, and the diagnostics found while making them."""
 
-    def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False) -> None:
+    def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False, jobs: int = 1) -> None:
         self.course_root = course_root
         self.out_dir = out_dir
         self.course: Course = discover(course_root)
@@ -140,6 +140,8 @@ class Graph:
         fetching = fetch_remote or self.course_settings.fetch_remote
         self.remote = RemoteImages(out_dir / STATE_DIR / "remote") if fetching else None
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint, self.remote)
+        self.cache.scan_many([*((session.path, True) for session in self.course.sessions),
+                              *((day.readme.path, False) for day in self.course.days if day.readme)], course_root, jobs)
         self.theme: Theme | None = None
         try:
             self.theme = load_theme(self.course.theme, course_root)
@@ -332,7 +334,7 @@ def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
 
 def make_namespace(
     course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None, dist: Path | None = None,
-    fetch_remote: bool = False,
+    fetch_remote: bool = False, jobs: int = 1,
 ) -> tuple[dict, Graph]:
     """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph.
 
@@ -340,8 +342,9 @@ def make_namespace(
     so N CI jobs together build everything exactly once. With dist, a release task
     bundles every output into dist once they are built (and again only when one changes).
     With fetch_remote (or remote_images = "fetch" in course.toml) remote pictures are fetched.
+    Sessions not scanned before are scanned jobs at a time.
     """
-    graph = Graph(course_root, out_dir, fetch_remote)
+    graph = Graph(course_root, out_dir, fetch_remote, jobs)
 
     def part(basename: str, tasks):
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
