@@ -9,8 +9,14 @@ an image edit and a theme edit (each as a share of the full build), a full
 build with one job against two, and the decks alone at one and two jobs
 against Pandoc's pptx writer on the same sessions, one and two at a time, when
 `pandoc` is installed. Every build is a `deckbuild build` process, as a user
-runs it. Each full build starts with an empty user cache except the font
-metrics (rasterised pictures are cached there), so it is a first build.
+runs it. Each full build starts with an empty user cache except what a first
+build of the sample course's decks leaves on a machine (font metrics, and the
+theme's faces converted for embedding with that course's code-font subsets), so
+it is a first build of the course: its pictures are rasterised, and code-font
+subsets for other courses' code are cut, as part of it. Decks embed their
+fonts (the theme's `[fonts] embed`). Beside each time against Pandoc stands
+the CPU time of the whole process tree, steadier than wall time when other
+jobs share the machine.
 
 --src DIR measures the deckbuild whose package is in DIR/src (give it twice to
 compare two versions, e.g. a checkout of the previous release, measurement by
@@ -23,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -35,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 EDIT = "\n\n편집: 수업 직전에 고친 문장 하나입니다.\n"
+MACHINE_CACHES = ("font-metrics", "embedded-fonts")  # user caches a first build of any course fills
 
 
 def machine() -> str:
@@ -60,28 +68,39 @@ def tree_memory(pid: int) -> int:
     return total
 
 
+def children_cpu() -> float:
+    """User and system CPU seconds of every finished process this one started, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Tool:
-    """One deckbuild to measure: its source folder and a user cache holding only warm font metrics."""
+    """One deckbuild to measure: its source folder, a user cache holding what a first build on the
+    machine leaves, and the CPU seconds of the last command it ran."""
 
     def __init__(self, src: Path, scratch: Path) -> None:
         self.src = src
-        self.metrics = scratch / "metrics"
+        self.machine_cache = scratch / "machine-cache"
         self.cache = scratch / "cache"
+        self.cpu = 0.0
         self.label = "this checkout" if src == ROOT / "src" else str(src.parent.name)
         self.run(["build", str(ROOT / "slides"), "-o", str(scratch / "warm-up"), "--only", "decks"])  # measures the fonts
-        shutil.copytree(self.cache / "deckbuild" / "font-metrics", self.metrics)
+        self.machine_cache.mkdir()
+        for kept in MACHINE_CACHES:
+            if (self.cache / "deckbuild" / kept).is_dir():  # older versions embed no fonts
+                shutil.copytree(self.cache / "deckbuild" / kept, self.machine_cache / kept)
 
     def environment(self) -> dict:
         return {**os.environ, "PYTHONPATH": str(self.src), "XDG_CACHE_HOME": str(self.cache)}
 
     def fresh_cache(self) -> None:
-        """A first build's user cache: font metrics only."""
+        """A first build's user cache: what a first build on the machine left (MACHINE_CACHES) only."""
         shutil.rmtree(self.cache, ignore_errors=True)
-        shutil.copytree(self.metrics, self.cache / "deckbuild" / "font-metrics")
+        shutil.copytree(self.machine_cache, self.cache / "deckbuild")
 
     def run(self, arguments: list[str]) -> tuple[float, int, int]:
         """Seconds, tasks run and peak memory (bytes) of one `deckbuild` command."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), children_cpu()
         process = subprocess.Popen([sys.executable, "-m", "deckbuild.cli", *arguments], env=self.environment(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         peak, done = 0, threading.Event()
@@ -101,6 +120,7 @@ class Tool:
             raise SystemExit(f"deckbuild {' '.join(arguments)} failed:\n{errors[-2000:]}")
         summary = [line for line in errors.splitlines() if line.startswith("deckbuild: ")][-1:]
         ran = int(summary[0].split()[1]) if summary else 0
+        self.cpu = children_cpu() - cpu  # of the whole process tree
         return seconds, ran, peak
 
 
@@ -110,8 +130,9 @@ def build(tool: Tool, course: Path, out: Path, jobs: int, only: str = "", fresh:
     return tool.run(["build", str(course), "-o", str(out), "-n", str(jobs), *(["--only", only] if only else [])])
 
 
-def pandoc_seconds(course: Path, folder: Path, jobs: int) -> float | None:
-    """Pandoc's pptx writer over every session, jobs at a time (as a course script would run it)."""
+def pandoc_seconds(course: Path, folder: Path, jobs: int) -> tuple[float, float] | None:
+    """Seconds and CPU seconds of Pandoc's pptx writer over every session, jobs at a time (as a course
+    script would run it)."""
     if not shutil.which("pandoc"):
         return None
     sessions = sorted(course.rglob("session*.md"))
@@ -122,10 +143,10 @@ def pandoc_seconds(course: Path, folder: Path, jobs: int) -> float | None:
         subprocess.run(["pandoc", str(session), "-o", str(folder / f"{index}.pptx"), "--resource-path", str(session.parent)],
                        check=False, capture_output=True)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), children_cpu()
     with ThreadPoolExecutor(jobs) as pool:
         list(pool.map(convert, enumerate(sessions)))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, children_cpu() - cpu
 
 
 def course_copy(sources: list[Path], copies: int, target: Path) -> Path:
@@ -197,24 +218,26 @@ def bench(name: str, source: Path, tools: list[Tool], folder: Path) -> None:
         return f"{seconds:6.2f} s {ran:4d} tasks  -n 2 is {seconds / full[tool]:.2f}× faster"
 
     measure("full build, -n 1", full_one_job)
-    decks: dict[Tool, tuple[float, float]] = {}
+    decks: dict[Tool, tuple[float, float, float]] = {}
 
     def decks_only(tool: Tool) -> str:
         one, _, _ = build(tool, courses[tool], folder / f"decks1-{tool.label}", 1, "decks", fresh=True)
         two, ran, _ = build(tool, courses[tool], folder / f"decks2-{tool.label}", 2, "decks", fresh=True)
-        decks[tool] = one, two
+        decks[tool] = one, two, tool.cpu
         return f"{two:6.2f} s {ran:4d} tasks  -n 1 {one:.2f} s: {one / two:.2f}×"
 
+    pandoc_before = pandoc_seconds(source, folder / "pandoc2", 2)
     measure("decks only", decks_only)
-    pandoc_two = pandoc_seconds(source, folder / "pandoc2", 2)
-    if pandoc_two is None:
+    if pandoc_before is None:
         cells["against Pandoc"] = ["pandoc not installed"] * len(tools)
-    else:
-        pandoc_one = pandoc_seconds(source, folder / "pandoc1", 1)
-        cells[f"Pandoc: {pandoc_two:.2f} s two at a time"] = [
-            f"decks take {decks[tool][1] / pandoc_two:.2f}× its time" for tool in tools]
-        cells[f"Pandoc: {pandoc_one:.2f} s one at a time"] = [
-            f"decks -n 1 take {decks[tool][0] / pandoc_one:.2f}× its time" for tool in tools]
+    else:  # Pandoc before and after the decks, so both see the same load on average
+        pandoc_after = pandoc_seconds(source, folder / "pandoc2", 2)
+        two, two_cpu = ((before + after) / 2 for before, after in zip(pandoc_before, pandoc_after))
+        one, _ = pandoc_seconds(source, folder / "pandoc1", 1)
+        cells[f"Pandoc: {two:.2f} s two at a time"] = [
+            f"decks take {decks[tool][1] / two:.2f}× its time, {decks[tool][2] / two_cpu:.2f}× its CPU" for tool in tools]
+        cells[f"Pandoc: {one:.2f} s one at a time"] = [
+            f"decks -n 1 take {decks[tool][0] / one:.2f}× its time" for tool in tools]
     for label, values in cells.items():
         row(label, values)
 

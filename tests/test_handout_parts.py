@@ -191,3 +191,20 @@ def test_the_assembled_handout_reads_like_one_document(course, tmp_path):
         listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
         names = [line.split()[0] for line in listing]
         assert len(names) == len(set(names)) and all(line.split()[-5] == "yes" for line in listing)
+
+
+def test_a_colour_font_is_cut_to_the_same_bytes_whenever_it_is_cut(monkeypatch):
+    """Emoji (a colour font, its glyphs emptied for the assembled handout) must not carry the time the
+    handout was assembled: two clean builds a second apart gave different handouts."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    from deckbuild.pdf_fonts import installed_faces, subset_font
+
+    emoji = next((face for name, face in installed_faces().items() if name.startswith("NotoColorEmoji")), None)
+    if emoji is None:
+        pytest.skip("Noto Color Emoji is not installed")
+    cuts = []
+    for now in (1_000_000, 2_000_000):
+        monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda now=now: now)
+        cuts.append(subset_font(*emoji, [0, 1, 2]))
+    assert cuts[0] == cuts[1]

@@ -15,10 +15,10 @@ embedding (OS/2 fsType) are refused with a reason. The converted, subset, EOT
 wrapped face is cached by a digest of the source file's bytes, the face index
 and the character set, so only the first build on a machine pays for it.
 
-`embed_fonts(pptx, families, …) -> bytes` is the one entry point the writer
-needs; `embed` returns the same package with what was embedded and what was
-not (and why). The package comes back uncompressed (ZIP_STORED): the writer's
-`repack` compresses it once.
+`embed_fonts(pptx, families, …) -> bytes` embeds into a saved package; `embed`
+returns the same package with what was embedded and what was not (and why),
+uncompressed (ZIP_STORED). The deck writer calls `embed_in_entries` on the
+package's members before it zips the deck, once.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -40,7 +41,7 @@ from lxml import etree
 
 from .measure import FontFile, FontNotFound, font_advances, locate
 
-CACHE_VERSION = 1  # bump when the cached faces change shape
+CACHE_VERSION = 2  # bump when the cached faces change shape (2: cut by HarfBuzz)
 EOT_VERSION = 0x00020001
 EOT_MAGIC = 0x504C
 ROOT_STRING_CHECKSUM_KEY = 0x50475342  # RootStringCheckSum = sum of the root string's bytes XOR this
@@ -175,6 +176,20 @@ def embed(
 ) -> Embedding:
     """Like embed_fonts, also returning the embedded faces and the reasons for faces left out."""
     entries = _read_package(pptx)
+    faces, skipped = embed_in_entries(entries, families, text, cache_dir, code_families=code_families)
+    return Embedding(_write_package(entries) if faces else pptx, faces, skipped)
+
+
+def embed_in_entries(
+    entries: dict[str, bytes],
+    families: Sequence[str],
+    text: str = "",
+    cache_dir: Path | None = None,
+    *,
+    code_families: Sequence[str] = (),
+) -> tuple[tuple[EmbeddedFace, ...], tuple[str, ...]]:
+    """embed on a package's members ({member name: bytes}, changed in place), so a writer that has
+    them unzipped zips its deck once; returns the embedded faces and the reasons for faces left out."""
     usage = deck_usage(entries)
     sources: list[FaceSource] = []
     skipped: list[str] = []
@@ -191,7 +206,7 @@ def embed(
                 sources.append(FaceSource(family, bold, installed_face(family, bold), code))
             except EmbeddingRefused as reason:
                 skipped.append(str(reason))
-    return embed_faces(pptx, sources, usage.text + text, cache_dir, usage.code_text, skipped)
+    return _embed_faces_in_entries(entries, sources, usage.text + text, cache_dir, usage.code_text, skipped)
 
 
 def embed_faces(
@@ -204,6 +219,19 @@ def embed_faces(
 ) -> Embedding:
     """Embed the given faces (any font files) into package; text is what the body faces must show,
     code_text[family] what a code family's runs show."""
+    entries = _read_package(package)
+    faces, skipped = _embed_faces_in_entries(entries, sources, text, cache_dir, code_text, skipped)
+    return Embedding(_write_package(entries) if faces else package, faces, skipped)
+
+
+def _embed_faces_in_entries(
+    entries: dict[str, bytes],
+    sources: Sequence[FaceSource],
+    text: str,
+    cache_dir: Path | None,
+    code_text: dict[str, str] | None,
+    skipped: Iterable[str],
+) -> tuple[tuple[EmbeddedFace, ...], tuple[str, ...]]:
     cache = cache_dir if cache_dir is not None else default_cache_dir()
     code_text = code_text or {}
     skipped = list(skipped)
@@ -219,11 +247,8 @@ def embed_faces(
             skipped.append(f"{source.family}{' bold' if source.bold else ''}: {reason}")
             continue
         prepared.append((source, eot, cached, characters))
-    if not prepared:
-        return Embedding(package, (), tuple(skipped))
-    entries = _read_package(package)
-    faces = _add_to_package(entries, prepared)
-    return Embedding(_write_package(entries), tuple(faces), tuple(skipped))
+    faces = _add_to_package(entries, prepared) if prepared else []
+    return tuple(faces), tuple(skipped)
 
 
 # --- which fonts and characters a deck uses ---------------------------------------------------
@@ -325,7 +350,7 @@ def installed_face(family: str, bold: bool) -> FontFile:
 def _face_names(path: str, index: int) -> tuple[frozenset[str], int]:
     """The legacy family names (name ID 1, every language: what Windows matches a typeface against)
     and the weight class of one face."""
-    font = _open_face(FontFile(path, index))
+    font = _open_face(FontFile(path, index), lazy=True)
     names = {record.toUnicode("replace").lower() for record in font["name"].names if record.nameID == 1}
     weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
     return frozenset(names), weight
@@ -384,27 +409,48 @@ def eot_face(
 
     Cached by a digest of the source file's bytes, the face index, the family and the
     character set; a lock per source face lets one build process convert while the
-    others wait for its result."""
-    characters = frozenset(wanted) & font_advances(font_file).keys()
+    others wait for its result. A process also keeps the last faces it took from the
+    cache, so the next deck with the same characters reads nothing. Without a
+    cache folder every call converts."""
+    characters = frozenset(wanted & font_advances(font_file).keys())
+    if cache_dir is None:
+        return _convert(font_file, characters, family), False, len(characters)
+    kept_key = (font_file, family, characters, cache_dir)
+    if kept_key in _kept_faces:
+        _kept_faces.move_to_end(kept_key)
+        return _kept_faces[kept_key], True, len(characters)
+    eot, cached = _stored_eot_face(font_file, characters, cache_dir, family)
+    _kept_faces[kept_key] = eot
+    if len(_kept_faces) > KEPT_FACES:
+        _kept_faces.popitem(last=False)
+    return eot, cached, len(characters)
+
+
+KEPT_FACES = 8  # a deck embeds three or four faces; the body faces are the same in every deck
+_kept_faces: OrderedDict[tuple, bytes] = OrderedDict()
+
+
+def _stored_eot_face(
+    font_file: FontFile, characters: frozenset[int], cache_dir: Path, family: str | None
+) -> tuple[bytes, bool]:
+    """(EOT bytes, taken from the cache folder) for eot_face: read, or converted and stored."""
     source = f"{file_digest(font_file.path)}|{font_file.index}"
     key = hashlib.sha256(
         f"{CACHE_VERSION}|{source}|{family or ''}|".encode() + ",".join(f"{c:x}" for c in sorted(characters)).encode()
     ).hexdigest()[:32]
-    if cache_dir is None:
-        return _convert(font_file, characters, family), False, len(characters)
     target = cache_dir / f"{key}.fntdata"
     with contextlib.suppress(OSError):
-        return target.read_bytes(), True, len(characters)
+        return target.read_bytes(), True
     lock = cache_dir / f".{hashlib.sha256(source.encode()).hexdigest()[:16]}.lock"
     with _locked(lock):
         with contextlib.suppress(OSError):
-            return target.read_bytes(), True, len(characters)
+            return target.read_bytes(), True
         eot = _convert(font_file, characters, family)
         with contextlib.suppress(OSError):
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(eot)
             temporary.replace(target)
-    return eot, False, len(characters)
+    return eot, False
 
 
 @contextlib.contextmanager
@@ -427,7 +473,9 @@ def _locked(path: Path):
 
 def _convert(font_file: FontFile, characters: frozenset[int], family: str | None = None) -> bytes:
     """The face as an EOT: checked, subset (unless its licence forbids), CFF converted to TrueType."""
-    font = _open_face(font_file)
+    from fontTools.ttLib import TTFont
+
+    font = _open_face(font_file, lazy=True)
     fs_type = font["OS/2"].fsType if "OS/2" in font else 0
     subset = may_subset(fs_type)
     if "CFF2" in font or "fvar" in font:
@@ -435,7 +483,7 @@ def _convert(font_file: FontFile, characters: frozenset[int], family: str | None
     if "glyf" not in font and "CFF " not in font:
         raise EmbeddingRefused("it has no outlines (bitmap font)")
     if subset:
-        _subset(font, characters)
+        font = TTFont(io.BytesIO(_subset(font_file, characters)), recalcTimestamp=False)
     if "CFF " in font:
         cff_to_truetype(font)
     buffer = io.BytesIO()
@@ -443,28 +491,34 @@ def _convert(font_file: FontFile, characters: frozenset[int], family: str | None
     return to_eot(buffer.getvalue(), subset=subset, family=family)
 
 
-def _open_face(font_file: FontFile):
+def _open_face(font_file: FontFile, lazy: bool | None = None):
+    """One face of a font file; lazy reads only the tables asked for (not a whole CJK collection)."""
     from fontTools.ttLib import TTCollection, TTFont
 
     if font_file.path.lower().endswith((".ttc", ".otc")):
-        return TTCollection(font_file.path, recalcTimestamp=False).fonts[font_file.index]
-    return TTFont(font_file.path, fontNumber=font_file.index, recalcTimestamp=False)
+        return TTCollection(font_file.path, recalcTimestamp=False, lazy=lazy).fonts[font_file.index]
+    return TTFont(font_file.path, fontNumber=font_file.index, recalcTimestamp=False, lazy=lazy)
 
 
-def _subset(font, characters: frozenset[int]) -> None:
-    from fontTools import subset
+def _subset(font_file: FontFile, characters: frozenset[int]) -> bytes:
+    """The face cut to characters (and the glyphs its layout features reach) by HarfBuzz, which cuts
+    a CJK face in milliseconds where fontTools' subsetter takes a second: every name record kept
+    (copyright, licence, vendor), the .notdef outline kept; FontForge's timestamps and the baseline
+    table (for vertical text PowerPoint does not set) dropped, as fontTools drops them."""
+    import uharfbuzz as hb
 
-    options = subset.Options()
-    options.name_IDs = ["*"]  # keep the copyright, licence and vendor names
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recommended_glyphs = True
-    options.glyph_names = False
-    options.recalc_timestamp = False
-    options.drop_tables += ["FFTM"]  # FontForge's timestamps: not needed, and the subsetter warns about them
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=characters)
-    subsetter.subset(font)
+    face = hb.Face(hb.Blob.from_file_path(font_file.path), font_file.index)
+    request = hb.SubsetInput()
+    request.unicode_set.update(characters)
+    for every in (request.name_id_set, request.name_lang_id_set):  # HarfBuzz keeps names 0-6 in English only
+        every.clear()
+        every.invert()
+    request.drop_table_tag_set.update(int.from_bytes(tag, "big") for tag in (b"FFTM", b"BASE"))
+    request.flags = hb.SubsetFlags.NAME_LEGACY | hb.SubsetFlags.NOTDEF_OUTLINE
+    subset = hb.subset(face, request)
+    if subset is None:
+        raise EmbeddingRefused("HarfBuzz could not subset it")
+    return subset.blob.data
 
 
 def cff_to_truetype(font) -> None:
@@ -728,8 +782,10 @@ def _with_content_type(content_types: bytes) -> bytes:
     return _xml(root)
 
 
+@lru_cache(maxsize=KEPT_FACES)
 def _font_attributes(eot: bytes) -> dict[str, str]:
-    """panose, pitchFamily and charset for p:font, as PowerPoint writes them (Windows LOGFONT values)."""
+    """panose, pitchFamily and charset for p:font, as PowerPoint writes them (Windows LOGFONT values);
+    kept per face, as reading a CJK face's character map takes a tenth of a second."""
     from fontTools.ttLib import TTFont
 
     header = read_eot(eot)

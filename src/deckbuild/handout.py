@@ -24,7 +24,7 @@ from .document import Heading, read_document
 from .files import write_atomically
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
-from .pdf import KeptRender, Rendered
+from .kept import KeptRender
 from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_part
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
@@ -113,6 +113,8 @@ def build_handout_part(
     course_root: str, session_path: str, target: str, scene_dir: str = "", scene_salt: str = "", report: str = ""
 ) -> None:
     """The doit action: one session's part of its day's handout, to target (a cached PDF)."""
+    from .pdf import Rendered  # WeasyPrint, loaded by the tasks that lay pages out
+
     root = Path(course_root)
     day, session = read_session_day(root, Path(session_path))
     rendered = Rendered(part_html(root, day, session, SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)),
@@ -146,13 +148,15 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept:
     else:
         raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
     stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"))
-    assemble(front, stamps, read, Path(target))
+    assemble(front, stamps, read, Path(target), Path(kept) / "fonts")
 
 
 def _render(html: str, root: Path, kept: KeptRender) -> tuple[bytes, int]:
     """(PDF, page count) of a handout page without glyph outlines, kept or laid out."""
     found = kept.get(html, outlines=False)
     if found is None:
+        from .pdf import Rendered
+
         rendered = Rendered(html, TEMPLATES, root)
         found = rendered.pdf(outlines=False), len(rendered.document.pages)
         kept.put(html, False, *found)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import CSS, HTML, Document, __version__ as weasyprint_version
+from weasyprint import CSS, HTML, Document
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.urls import URLFetcher
 
@@ -101,49 +100,6 @@ def _glyph_outlines(keep: bool):
         yield
     finally:
         weasyprint_fonts.Font.clean = clean
-
-
-class KeptRender:
-    """The last PDF made for one purpose (a handout's front, its page-number stamps) and what it was
-    made from, kept in a folder: asked for the same page again, it returns the kept PDF instead of
-    laying the page out. An edit that moves no page number leaves a handout's front unchanged.
-
-    The key is the page's HTML, the stylesheets and templates it is made with, WeasyPrint's version and
-    how fonts are embedded, so a kept PDF is the PDF that rendering would give.
-    """
-
-    def __init__(self, folder: Path, name: str) -> None:
-        self.pdf_path = folder / f"{name}.pdf"
-        self.key_path = folder / f"{name}.json"
-
-    @staticmethod
-    def key(html: str, outlines: bool) -> str:
-        digest = hashlib.sha256(f"{weasyprint_version}|{outlines}|".encode() + html.encode())
-        for path in sorted(TEMPLATES.iterdir()):
-            if path.is_file():
-                digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
-
-    def get(self, html: str, outlines: bool) -> tuple[bytes, int] | None:
-        """(PDF, page count) kept for this page, if any."""
-        try:
-            kept = json.loads(self.key_path.read_text(encoding="utf-8"))
-            if kept["key"] == self.key(html, outlines):
-                return self.pdf_path.read_bytes(), kept["pages"]
-        except (OSError, ValueError, KeyError):
-            pass
-        return None
-
-    def pages(self) -> int | None:
-        """The page count of the kept PDF, whatever it was made from."""
-        try:
-            return json.loads(self.key_path.read_text(encoding="utf-8"))["pages"]
-        except (OSError, ValueError, KeyError):
-            return None
-
-    def put(self, html: str, outlines: bool, pdf: bytes, pages: int) -> None:
-        write_atomically(self.pdf_path, pdf)
-        write_atomically(self.key_path, json.dumps({"key": self.key(html, outlines), "pages": pages}).encode())
 
 
 def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:

@@ -77,8 +77,9 @@ def contents_entries(parts: list[Part], first_page: int) -> list[tuple[Mark, int
     return entries
 
 
-def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> None:
-    """Write the handout: the front's pages, then every part's pages, each with its stamp laid over it."""
+def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path, kept: Path | None = None) -> None:
+    """Write the handout: the front's pages, then every part's pages, each with its stamp laid over it;
+    the faces cut for it are kept in the folder kept for the next assembly (pdf_fonts)."""
     pdf = pikepdf.open(io.BytesIO(front))
     front_pages = len(pdf.pages)
     sources = [pikepdf.open(io.BytesIO(stamps)), *(pikepdf.open(part.path) for part in parts)]
@@ -95,7 +96,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         _outline(pdf, parts, starts)
         _contents_links(pdf, front_pages, contents_entries(parts, front_pages + 1))
         _destinations(pdf, sources[1:], starts)
-        finished = with_fonts(pdf)
+        finished = with_fonts(pdf, kept)
     finally:
         for source in sources:
             source.close()
@@ -103,10 +104,11 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
     write_atomically(target, finished)
 
 
-def with_fonts(pdf: pikepdf.Pdf) -> bytes:
+def with_fonts(pdf: pikepdf.Pdf, kept: Path | None = None) -> bytes:
     """pdf (pages written without glyph outlines, see pdf.Rendered.pdf) with each face embedded once,
-    cut to the glyphs its pages use (pdf_fonts), saved with an identifier from its content."""
-    embed_fonts(pdf)
+    cut to the glyphs its pages use (pdf_fonts; cuts kept in the folder kept, when given, for the
+    next assembly of the same document), saved with an identifier from its content."""
+    embed_fonts(pdf, kept)
     output = io.BytesIO()
     pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return output.getvalue()

@@ -9,14 +9,15 @@ as SVG with a PNG fallback.
 
 from __future__ import annotations
 
+import copy
 import io
-import zipfile
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .files import write_atomically
@@ -25,7 +26,7 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import image_size, side_by_side, svg_to_png
 from .measure import LINE_PITCH
-from .font_embedding import embed_fonts
+from .font_embedding import embed_in_entries
 from .frames import (
     CELL_INSET,
     CODE_IN_TEXT,
@@ -48,7 +49,8 @@ from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
-    add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_background_picture, set_paragraph_layout, xml_safe,
+    BlankSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries, set_alt_text,
+    set_background_picture, set_coloured_lines, set_paragraph_layout, xml_safe,
 )
 from .template import DeckTemplate
 from .theme import Theme
@@ -78,6 +80,8 @@ class DeckWriter:
         names = template.layout_names if template else {name: name for name in by_name}
         self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
         self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
+        self.blanks = BlankSlides()
+        self.footers: dict[tuple, list] = {}  # (layout, footer, look) → its footer shapes as first written, copied later
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -98,19 +102,17 @@ class DeckWriter:
         """Write the deck to target atomically (a temporary file renamed into place)."""
         for planned, title_size in zip(self.plan.slides, self.plan.title_sizes):
             self._add_slide(planned, title_size)
-        buffer = io.BytesIO()
-        self.presentation.save(buffer)
-        package = buffer.getvalue()
+        entries = package_entries(self.presentation)
         if self.fonts.embed:  # the fonts travel with the deck (font_embedding.py)
-            package = embed_fonts(package, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
-        write_atomically(target, repack(package))
+            embed_in_entries(entries, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
+        write_atomically(target, zip_bytes(entries))
 
     def _add_slide(self, planned, title_size: float) -> None:
         """A slide on the master layout its composer layout maps to: title and body text in the
         layout's placeholders, visuals as shapes, then the footer and slide number (and what a
         slide's own look adds: background, colours, header)."""
         layout = self.master_layouts[master_layout(planned)]
-        slide = self.presentation.slides.add_slide(layout)
+        slide = self.blanks.add_slide(self.presentation, layout)
         free = [p for p in slide.placeholders if p.placeholder_format.type not in TITLE_KINDS]
         look = getattr(planned, "look", None)
         color = look.color if look else None
@@ -209,7 +211,18 @@ class DeckWriter:
                 color: str | None = None) -> None:
         """The footer text and the slide number (a field PowerPoint keeps up to date), from the
         layout's own footer placeholders, so the master places and styles them (moved into
-        layouts' boxes when the slide has its own, coloured when it has its own text colour)."""
+        layouts' boxes when the slide has its own, coloured when it has its own text colour).
+        Written once per layout and look, then copied with the slide's number."""
+        number = len(self.presentation.slides)
+        kept = (layout.part.partname, footer, numbers, layouts, color)
+        if kept in self.footers:
+            for element in self.footers[kept]:
+                append_copy(slide, element)
+            for field in slide.shapes._spTree.iterfind(f".//{qn('a:fld')}[@type='slidenum']/{qn('a:t')}"):
+                field.text = str(number)
+            return
+        tree = slide.shapes._spTree
+        written = len(tree)
         wanted = {PP_PLACEHOLDER.FOOTER: footer, PP_PLACEHOLDER.SLIDE_NUMBER: numbers}
         for placeholder in layout.placeholders:
             kind = placeholder.placeholder_format.type
@@ -223,8 +236,8 @@ class DeckWriter:
             if kind == PP_PLACEHOLDER.FOOTER:  # on a school's master at the size the plan fitted it to
                 add_run(paragraph, footer, None if self.own_master else FOOTER_SIZE, color, *BODY_FONTS, self.lang)
             else:
-                number = self.presentation.slides.index(slide) + 1
                 add_slide_number(paragraph, number, self.lang, color)
+        self.footers[kept] = [copy.deepcopy(element) for element in tree[written:]]
 
     # --- text primitives --------------------------------------------------
 
@@ -278,8 +291,7 @@ class DeckWriter:
         _place(subtitle, box)
         frame = self._frame(subtitle)
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.LEFT
-        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle)
+        set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * self.theme.sizes.subtitle, align="l")
         self._run(paragraph, planned.subtitle, self.theme.sizes.subtitle, self.colors.muted)
         if not self.own_master:  # a school's template brings its own decoration
             return
@@ -360,12 +372,8 @@ class DeckWriter:
         no_shadow(shape)
         frame = self._frame(shape)
         colours = token_colours(planned.language, self.theme.pygments_style, self.colors.text)
-        for index, line in enumerate(planned.lines):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = PP_ALIGN.LEFT
-            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size)
-            for text, colour in code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)]:
-                self._run(paragraph, text, planned.size, colour, mono=True)
+        lines = [code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)] for line in planned.lines]
+        set_coloured_lines(frame, lines, planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
         return shape
 
     # --- tables -------------------------------------------------------------
@@ -410,7 +418,7 @@ class DeckWriter:
     # --- notes --------------------------------------------------------------
 
     def _notes(self, slide, notes: str) -> None:
-        frame = slide.notes_slide.notes_text_frame
+        frame = self.blanks.notes_slide(slide).notes_text_frame
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
@@ -453,10 +461,6 @@ def _crop(picture_aspect: float, box_aspect: float, fit: str) -> tuple[float, fl
     return sides if fit == "cover" else tuple(-side for side in sides)
 
 
-def repack(pptx: bytes) -> bytes:
-    """The .pptx zip rewritten with fixed timestamps (python-pptx stamps entries with the current time)."""
-    with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
-        return zip_bytes({info.filename: archive.read(info.filename) for info in archive.infolist()})
 
 
 def write_deck(plan: DeckPlan, theme: Theme, target: Path, author: str = "", template: DeckTemplate | None = None) -> None:

@@ -2,21 +2,33 @@
 
 East-Asian font slots and language tags on runs, bullets and hanging indents
 on paragraphs, alt text on shapes, SVG pictures with their PNG fallback, and
-no more.
+what python-pptx does slowly: slides, notes slides and placeholders copied
+rather than built again for every slide, and a package's parts as bytes
+without zipping them. No more.
 """
 
 from __future__ import annotations
 
+import copy
+from html import escape
+from functools import lru_cache
+
 from lxml import etree
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter
+from pptx.oxml import parse_xml
+from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
+from pptx.parts.slide import NotesSlidePart
 from pptx.util import Pt
 
 SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _PPR_BULLET_TAGS = ("a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 _PPR_BULLET_SUCCESSORS = ("a:tabLst", "a:defRPr", "a:extLst")
 _PPR_REPLACED = tuple(qn(tag) for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS))
@@ -77,6 +89,32 @@ def add_run(
     return run
 
 
+def set_coloured_lines(
+    frame, lines: list[list[tuple[str, str]]], size: float, line_pitch: float, typeface: str, lang: str
+) -> None:
+    """Replace a text frame's paragraphs by lines of coloured runs (code): left-aligned, no bullet,
+    an exact line pitch (points), each run in typeface at size in its colour (RGB hex).
+
+    The paragraphs are written as XML text and parsed in one go: a code slide holds
+    hundreds of runs, and building them element by element was a quarter of a deck's time.
+    They are the elements set_paragraph_layout and add_run would make.
+    """
+    points = str(int(round(size * 100)))
+    paragraph = (f'<a:p><a:pPr algn="l" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
+                 f'val="{int(round(line_pitch * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef>'
+                 f'<a:buNone/></a:pPr>')
+    face = escape(typeface, quote=True)
+    run = (f'<a:r><a:rPr lang="{escape(lang, quote=True)}" altLang="en-US" sz="{points}" b="0" i="0"><a:solidFill>'
+           f'<a:srgbClr val="{{}}"/></a:solidFill><a:latin typeface="{face}"/><a:ea typeface="{face}"/></a:rPr>'
+           f'<a:t>{{}}</a:t></a:r>')
+    text = "".join(paragraph + "".join(run.format(escape(colour, quote=True), escape(xml_safe(piece), quote=False))
+                                       for piece, colour in line) + "</a:p>" for line in lines)
+    body = frame._txBody
+    for old in body.findall(qn("a:p")):
+        body.remove(old)
+    body.extend(parse_xml(f'<a:txBody xmlns:a="{A_NAMESPACE}">{text}</a:txBody>'))
+
+
 def add_slide_number(paragraph, number: int, lang: str, color: str | None = None) -> None:
     """A slide-number field showing number until PowerPoint renumbers it (in color, or the master's)."""
     field = etree.SubElement(paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
@@ -97,14 +135,34 @@ def set_paragraph_layout(
     line_pitch: float,
     bullet: str | None = None,
     number: int | None = None,
+    align: str | None = None,
 ) -> None:
-    """Indent, space before and exact line pitch (all points), and a bullet character or a number.
+    """Indent, space before and exact line pitch (all points), a bullet character or a number, and
+    the alignment ("l", "ctr") when given.
 
     The marker hangs in the first `hanging` points, so wrapped lines align with the
     text. An exact pitch (not a percentage of the font's own line height) makes
-    PowerPoint, Keynote and LibreOffice break pages where the planner did.
+    PowerPoint, Keynote and LibreOffice break pages where the planner did. A
+    paragraph without properties gets a copy of the ones made last time for the
+    same layout (every line of code has the same).
     """
-    ppr = paragraph._p.get_or_add_pPr()
+    p = paragraph._p
+    if p.pPr is None:
+        p.insert(0, copy.deepcopy(_paragraph_properties(left, hanging, space_before, line_pitch, bullet, number, align)))
+        return
+    _lay_out(p.pPr, left, hanging, space_before, line_pitch, bullet, number, align)
+
+
+@lru_cache(maxsize=256)
+def _paragraph_properties(*layout) -> etree._Element:
+    properties = OxmlElement("a:pPr")
+    _lay_out(properties, *layout)
+    return properties
+
+
+def _lay_out(ppr, left, hanging, space_before, line_pitch, bullet, number, align) -> None:
+    if align is not None:
+        ppr.set("algn", align)
     ppr.set("hangingPunct", "0")  # punctuation stays inside the box, where the planner measured it
     ppr.set("marL", str(Pt(left)))
     ppr.set("indent", str(-Pt(hanging)) if hanging else "0")
@@ -191,3 +249,78 @@ def no_shadow(shape) -> None:
     effect_ref = shape._element.find(f"{qn('p:style')}/{qn('a:effectRef')}")
     if effect_ref is not None:
         effect_ref.set("idx", "0")
+
+
+class _Entries(dict):
+    """What PackageWriter writes a member to, kept as {member name: bytes}."""
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def package_entries(presentation) -> dict[str, bytes]:
+    """Every member of the presentation's package ({member name: bytes}), as python-pptx's save
+    would zip them: the deck is zipped once, by the caller, after fonts are added."""
+    package = presentation.part.package
+    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))
+    entries = _Entries()
+    writer._write_content_types_stream(entries)
+    writer._write_pkg_rels(entries)
+    writer._write_parts(entries)
+    return dict(entries)
+
+
+def append_copy(slide, shape_element) -> None:
+    """Append a copy of a shape written before (on another slide) to slide, with the next free shape
+    id and its name renumbered the way python-pptx numbers a placeholder it clones."""
+    tree = slide.shapes._spTree
+    element = copy.deepcopy(shape_element)
+    shape_id = 1 + max((int(i) for i in tree.xpath("//@id") if i.isdigit()), default=0)
+    properties = element.xpath("./*[1]/p:cNvPr")[0]
+    base = properties.get("name").rsplit(" ", 1)[0]
+    names = set(tree.xpath("//p:cNvPr/@name"))
+    number = shape_id - 1
+    while f"{base} {number}" in names:
+        number += 1
+    properties.set("id", str(shape_id))
+    properties.set("name", f"{base} {number}")
+    tree.append(element)
+
+
+class BlankSlides:
+    """Slides and notes slides made from copies of the first one made empty: python-pptx clones a
+    layout's (or the notes master's) placeholders one by one for every slide, and searches the
+    whole package for a free notes part name each time, a third of a deck's time."""
+
+    def __init__(self) -> None:
+        self.placeholders: dict[str, list] = {}  # layout part name → its placeholders on a new slide
+        self.blank_notes = None  # the first notes slide's element before any text, and the notes master part
+        self.notes = 0
+
+    def add_slide(self, presentation, layout):
+        """presentation.slides.add_slide(layout)."""
+        slides = presentation.slides
+        blank = self.placeholders.get(layout.part.partname)
+        if blank is None:
+            slide = slides.add_slide(layout)
+            self.placeholders[layout.part.partname] = [copy.deepcopy(e) for e in slide.shapes._spTree[2:]]
+            return slide  # its shape tree: group properties, then the placeholders
+        relationship, slide = presentation.part.add_slide(layout)
+        slide.shapes._spTree.extend(copy.deepcopy(element) for element in blank)
+        slides._sldIdLst.add_sldId(relationship)
+        return slide
+
+    def notes_slide(self, slide):
+        """slide's new notes slide (python-pptx's NotesSlide)."""
+        self.notes += 1
+        if self.blank_notes is None:
+            notes = slide.notes_slide
+            self.blank_notes = copy.deepcopy(notes._element), notes.part.part_related_by(RT.NOTES_MASTER)
+            return notes
+        element, master = self.blank_notes
+        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self.notes}.xml"), CT.PML_NOTES_SLIDE,
+                              slide.part.package, copy.deepcopy(element))
+        part.relate_to(master, RT.NOTES_MASTER)
+        part.relate_to(slide.part, RT.SLIDE)
+        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        return part.notes_slide

@@ -11,7 +11,7 @@ from doit.doit_cmd import DoitMain
 
 from .diagnostics import Diagnostic
 from .reporter import BuildRecord, progress_reporter
-from .tasks import TASK_MODULES, Graph, make_namespace, selected_modules
+from .tasks import Graph, make_namespace
 
 
 @dataclass
@@ -26,20 +26,16 @@ class BuildResult:
 
 def run_doit(
     course: Path, out: Path, arguments: list[str], shard: tuple[int, int] | None = None, dist: Path | None = None,
-    fetch_remote: bool = False,
+    fetch_remote: bool = False, jobs: int = 1,
 ) -> BuildResult:
-    """Run doit with arguments over course's graph. A course without sessions or Marp decks has nothing to build:
-    doit is not run, so nothing is written (its warning says why)."""
+    """Run doit with arguments over course's graph; jobs processes scan the files no earlier build
+    scanned. A course without sessions or Marp decks has nothing to build: doit is not run, so
+    nothing is written (its warning says why)."""
     started = time.perf_counter()
-    namespace, graph = make_namespace(course, out, shard, dist, fetch_remote)
+    namespace, graph = make_namespace(course, out, shard, dist, fetch_remote, jobs)
     if not graph.course.sessions and not graph.marp_decks:
         return BuildResult(0, BuildRecord(), graph.diagnostics, time.perf_counter() - started)
-    kinds = [name for name in arguments if name in TASK_MODULES] or namespace["DOIT_CONFIG"]["default_tasks"]
-    selected_modules[:] = [module for kind in kinds for module in TASK_MODULES.get(kind, ())]
-    try:
-        return _run(namespace, graph, arguments, started)
-    finally:
-        selected_modules.clear()
+    return _run(namespace, graph, arguments, started)
 
 
 def _run(namespace: dict, graph: Graph, arguments: list[str], started: float) -> BuildResult:
@@ -82,6 +78,6 @@ def build_course(
     arguments = _run_arguments(jobs)
     wanted = {OUTPUT_KINDS[kind] for kind in only} if only and dist is None else set(RUN_ORDER)
     selected = [name for name in RUN_ORDER if name in wanted] + (["release"] if dist is not None else [])
-    return run_doit(course, out, arguments + selected, shard, dist, fetch_remote)
+    return run_doit(course, out, arguments + selected, shard, dist, fetch_remote, jobs)
 
 

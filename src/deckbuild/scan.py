@@ -8,7 +8,9 @@ build then parses no markdown at all.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -159,19 +161,45 @@ class ScanCache:
         return stamps
 
     def scan(self, session: Path, course_root: Path, is_session: bool = True, marp: bool = False) -> SessionScan:
-        key = str(session)
-        entry = self.entries.get(key)
-        if entry and entry["stamp"] == self._stamp([key, *entry["images"]]):
-            return SessionScan(
-                tuple(Path(p) for p in entry["images"]),
-                tuple(from_records(entry["diagnostics"])),
-                entry["readable"],
-                tuple((kind, source) for kind, source in entry["diagrams"]),
-                tuple(entry["remote"]),
-                tuple(Path(p) for p in entry["linked"]),
-            )
-        stamp = self._stamp([key])
+        kept = self._kept(session)
+        if kept is not None:
+            return kept
+        stamp = self._stamp([str(session)])
         result = scan_session(session, course_root, is_session, self.remote, marp)
+        self._keep(session, stamp, result)
+        return result
+
+    def scan_many(self, files: list[tuple[Path, bool, bool]], course_root: Path, jobs: int) -> None:
+        """Scan the files (path, is_session, marp) the cache does not hold, jobs processes at a time:
+        the first build of a course parses every session before any task can start. Fetching
+        builds scan one at a time, as downloads go into this process's remote cache."""
+        stale = [file for file in files if self._kept(file[0]) is None]
+        if jobs < 2 or len(stale) < 2 or self.remote is not None:
+            return
+        stamps = [self._stamp([str(path)]) for path, _, _ in stale]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(scan_session, [path for path, _, _ in stale], [course_root] * len(stale),
+                               [is_session for _, is_session, _ in stale], [None] * len(stale),
+                               [marp for _, _, marp in stale])
+            for (path, _, _), stamp, result in zip(stale, stamps, results):
+                self._keep(path, stamp, result)
+
+    def _kept(self, path: Path) -> SessionScan | None:
+        key = str(path)
+        entry = self.entries.get(key)
+        if not entry or entry["stamp"] != self._stamp([key, *entry["images"]]):
+            return None
+        return SessionScan(
+            tuple(Path(p) for p in entry["images"]),
+            tuple(from_records(entry["diagnostics"])),
+            entry["readable"],
+            tuple((kind, source) for kind, source in entry["diagrams"]),
+            tuple(entry["remote"]),
+            tuple(Path(p) for p in entry["linked"]),
+        )
+
+    def _keep(self, path: Path, stamp: list, result: SessionScan) -> None:
+        key = str(path)
         images = [str(p) for p in result.images]
         self.entries[key] = {
             "stamp": stamp + self._stamp(images),
@@ -183,7 +211,6 @@ class ScanCache:
             "linked": [str(p) for p in result.linked],
         }
         self.changed = True
-        return result
 
     def save(self) -> None:
         if not self.changed:

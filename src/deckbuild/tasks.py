@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib
 from pathlib import Path
 
 from doit.exceptions import TaskFailed
@@ -64,24 +63,9 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 
 
 # Task actions import their modules when they run: deciding what is up to date (and a
-# no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts.
-# The first task a process runs loads the modules of every kind the build selected: with
-# -n 2 doit hands a task to whichever worker is free, and the worker that built decks
-# would otherwise load WeasyPrint only when it takes the handout everything waits for.
-TASK_MODULES = {
-    "deck": ("deckbuild.deck",),
-    "slides": ("deckbuild.slides_pdf",),
-    "notes": ("deckbuild.notes",),
-    "handout": ("deckbuild.handout",),
-    "assignment": ("deckbuild.assignment",),
-    "release": ("deckbuild.publish",),
-}
-selected_modules: list[str] = []  # the modules of the kinds the build under way selected (set by runner.run_doit)
-
-
-def _load_selected_modules() -> None:
-    for name in selected_modules:
-        importlib.import_module(name)
+# no-op build) then never loads WeasyPrint, python-pptx or the diagram layouts, and a
+# process loads only what its tasks use (the worker that built an edited session's deck
+# assembles the day's handout without loading WeasyPrint when no page number moved).
 
 
 def file_errors_fail(action):
@@ -101,7 +85,6 @@ def file_errors_fail(action):
 @file_errors_fail
 def build_deck(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's deck (deck.build_deck), remote pictures from remote_dir."""
-    _load_selected_modules()
     from .deck import build_deck as build
 
     with active_cache(remote_dir):
@@ -111,7 +94,6 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 @file_errors_fail
 def build_slides_pdf(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's slide PDF (slides_pdf.build_slides_pdf), remote pictures from remote_dir."""
-    _load_selected_modules()
     from .slides_pdf import build_slides_pdf as build
 
     with active_cache(remote_dir):
@@ -121,7 +103,6 @@ def build_slides_pdf(remote_dir: str = "", **arguments) -> None:
 @file_errors_fail
 def build_notes(**arguments) -> None:
     """doit action: one session's note-taking handout from its slide PDF (notes.build_notes)."""
-    _load_selected_modules()
     from .notes import build_notes as build
 
     build(**arguments)
@@ -130,7 +111,6 @@ def build_notes(**arguments) -> None:
 @file_errors_fail
 def build_marp_deck(**arguments) -> None:
     """doit action: one Marp deck (deck.build_marp_deck)."""
-    _load_selected_modules()
     from .deck import build_marp_deck as build
 
     build(**arguments)
@@ -140,7 +120,6 @@ def build_marp_deck(**arguments) -> None:
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
-    _load_selected_modules()
     from .handout import build_handout_part as build
 
     with active_cache(remote_dir):
@@ -150,7 +129,6 @@ def build_handout_part(remote_dir: str = "", **arguments) -> None:
 @file_errors_fail
 def build_handout(**arguments) -> None:
     """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
-    _load_selected_modules()
     from .handout import build_handout as build
 
     build(**arguments)
@@ -159,7 +137,6 @@ def build_handout(**arguments) -> None:
 @file_errors_fail
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
-    _load_selected_modules()
     from .assignment import build_assignment as build
 
     build(**arguments)
@@ -169,7 +146,6 @@ def build_assignment(**arguments) -> None:
 def lay_out_scene(course_root: str, kind: str, source: str, scene_dir: str, scene_salt: str) -> None:
     """doit action: one diagram laid out into the scene cache. A diagram that cannot be drawn
     keeps its error there instead; the outputs then show its source with the reason."""
-    _load_selected_modules()
     from .diagrams.model import MermaidError
 
     root = Path(course_root)
@@ -189,7 +165,7 @@ def template_files() -> list[Path]:
 class Graph:
     """The tasks for one course and output folder, and the diagnostics found while making them."""
 
-    def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False) -> None:
+    def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False, jobs: int = 1) -> None:
         self.course_root = course_root
         self.out_dir = out_dir
         self.course: Course = discover(course_root)
@@ -217,6 +193,10 @@ class Graph:
         self.scans = {}
         self.session_paths = {session.path for session in self.course.sessions}
         self.readmes_checked: set[Path] = set()
+        self.cache.scan_many([*((session.path, True, False) for session in self.course.sessions),
+                              *((deck, False, True) for deck in self.marp_decks),
+                              *((day.readme.path, False, False) for day in self.course.days if day.readme)],
+                             course_root, jobs)
 
     def scan(self, session: Session):
         """The session's scan, taken once per build and reported once."""
@@ -445,7 +425,6 @@ def largest_first(items, source) -> list:
 @file_errors_fail
 def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
     """doit action: the release bundle (publish.publish)."""
-    _load_selected_modules()
     from .publish import publish
 
     publish(Path(course_root), Path(build_dir), Path(dist))
@@ -453,7 +432,7 @@ def publish_bundle(course_root: str, build_dir: str, dist: str) -> None:
 
 def make_namespace(
     course_root: Path, out_dir: Path, shard: tuple[int, int] | None = None, dist: Path | None = None,
-    fetch_remote: bool = False,
+    fetch_remote: bool = False, jobs: int = 1,
 ) -> tuple[dict, Graph]:
     """A dodo-file namespace (task generators and DOIT_CONFIG) for one course, and its Graph.
 
@@ -461,8 +440,9 @@ def make_namespace(
     so N CI jobs together build everything exactly once. With dist, a release task
     bundles every output into dist once they are built (and again only when one changes).
     With fetch_remote (or remote_images = "fetch" in course.toml) remote pictures are fetched.
+    Sessions not scanned before are scanned jobs at a time.
     """
-    graph = Graph(course_root, out_dir, fetch_remote)
+    graph = Graph(course_root, out_dir, fetch_remote, jobs)
 
     def part(basename: str, tasks):
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]

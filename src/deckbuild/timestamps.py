@@ -1,13 +1,30 @@
-"""The one timestamp written into every output, and zips that carry it, so equal inputs give equal bytes."""
+"""The one timestamp written into every output, and zips that carry it, so equal inputs give equal bytes.
+
+Zips are written here rather than with `zipfile`, so that an entry compressed
+once is not compressed again: every deck carries the same master, theme and
+embedded font parts (megabytes of font data per deck), and a build process
+keeps their compressed form for the next deck.
+"""
 
 from __future__ import annotations
 
 import datetime
-import io
 import os
-import zipfile
+import struct
+import zlib
+from collections import OrderedDict
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01, used when SOURCE_DATE_EPOCH is not set
+DEFLATED = 8
+VERSION = 20  # zip 2.0: deflate
+UNIX = 3  # "made by" system: external attributes are Unix modes
+UTF8_NAME = 0x800
+FILE_MODE = 0o644 << 16
+KEPT_BYTES = 32 << 20  # compressed entries a process keeps for reuse, counted by their uncompressed size
+KEPT_FROM = 16 << 10  # smaller entries are compressed again: quick, and each deck's own slides would crowd the rest out
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
 
 
 def source_date() -> datetime.datetime:
@@ -17,13 +34,49 @@ def source_date() -> datetime.datetime:
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
-    """A zip of entries, in name order, every entry stamped with source_date()."""
-    stamp = source_date().timetuple()[:6]
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(entries):
-            entry = zipfile.ZipInfo(name, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            archive.writestr(entry, entries[name])
-    return output.getvalue()
+    """A zip of entries, in name order, every entry deflated and stamped with source_date()."""
+    year, month, day, hour, minute, second = max(source_date().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
+    output, directory = bytearray(), bytearray()
+    for name in sorted(entries):
+        data = entries[name]
+        crc, deflated = _deflated(data)
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else UTF8_NAME
+        offset = len(output)
+        output += _LOCAL.pack(0x04034B50, VERSION, flags, DEFLATED, dos_time, dos_date, crc, len(deflated), len(data),
+                              len(encoded), 0)
+        output += encoded
+        output += deflated
+        directory += _CENTRAL.pack(0x02014B50, UNIX << 8 | VERSION, VERSION, flags, DEFLATED, dos_time, dos_date, crc,
+                                   len(deflated), len(data), len(encoded), 0, 0, 0, 0, FILE_MODE, offset)
+        directory += encoded
+    end = _END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(output), 0)
+    return bytes(output + directory + end)
+
+
+_kept: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()  # (crc, size) → (data, deflated)
+_kept_bytes = 0
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """CRC-32 and raw deflate stream of data (level 6, as zipfile writes), reused when the same
+    bytes were compressed before in this process."""
+    global _kept_bytes
+    crc = zlib.crc32(data)
+    key = (crc, len(data))
+    kept = _kept.get(key)
+    if kept is not None and kept[0] == data:
+        _kept.move_to_end(key)
+        return crc, kept[1]
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    deflated = compressor.compress(data) + compressor.flush()
+    if KEPT_FROM <= len(data) <= KEPT_BYTES:
+        replaced = _kept.pop(key, None)
+        _kept_bytes -= len(replaced[0]) if replaced else 0
+        _kept[key] = (data, deflated)
+        _kept_bytes += len(data)
+        while _kept_bytes > KEPT_BYTES:
+            _kept_bytes -= len(_kept.popitem(last=False)[1][0])
+    return crc, deflated
