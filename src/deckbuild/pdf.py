@@ -61,18 +61,37 @@ class Rendered:
         """The index of the page an element id is on."""
         return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
 
-    def pdf(self, outlines: bool = True) -> bytes:
-        """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
-        metadata, so the same input gives the same bytes.
+    def pdf(self, outlines: bool = True, tags: bool = True) -> bytes:
+        """The PDF, tagged for accessibility unless told otherwise: WeasyPrint's PDF/UA-1 variant (a
+        structure tree of the HTML's elements, the language from `<html lang>`, the title shown as
+        the window's, images' alt text, table header cells, XMP metadata naming PDF/UA-1). Its
+        dates come from the HTML's dcterms metadata, so the same input gives the same bytes.
 
-        Without outlines, each font is embedded as its face's .notdef glyph only (its widths
-        and Unicode map stay whole): for pages that are assembled into a document which
-        embeds every face once (pdf_fonts), cutting and compressing a face per part would
-        be wasted, and it is most of the time a short part takes to write.
+        Without outlines, the PDF is pages for an assembly (pdf_assembly), which writes the
+        document's own identifier and fonts: each font is embedded as its face's .notdef glyph
+        only (its widths and Unicode map stay whole), as cutting and compressing a face per
+        part would be wasted, and the PDF has no identifier, which pydyf makes by writing the
+        whole file a second time. With outlines its identifier is a hash of the HTML.
         """
-        identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
+        identifier = hashlib.md5(self.html.encode()).hexdigest().encode() if outlines else None
         with _glyph_outlines(outlines):
-            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False)
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False,
+                                           pdf_variant="pdf/ua-1" if tags else None,
+                                           finisher=_scoped_table_headers if tags else None)
+
+
+def _scoped_table_headers(document: Document, pdf) -> None:
+    """Header cells (TH) that say they head their column (Scope), in place of WeasyPrint's links from each
+    data cell to its headers (Headers), which name header IDs made of object numbers: those repeat once
+    parts are assembled and are listed in no ID tree, so no reader could follow them. Markdown tables
+    have one header row."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/StructElem":
+            if item["S"] == "/TH":
+                item.pop("ID", None)
+                item["A"]["Scope"] = "/Column"
+            elif item["S"] == "/TD":
+                item["A"].pop("Headers", None)
 
 
 @contextmanager
@@ -93,8 +112,9 @@ class KeptRender:
     made from, kept in a folder: asked for the same page again, it returns the kept PDF instead of
     laying the page out. An edit that moves no page number leaves a handout's front unchanged.
 
-    The key is the page's HTML, the stylesheets and templates it is made with, WeasyPrint's version and
-    how fonts are embedded, so a kept PDF is the PDF that rendering would give.
+    Kept PDFs are pages for an assembly (written without glyph outlines). The key is the page's HTML, the
+    stylesheets and templates it is made with, WeasyPrint's version and whether it is tagged, so a kept
+    PDF is the PDF that rendering would give.
     """
 
     def __init__(self, folder: Path, name: str) -> None:
@@ -102,18 +122,18 @@ class KeptRender:
         self.key_path = folder / f"{name}.json"
 
     @staticmethod
-    def key(html: str, outlines: bool) -> str:
-        digest = hashlib.sha256(f"{weasyprint_version}|{outlines}|".encode() + html.encode())
+    def key(html: str, tags: bool) -> str:
+        digest = hashlib.sha256(f"{weasyprint_version}|tags={tags}|".encode() + html.encode())
         for path in sorted(TEMPLATES.iterdir()):
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
-    def get(self, html: str, outlines: bool) -> tuple[bytes, int] | None:
+    def get(self, html: str, tags: bool) -> tuple[bytes, int] | None:
         """(PDF, page count) kept for this page, if any."""
         try:
             kept = json.loads(self.key_path.read_text(encoding="utf-8"))
-            if kept["key"] == self.key(html, outlines):
+            if kept["key"] == self.key(html, tags):
                 return self.pdf_path.read_bytes(), kept["pages"]
         except (OSError, ValueError, KeyError):
             pass
@@ -126,9 +146,9 @@ class KeptRender:
         except (OSError, ValueError, KeyError):
             return None
 
-    def put(self, html: str, outlines: bool, pdf: bytes, pages: int) -> None:
+    def put(self, html: str, tags: bool, pdf: bytes, pages: int) -> None:
         write_atomically(self.pdf_path, pdf)
-        write_atomically(self.key_path, json.dumps({"key": self.key(html, outlines), "pages": pages}).encode())
+        write_atomically(self.key_path, json.dumps({"key": self.key(html, tags), "pages": pages}).encode())
 
 
 def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
