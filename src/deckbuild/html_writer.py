@@ -34,7 +34,7 @@ from .document import (
     Table,
 )
 from .i18n import text as ui_text
-from .images import resolve_image
+from .images import image_size, resolve_image
 from .measure import Measurer
 from .templating import keep_words
 from .theme import Theme
@@ -193,11 +193,19 @@ class HtmlWriter:
         if path is None:  # remote, missing, outside the course or not a usable picture: a visible placeholder
             notice = escape(ui_text(self.language, "image_missing", src=src))
             return f'<figure class="missing-image"><p>{escape(keep_words(alt))}</p><p class="address">{notice}</p></figure>'
-        caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>" if alt else ""
+        if not alt:  # decorative: drawn as a background, which a tagged PDF keeps out of the text (an artifact)
+            width, height = image_size(path)
+            return (f'<figure class="image decorative" style="width: {width:.0f}px"><div style="padding-top: {height / width:.3%}; '
+                    f'background-image: url(&quot;{escape(path.as_uri(), quote=True)}&quot;)"></div></figure>')
+        caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>"
         return f'<figure class="image"><img src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
 
     def inline_image(self, src: str, alt: str, source: Path) -> str:
         path, _ = resolve_image(src, source, self.course_root)
         if path is None:
             return f'<span class="missing-inline">[{escape(alt or src)}]</span>'
+        if not alt:  # decorative, as a background (see image)
+            width, height = image_size(path)
+            return (f'<span class="inline decorative" style="width: {1.2 * width / height:.2f}em; '
+                    f'background-image: url(&quot;{escape(path.as_uri(), quote=True)}&quot;)"></span>')
         return f'<img class="inline" src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">'
