@@ -256,5 +256,8 @@ def test_a_picture_without_alt_text_is_decorative(tmp_path):
     assert not structure.problems
     assert sorted(figure.alt for figure in structure.elements("/Figure")) == ["파란 띠 그림", "파란 아이콘"]
     with pdfplumber.open(handout) as document:
-        assert sum(len(page.images) for page in document.pages) == 4  # all four are drawn
+        picture = document.pages[-1].to_image(resolution=72).original.convert("RGB")
+    blue = sum(1 for pixel in picture.getdata() if max(abs(a - b) for a, b in zip(pixel, (0x33, 0x66, 0xAA))) < 24)
+    shown = 2 * (90 * 45 + 24 * 12)  # all four drawn: two 120 × 60 px pictures (90 × 45 pt), two icons 1.2 em (12 pt) tall
+    assert abs(blue - shown) < shown * 0.1, (blue, shown)
     assert not validate(str(handout)).findings
