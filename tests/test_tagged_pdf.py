@@ -13,7 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import SAMPLE_COURSE
+from conftest import CORPUS, SAMPLE_COURSE
 from PIL import Image
 from pdfua import validate
 
@@ -118,25 +118,29 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture(scope="module")
-def sample(sample_build):
-    """(course, its day's handout, the handout's structure, the day's assignment sheet)."""
-    course = discover(SAMPLE_COURSE)
+@pytest.fixture(scope="module", params=["sample", "corpus"])
+def built(request):
+    """(course, its day's handout, the handout's structure, the day's assignment sheet, the blank sheet)."""
+    if request.param == "corpus" and not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    root = SAMPLE_COURSE if request.param == "sample" else CORPUS
+    out = request.getfixturevalue(f"{request.param}_build")
+    course = discover(root)
     (day,) = course.days
-    relative = day.path.relative_to(SAMPLE_COURSE).with_suffix(".pdf")
-    handout = sample_build / "handouts" / relative
-    return course, handout, read_structure(handout), sample_build / "assignments" / relative
+    relative = day.path.relative_to(root).with_suffix(".pdf")
+    handout = out / "handouts" / relative
+    return course, handout, read_structure(handout), out / "assignments" / relative, out / "assignments" / "blank.pdf"
 
 
-def test_handouts_and_sheets_pass_the_pdfua_checker(sample, sample_build):
-    _, handout, _, sheet = sample
-    for path in (handout, sheet, sample_build / "assignments" / "blank.pdf"):
+def test_handouts_and_sheets_pass_the_pdfua_checker(built):
+    _, handout, _, sheet, blank = built
+    for path in (handout, sheet, blank):
         report = validate(str(path))
         assert not report.findings, [(finding.rule_id, finding.message) for finding in report.findings]
 
 
-def test_one_structure_tree_in_korean_with_the_title_shown(sample):
-    course, handout, structure, _ = sample
+def test_one_structure_tree_in_korean_with_the_title_shown(built):
+    course, handout, structure, _, _ = built
     assert not structure.problems, structure.problems[:10]
     with pikepdf.open(handout) as pdf:
         assert str(pdf.Root.Lang) == "ko"
@@ -151,8 +155,8 @@ def test_one_structure_tree_in_korean_with_the_title_shown(sample):
     assert {element.page for element in structure.root.walk() if element.mcids} == set(range(pages))
 
 
-def test_headings_in_order_day_then_sessions_then_sections(sample):
-    course, _, structure, _ = sample
+def test_headings_in_order_day_then_sessions_then_sections(built):
+    course, _, structure, _, _ = built
     headings = [(int(HEADING.match(element.role).group(1)), squash(structure.text_of(element)))
                 for element in structure.elements(r"/H[1-6]")]
     levels = [level for level, _ in headings]
@@ -168,10 +172,10 @@ def test_headings_in_order_day_then_sessions_then_sections(sample):
         assert all(any(title in text for level, text in headings if level == 3) for title in wanted), session.relative
 
 
-def test_every_picture_and_diagram_has_its_alt_text(sample):
+def test_every_picture_and_diagram_has_its_alt_text(built):
     """One Figure per picture shown and per diagram drawn, saying what the slides' alt text says."""
-    course, _, structure, _ = sample
-    theme = load_theme("default", SAMPLE_COURSE)
+    course, _, structure, _, _ = built
+    theme = load_theme("default", course.root)
     measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
     wanted = []
     for session in course.sessions:
@@ -179,7 +183,7 @@ def test_every_picture_and_diagram_has_its_alt_text(sample):
             pictures = [block] if isinstance(block, ImageBlock) else [run for run in getattr(block, "runs", ()) if run.image]
             for picture in pictures:
                 src, alt = (picture.src, picture.alt) if isinstance(picture, ImageBlock) else (picture.image, picture.text)
-                if resolve_image(src, session.path, SAMPLE_COURSE)[0] is not None:
+                if resolve_image(src, session.path, course.root)[0] is not None:
                     wanted.append(alt)
             if isinstance(block, Diagram) and block.kind in NATIVE_KINDS:
                 try:
@@ -192,8 +196,8 @@ def test_every_picture_and_diagram_has_its_alt_text(sample):
     assert Counter(alts) == Counter(wanted)
 
 
-def test_table_header_cells_head_their_columns(sample):
-    course, _, structure, _ = sample
+def test_table_header_cells_head_their_columns(built):
+    course, _, structure, _, _ = built
     tables = structure.elements("/Table")
     headers = set()
     for table in tables:
@@ -209,8 +213,8 @@ def test_table_header_cells_head_their_columns(sample):
                     assert squash("".join(run.text for run in cell if not run.image)) in headers, session.relative
 
 
-def test_running_headers_and_page_numbers_are_artifacts(sample):
-    course, handout, structure, _ = sample
+def test_running_headers_and_page_numbers_are_artifacts(built):
+    course, handout, structure, _, _ = built
     with pdfplumber.open(handout) as document:
         total = len(document.pages)
         for index, page in enumerate(document.pages):
@@ -224,8 +228,8 @@ def test_running_headers_and_page_numbers_are_artifacts(sample):
             assert f"{index + 1} / {total}" not in body
 
 
-def test_assignment_sheet_is_tagged_with_its_fields(sample):
-    _, _, _, sheet = sample
+def test_assignment_sheet_is_tagged_with_its_fields(built):
+    _, _, _, sheet, _ = built
     structure = read_structure(sheet)
     assert not structure.problems
     with pikepdf.open(sheet) as pdf:
@@ -237,9 +241,9 @@ def test_assignment_sheet_is_tagged_with_its_fields(sample):
     assert widgets and len(forms) == len(widgets)
 
 
-def test_a_picture_without_alt_text_is_decorative(tmp_path):
+def test_decorative_pictures_and_skipped_heading_levels(tmp_path):
     """An empty alt marks a picture decorative (as in the decks): it is drawn, outside the tree; a picture
-    with alt text is a Figure saying it."""
+    with alt text is a Figure saying it. A heading two levels below the one before is tagged one below."""
     course = tmp_path / "course"
     day = course / "week_01" / "day_01"
     day.mkdir(parents=True)
@@ -247,7 +251,7 @@ def test_a_picture_without_alt_text_is_decorative(tmp_path):
     (day / "README.md").write_text("# Week 1 - Day 1: 그림\n\n### [Session 1: 그림들](./session_01.md)\n", encoding="utf-8")
     Image.new("RGB", (120, 60), "#3366aa").save(day / "band.png")
     (day / "session_01.md").write_text(
-        "# Session 1: 그림들\n\n## 1. 그림 (5분)\n\n![](band.png)\n\n![파란 띠 그림](band.png)\n\n"
+        "# Session 1: 그림들\n\n## 1. 그림 (5분)\n\n#### 건너뛴 단계\n\n![](band.png)\n\n![파란 띠 그림](band.png)\n\n"
         "장식 아이콘 ![](band.png) 과 설명 있는 아이콘 ![파란 아이콘](band.png) 이 있는 문장.\n", encoding="utf-8")
     out = tmp_path / "out"
     assert build_course(course, out, only=("handouts",)).status == 0
@@ -255,9 +259,13 @@ def test_a_picture_without_alt_text_is_decorative(tmp_path):
     structure = read_structure(handout)
     assert not structure.problems
     assert sorted(figure.alt for figure in structure.elements("/Figure")) == ["파란 띠 그림", "파란 아이콘"]
+    headings = [(element.role, squash(structure.text_of(element))) for element in structure.elements(r"/H[1-6]")]
+    assert headings[2:5] == [("/H2", "Session1:그림들"), ("/H3", "1.그림5분"), ("/H4", "건너뛴단계")]
     with pdfplumber.open(handout) as document:
         picture = document.pages[-1].to_image(resolution=72).original.convert("RGB")
-    blue = sum(1 for pixel in picture.getdata() if max(abs(a - b) for a, b in zip(pixel, (0x33, 0x66, 0xAA))) < 24)
+    pixels = picture.tobytes()
+    blue = sum(1 for pixel in zip(pixels[0::3], pixels[1::3], pixels[2::3])
+               if max(abs(a - b) for a, b in zip(pixel, (0x33, 0x66, 0xAA))) < 24)
     shown = 2 * (90 * 45 + 24 * 12)  # all four drawn: two 120 × 60 px pictures (90 × 45 pt), two icons 1.2 em (12 pt) tall
     assert abs(blue - shown) < shown * 0.1, (blue, shown)
     assert not validate(str(handout)).findings

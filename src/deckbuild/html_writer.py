@@ -89,13 +89,15 @@ class HtmlWriter:
         self.scenes = scenes
         self.anchors = anchors
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+        self.heading_level = 1 + 1  # of the last heading written: the blocks come under the session's title, an h2
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
         return "\n".join(self.block(block, heading_shift, source) for block in blocks)
 
     def block(self, block: Block, heading_shift: int, source: Path) -> str:
         if isinstance(block, Heading):
-            level = min(block.level + heading_shift, 6)
+            # never deeper than one below the heading before: a screen reader's outline skips no level
+            level = self.heading_level = min(block.level + heading_shift, self.heading_level + 1, 6)
             anchor = self.anchors.make(block.title)
             minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
             emoji = f"{escape(block.emoji)} " if block.emoji else ""
