@@ -13,11 +13,10 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
-from conftest import CORPUS, SAMPLE_COURSE
+from conftest import one_day_build
 from PIL import Image
 from pdfua import validate
 
-from deckbuild.course import discover
 from deckbuild.diagrams.build import NATIVE_KINDS, build_scene
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.document import Diagram, Image as ImageBlock, Table, iter_blocks, read_document
@@ -121,13 +120,7 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module", params=["sample", "corpus"])
 def built(request):
     """(course, its day's handout, the handout's structure, the day's assignment sheet, the blank sheet)."""
-    if request.param == "corpus" and not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    root = SAMPLE_COURSE if request.param == "sample" else CORPUS
-    out = request.getfixturevalue(f"{request.param}_build")
-    course = discover(root)
-    (day,) = course.days
-    relative = day.path.relative_to(root).with_suffix(".pdf")
+    _, course, out, relative = one_day_build(request)
     handout = out / "handouts" / relative
     return course, handout, read_structure(handout), out / "assignments" / relative, out / "assignments" / "blank.pdf"
 

@@ -89,7 +89,7 @@ class HtmlWriter:
         self.scenes = scenes
         self.anchors = anchors
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
-        self.heading_level = 1 + 1  # of the last heading written: the blocks come under the session's title, an h2
+        self.heading_level = 2  # of the last heading written: the blocks come under the session's title, an h2
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
         return "\n".join(self.block(block, heading_shift, source) for block in blocks)

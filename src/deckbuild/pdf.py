@@ -108,7 +108,7 @@ def _glyph_outlines(keep: bool):
 
 
 class KeptRender:
-    """The last PDF made for one purpose (a handout's front, its page-number stamps) and what it was
+    """The last PDF made for one purpose (a handout's front, its stamps) and what it was
     made from, kept in a folder: asked for the same page again, it returns the kept PDF instead of
     laying the page out. An edit that moves no page number leaves a handout's front unchanged.
 
