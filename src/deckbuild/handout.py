@@ -13,6 +13,7 @@ are untagged and laid over the pages as artifacts.
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .files import write_atomically
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
 from .pdf import KeptRender, Rendered
-from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_part
+from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, open_part
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
 from .timestamps import source_date
@@ -148,18 +149,19 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept:
     root = Path(course_root)
     day_path = Path(day_dir)
     day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
-    read = [read_part(Path(path)) for path in parts.splitlines()]
-    kept_front = KeptRender(Path(kept), "front")
-    front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
-    for _ in range(3):
-        front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
-        if pages == front_pages:
-            break
-        front_pages = pages
-    else:
-        raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
-    stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"), tags=False)
-    assemble(front, stamps, read, Path(target))
+    with ExitStack() as opened:
+        read = [opened.enter_context(open_part(Path(path))) for path in parts.splitlines()]
+        kept_front = KeptRender(Path(kept), "front")
+        front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
+        for _ in range(3):
+            front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
+            if pages == front_pages:
+                break
+            front_pages = pages
+        else:
+            raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
+        stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"), tags=False)
+        assemble(front, stamps, read, Path(target))
 
 
 def _render(html: str, root: Path, kept: KeptRender, tags: bool = True) -> tuple[bytes, int]:

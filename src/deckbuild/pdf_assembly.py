@@ -39,28 +39,35 @@ class Mark:
 
 @dataclass(frozen=True)
 class Part:
-    """A rendered part: its file, its page count and its bookmarks."""
+    """A rendered part, open (a context manager that closes it): its PDF, its page count and its bookmarks.
+    It is opened once for both: opening a tagged part reads its whole object stream."""
 
-    path: Path
+    pdf: pikepdf.Pdf
     pages: int
     marks: tuple[Mark, ...]
 
+    def __enter__(self) -> Part:
+        return self
 
-def read_part(path: Path) -> Part:
-    """The page count and bookmarks of a part PDF."""
-    with pikepdf.open(path) as pdf:
-        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    def __exit__(self, *_) -> None:
+        self.pdf.close()
 
-        def marks(items) -> tuple[Mark, ...]:
-            found = []
-            for item in items:
-                destination = item.destination
-                found.append(Mark(item.title, pages[destination[0].objgen], float(destination[2]), float(destination[3]),
-                                  marks(item.children)))
-            return tuple(found)
 
-        with pdf.open_outline() as outline:
-            return Part(path, len(pdf.pages), marks(outline.root))
+def open_part(path: Path) -> Part:
+    """A part PDF opened, with its page count and bookmarks."""
+    pdf = pikepdf.open(path)
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+    def marks(items) -> tuple[Mark, ...]:
+        found = []
+        for item in items:
+            destination = item.destination
+            found.append(Mark(item.title, pages[destination[0].objgen], float(destination[2]), float(destination[3]),
+                              marks(item.children)))
+        return tuple(found)
+
+    with pdf.open_outline() as outline:
+        return Part(pdf, len(pdf.pages), marks(outline.root))
 
 
 def contents_entries(parts: list[Part], first_page: int) -> list[tuple[Mark, int, int]]:
@@ -84,7 +91,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
     stamp laid over it."""
     pdf = pikepdf.open(io.BytesIO(front))
     front_pages = len(pdf.pages)
-    sources = [pikepdf.open(io.BytesIO(stamps)), *(pikepdf.open(part.path) for part in parts)]
+    sources = [pikepdf.open(io.BytesIO(stamps)), *(part.pdf for part in parts)]
     try:
         count = len(sources[0].pages)
         pages = front_pages + sum(part.pages for part in parts)
@@ -106,8 +113,7 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         output = io.BytesIO()
         pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     finally:
-        for source in sources:
-            source.close()
+        sources[0].close()
         pdf.close()
     write_atomically(target, output.getvalue())
 
