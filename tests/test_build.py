@@ -28,7 +28,7 @@ def course_copy(tmp_path) -> Path:
 
 def test_no_op_and_one_session_edit(course_copy, tmp_path):
     out = tmp_path / "out"
-    assert len(run_build(course_copy, out)) == 8
+    assert len(run_build(course_copy, out)) == 9  # eight sessions and the Marp deck
     assert run_build(course_copy, out) == []
     session = course_copy / "week_01" / "day_04" / "session_03.md"
     session.write_text(session.read_text(encoding="utf-8") + "\n추가 문단입니다.\n", encoding="utf-8")
@@ -40,10 +40,11 @@ def test_readme_and_image_edits_rebuild_their_users(course_copy, tmp_path):
     run_build(course_copy, out)
     readme = course_copy / "week_01" / "day_04" / "README.md"
     readme.write_text(readme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert len(run_build(course_copy, out)) == 8
+    assert len(run_build(course_copy, out)) == 8  # the day's sessions; the Marp deck does not read the README
     image = course_copy / "week_01" / "images" / "layer-stack.svg"
     image.write_text(image.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    assert run_build(course_copy, out) == ["deck:week_01/day_04/session_01"]
+    # session 1 shows the picture, and the Marp deck has it as a slide's background
+    assert sorted(run_build(course_copy, out)) == ["deck:week_01/day_04/lectures/image_recap", "deck:week_01/day_04/session_01"]
 
 
 def test_unreadable_session_is_reported_and_the_rest_builds(course_copy, tmp_path, capfd):
@@ -54,7 +55,7 @@ def test_unreadable_session_is_reported_and_the_rest_builds(course_copy, tmp_pat
     assert main(["build", str(course_copy), "-o", str(out), "--only", "decks"]) == 1
     captured = capfd.readouterr()
     assert f"{bad}:0: error: not UTF-8" in captured.err
-    assert len(list((out / "decks").rglob("*.pptx"))) == 8
+    assert len(list((out / "decks").rglob("*.pptx"))) == 9
 
 
 def test_check_lists_diagnostics_as_file_line(course_copy, capfd):
@@ -72,7 +73,7 @@ def test_check_fails_on_errors(course_copy, capfd):
 
 
 def test_a_full_build_makes_decks_handouts_and_assignment_sheets(sample_build):
-    assert len(list((sample_build / "decks").rglob("*.pptx"))) == 8
+    assert len(list((sample_build / "decks").rglob("*.pptx"))) == 9  # eight sessions and the Marp deck
     assert (sample_build / "handouts" / "week_01" / "day_04.pdf").is_file()
     assert (sample_build / "assignments" / "week_01" / "day_04.pdf").is_file()
     assert (sample_build / "assignments" / "blank.pdf").is_file()

@@ -1,4 +1,5 @@
-"""Every Mermaid block becomes a native, editable group on its own slide, with all its text."""
+"""Every Mermaid block becomes a native, editable group (or groups, one a slide, for a diagram
+cut into parts), with all its text."""
 
 from __future__ import annotations
 
@@ -27,6 +28,24 @@ def drawn_diagrams(slide) -> list:
     return [shape for shape in slide.shapes if shape.shape_type == GROUP or getattr(shape, "has_chart", False)]
 
 
+def description(shape) -> str:
+    """A drawn diagram's alt text."""
+    return shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr") or ""
+
+
+def parts_joined(drawn: list) -> list[list]:
+    """Drawn diagrams in deck order, the parts of one diagram cut over several slides (which
+    share its alt text and follow each other) kept together."""
+    joined: list[list] = []
+    for shape in drawn:
+        if joined and shape.shape_type == GROUP and joined[-1][-1].shape_type == GROUP \
+                and description(shape) == description(joined[-1][-1]):
+            joined[-1].append(shape)
+        else:
+            joined.append([shape])
+    return joined
+
+
 GRAPH_KINDS = ("graph", "flowchart", "stateDiagram", "stateDiagram-v2", "sequenceDiagram")
 
 
@@ -52,7 +71,7 @@ def test_every_native_block_is_a_group_with_all_its_text(built):
     native = 0
     for session in discover(root).sessions:
         deck = open_deck(out / "decks" / session.relative.with_suffix(".pptx"))
-        groups = [shape for slide in deck.slides for shape in drawn_diagrams(slide)]
+        groups = parts_joined([shape for slide in deck.slides for shape in drawn_diagrams(slide)])
         blocks = []
         for diagram in diagrams_on_slides(session.path):
             try:
@@ -62,13 +81,12 @@ def test_every_native_block_is_a_group_with_all_its_text(built):
             if diagram.kind in NATIVE_KINDS:
                 blocks.append(diagram)
         assert len(groups) == len(blocks), session.relative
-        for diagram, group in zip(blocks, groups):
+        for diagram, parts in zip(blocks, groups):
             native += 1
-            assert not missing(expected_texts(diagram), drawn_text(group)), (session.relative, diagram.line)
-            descr = group._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
-            assert descr and ":" in descr
+            assert not missing(expected_texts(diagram), "\n".join(drawn_text(p) for p in parts)), (session.relative, diagram.line)
+            assert description(parts[0]) and ":" in description(parts[0])
             if diagram.kind in GRAPH_KINDS:
-                connectors = [s for s in group.shapes if s.shape_type == CONNECTOR or s._element.tag.endswith("cxnSp")]
+                connectors = [s for p in parts for s in p.shapes if s.shape_type == CONNECTOR or s._element.tag.endswith("cxnSp")]
                 assert connectors, (session.relative, diagram.line)
     assert native > 0
 

@@ -171,7 +171,7 @@ def test_a_killed_build_leaves_no_corrupt_output(tmp_path, seconds):
     result = build_course(course, out)
     assert result.status == 0 and not result.record.failed
     outputs_are_whole(out)
-    assert len(list((out / "decks").rglob("*.pptx"))) == 8
+    assert len(list((out / "decks").rglob("*.pptx"))) == 9  # eight sessions and the Marp deck
 
 
 # --- fuzzing ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from deckbuild.diagrams.architecture_layout import ArchitectureLayout, direction, edge_offset
 from deckbuild.diagrams.build import build_scene
-from deckbuild.diagrams.layout import site_point
+from deckbuild.diagrams.routing import site_point
 from deckbuild.diagrams.mermaid.architecture import (
     ArchitectureEdge,
     ArchitectureGroup,

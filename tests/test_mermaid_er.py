@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deckbuild.diagrams.build import build_scene
-from deckbuild.diagrams.layout import site_point
+from deckbuild.diagrams.routing import site_point
 from deckbuild.diagrams.mermaid.er import Attribute, parse_er
 from deckbuild.diagrams.model import MermaidError, Style
 from deckbuild.diagrams.to_svg import scene_to_svg

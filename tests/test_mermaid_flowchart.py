@@ -102,6 +102,16 @@ def test_quoted_label_spanning_lines_is_joined():
     assert [edge.line for edge in graph.edges] == [2, 5]
 
 
+def test_a_bracketed_label_may_continue_over_lines_as_in_mermaid():
+    source = ("graph TB\n    A[컨테이너] --> E[데이터 영속성<br/>• Volumes: 최고\n    • Bind mounts: 개발용\n"
+              "    • tmpfs: 메모리]\n    E --> F{확인\n    완료?}\n")
+    graph = parse_flowchart(source)
+    assert graph.nodes["E"].label == "데이터 영속성\n• Volumes: 최고\n• Bind mounts: 개발용\n• tmpfs: 메모리"
+    assert (graph.nodes["F"].label, graph.nodes["F"].shape) == ("확인\n완료?", "rhombus")
+    assert edge_pairs(graph) == [("A", "E"), ("E", "F")]
+    assert [edge.line for edge in graph.edges] == [2, 5]
+
+
 def test_redeclaration_keeps_or_updates_the_label():
     graph = parse_flowchart("graph TB\n    A[처음] --> B[비]\n    A --> C\n    B{바뀐 라벨} --> C\n")
     assert graph.nodes["A"].label == "처음"
@@ -263,16 +273,27 @@ def test_edges_may_target_subgraph_ids():
     assert [cluster.id for cluster in graph.clusters] == ["backend", "subgraph_1", "external"]
 
 
+def test_a_labelled_node_with_a_written_subgraph_id_becomes_that_subgraph():
+    """Mermaid draws `subgraph B["Docker Host"]` and a node `B[…]` as the one subgraph."""
+    source = 'graph LR\n    A[클라이언트] --> B[호스트]\n    subgraph B["Docker Host"]\n        C[엔진]\n    end\n    B --> D[레지스트리]\n'
+    graph = parse_flowchart(source)
+    assert list(graph.nodes) == ["A", "C", "D"]
+    assert [(cluster.id, cluster.title, cluster.nodes) for cluster in graph.clusters] == [("B", "Docker Host", ["C"])]
+    assert edge_pairs(graph) == [("A", "B"), ("B", "D")]
+
+
 def test_generated_cluster_ids_are_unique():
     source = 'graph TB\n    subgraph "가"\n    A\n    end\n    subgraph "나"\n    subgraph_2\n    end\n' 'subgraph 다\nend\n'
     graph = parse_flowchart(source)
     assert [cluster.id for cluster in graph.clusters] == ["subgraph_1", "subgraph_3", "다"]
 
 
-def test_a_single_word_title_that_names_a_labelled_node_gets_its_own_id():
-    graph = parse_flowchart("graph TB\n    API[API 서버]\n    subgraph API\n        B\n    end\n")
-    assert graph.nodes["API"].label == "API 서버"
-    assert [(cluster.id, cluster.title) for cluster in graph.clusters] == [("subgraph_1", "API")]
+def test_a_single_word_title_that_names_a_labelled_node_is_that_subgraph():
+    """Mermaid draws `X --> API[API 서버]` and `subgraph API` as the subgraph, the edge ending at it."""
+    graph = parse_flowchart("graph TB\n    X --> API[API 서버]\n    subgraph API\n        B\n    end\n")
+    assert list(graph.nodes) == ["X", "B"]
+    assert [(cluster.id, cluster.title) for cluster in graph.clusters] == [("API", "API")]
+    assert edge_pairs(graph) == [("X", "API")]
 
 
 # --- Styles ---------------------------------------------------------------------------------
@@ -370,11 +391,10 @@ def test_semicolons_inside_entities_and_flags_do_not_split():
      ("graph TB\n    A --> B\n    end\n", 3, "'end' without an open subgraph"),
      ("graph TB\n    A --> B\n    A --> B )\n", 3, "cannot read node or edge: 'A --> B )'"),
      ("graph TB\n    A -->\n", 2, "edge without a target"),
-     ("graph TB\n    A --> B[열림\n", 2, "node 'B' has an unclosed '['"),
+     ("graph TB\n    A --> B[열림\n    C --> D\n", 2, "a node label is never closed"),
      ('graph TB\n    A["열림] --> B\n', 2, "a quoted label is never closed"),
      ("graph TB\n    A -- 라벨 B\n", 2, "edge label opened with '--' is never closed"),
      ("graph TB\n    subgraph s[가]\n    end\n    subgraph s[나]\n    end\n", 4, "subgraph id 's' is already used on line 2"),
-     ("graph TB\n    s[노드]\n    subgraph s[나]\n    end\n", 3, "'s' names both a node and a subgraph"),
      ("graph TB\n    A\n    style A\n", 3, "cannot read style"),
      ("graph TB\n    A\n    direction UP\n", 3, "unknown direction in 'direction UP'"),
      ("graph TB\n    🙂 --> A\n", 2, "cannot read node or edge: '🙂 --> A'")],

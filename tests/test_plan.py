@@ -195,14 +195,15 @@ def test_short_h3_sections_under_one_h2_share_a_slide(planner):
     assert all(heading in slides[0].notes for heading in ("레이어", "캐시", "태그"))
 
 
-def test_long_chain_alone_is_drawn_in_the_arrangement_with_larger_text(planner):
+def test_long_chain_alone_is_drawn_in_rows_with_larger_text(planner):
     chain = " --> ".join(f"S{n}[단계 {n}: 이미지 빌드와 검증]" for n in range(9))
     deck = plan(planner, f"# S\n\n## 파이프라인\n\n```mermaid\ngraph LR\n  {chain}\n```\n")
     (frame,) = all_frames(deck, DiagramFrame)
-    assert frame.scene.height > frame.scene.width  # turned top to bottom
+    nodes = [shape for shape in frame.scene.shapes if shape.kind == "rect"]
+    assert len(nodes) == 9 and len({round(shape.centre[1]) for shape in nodes}) > 1  # not one strip
     box = planner.layouts.wide_box
-    (authors,) = [s for s in [planner.composer.scenes.scene(f"graph LR\n  {chain}", "graph", planner.measure, planner.theme.diagram)]]
-    as_written = min(box.width / authors.width, box.height / authors.height) * authors.font_size
+    strip_width = sum(shape.width for shape in nodes)  # the author's one row is at least this wide
+    as_written = box.width / strip_width * frame.scene.font_size
     assert frame.text_size >= 1.25 * as_written
 
 
@@ -334,3 +335,19 @@ def test_a_closing_remark_keeps_its_code_when_the_text_before_takes_a_slide_of_i
     (with_code,) = [s for s in slides if frames_of(s, CodeFrame)]
     assert "넷째 단계" in slide_words(with_code)  # the remark stays with the code it comments on
     assert all(frames_of(s, CodeFrame) or len(slide_words(s)) > 100 for s in slides)  # no slide of a line or two
+
+
+def test_a_long_sequence_goes_over_slides_in_parts_with_its_lead_on_the_first(planner):
+    rows = "".join(f"  A->>B: {n}번째 요청을 보낸다\n  B-->>A: {n}번째 응답을 돌려준다\n" for n in range(14))
+    lead = "클라이언트와 서버가 주고받는 요청을 순서대로 봅니다."
+    deck = plan(planner, f"# S\n\n## 흐름\n\n{lead}\n\n```mermaid\nsequenceDiagram\n  participant A as 클라이언트\n  participant B as 서버\n{rows}```\n")
+    slides = [s for s in deck.slides if frames_of(s, DiagramFrame)]
+    assert len(slides) >= 2
+    assert lead in slide_words(slides[0]) and slides[1].title.endswith("(계속)")
+    shown = [t for s in slides for (frame,) in [frames_of(s, DiagramFrame)] for t in frame.scene.texts()]
+    assert all(f"{n}번째 요청을 보낸다" in shown and f"{n}번째 응답을 돌려준다" in shown for n in range(14))
+    whole = planner.composer.scenes.scene(f"sequenceDiagram\n  participant A as 클라이언트\n  participant B as 서버\n{rows}",
+                                          "sequenceDiagram", planner.measure, planner.theme.diagram)
+    box = planner.layouts.content_box
+    as_one = min(box.width / whole.width, box.height / whole.height) * whole.font_size
+    assert min(frames_of(s, DiagramFrame)[0].text_size for s in slides) >= 1.25 * as_one

@@ -29,7 +29,7 @@ class Links(HTMLParser):
 def test_bundle_lists_every_artifact_with_checksums_and_working_links(sample_build, tmp_path):
     dist = tmp_path / "dist"
     artifacts = publish(SAMPLE_COURSE, sample_build, dist)
-    assert len(artifacts) == 11
+    assert len(artifacts) == 12  # nine decks (one a Marp deck), the handout, the day's and the blank sheet
     assert {a.kind for a in artifacts} == {"decks", "handouts", "assignments"}
 
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))

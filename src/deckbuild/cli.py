@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .course import STATE_DIR, discover
+from .course import STATE_DIR, discover, find_marp_decks, read_settings
 from .diagnostics import Diagnostic, Severity, worst
 from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
-from .runner import OUTPUT_KINDS, BuildResult, build_course, run_doit
+from .lms import IMAGE_FORMATS
+from .runner import OUTPUT_KINDS, BuildResult, build_course, export_course_markdown, run_doit
 from .watch import watch_course
 
 
@@ -95,13 +96,16 @@ def command_watch(args: argparse.Namespace) -> int:
 
 
 def course_diagnostics(course_root: Path) -> tuple[int, list[Diagnostic]]:
-    """Every problem `check` knows for a course: layout, sessions, day READMEs; and the session count."""
+    """Every problem `check` knows for a course: layout, sessions, day READMEs, Marp decks; and the
+    session count."""
     course = discover(course_root)
     diagnostics = list(course.diagnostics)
     for day in course.days:
         diagnostics.extend(readme_problems(day, course_root))
         for session in day.sessions:
             diagnostics.extend(scan_session(session.path, course_root).diagnostics)
+    for deck in find_marp_decks(course_root, read_settings(course_root).decks):
+        diagnostics.extend(scan_session(deck, course_root, is_session=False, marp=True).diagnostics)
     return len(course.sessions), sorted(set(diagnostics), key=lambda d: (str(d.file), d.line, d.message))
 
 
@@ -146,6 +150,15 @@ def command_publish(args: argparse.Namespace) -> int:
     return status
 
 
+def command_export_markdown(args: argparse.Namespace) -> int:
+    """Write the course's markdown for an LMS (only what changed)."""
+    status = _summarise(export_course_markdown(args.course, args.output, args.jobs, args.image_format, args.image_base_url),
+                        strict=False)
+    if status == 0:
+        print(f"deckbuild: markdown with diagrams as {args.image_format.upper()} pictures in {args.output}", file=sys.stderr)
+    return status
+
+
 def command_clean(args: argparse.Namespace) -> int:
     if not (args.output / STATE_DIR).is_dir():
         print(f"deckbuild: nothing to clean: {args.output} holds no build", file=sys.stderr)
@@ -178,11 +191,11 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"deckbuild {__version__}")
     commands = main.add_subparsers(dest="command", required=True)
 
-    def course_command(name: str, help_text: str, handler, output: bool = True) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text)
+    def course_command(name: str, help_text: str, handler, output: str = "build", under=commands) -> argparse.ArgumentParser:
+        sub = under.add_parser(name, help=help_text)
         sub.add_argument("course", nargs="?", type=Path, default=Path("slides"), help="course folder (default: slides)")
         if output:
-            sub.add_argument("-o", "--output", type=Path, default=Path("build"), help="output folder (default: build)")
+            sub.add_argument("-o", "--output", type=Path, default=Path(output), help=f"output folder (default: {output})")
         sub.set_defaults(handler=handler, command_parser=sub)
         return sub
 
@@ -197,10 +210,10 @@ def parser() -> argparse.ArgumentParser:
     _build_options(watcher)
     watcher.add_argument("--only", type=only_option, default=(),
                          help="build only these outputs: decks, handouts, assignments (comma-separated)")
-    check = course_command("check", "list problems in the course", command_check, output=False)
+    check = course_command("check", "list problems in the course", command_check, output="")
     check.add_argument("--format", choices=("text", "json"), default="text", help="text lines or one JSON document")
     check.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
-    release = course_command("publish", "build everything and bundle it for a release", command_publish, output=False)
+    release = course_command("publish", "build everything and bundle it for a release", command_publish, output="")
     release.add_argument("-o", "--output", type=Path, default=Path("dist"), help="bundle folder (default: dist)")
     release.add_argument("--build-dir", type=Path, default=Path("build"), help="build folder (default: build)")
     _build_options(release)
@@ -208,6 +221,16 @@ def parser() -> argparse.ArgumentParser:
     release.add_argument("--from", dest="shards", type=Path, nargs="+", metavar="DIR",
                          help="bundle the outputs of shard builds (build --shard I/N -o DIR) without building")
     course_command("clean", "remove built outputs", command_clean)
+    export = commands.add_parser("export", help="write the course in another format")
+    formats = export.add_subparsers(dest="export_format", metavar="FORMAT", required=True)
+    lms = course_command("markdown", "every markdown file, Mermaid diagrams as pictures (for an LMS)", command_export_markdown,
+                         output="lms", under=formats)
+    lms.add_argument("--format", dest="image_format", choices=IMAGE_FORMATS, default="svg",
+                     help="diagram pictures as SVG (default) or PNG")
+    lms.add_argument("--image-base-url", default="", metavar="URL",
+                     help="image links point at URL/<path in the export> (pictures served from a repository or CDN)")
+    lms.add_argument("-n", "--jobs", type=jobs_option, default=DEFAULT_JOBS,
+                     help=f"tasks to run in parallel (default: the {DEFAULT_JOBS} processors this machine offers)")
     return main
 
 

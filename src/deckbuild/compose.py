@@ -35,9 +35,14 @@ from .diagnostics import Diagnostic, Severity
 from .diagrams.cache import SceneCache
 from .diagrams.model import MermaidError
 from .diagrams.scene import TURN_GAIN, Scene
-from .document import Block, CodeBlock, Diagram, Heading, Image, ListBlock, Paragraph, Quote, Rule, Run, Table, block_text
+from .document import (
+    Block, Callout, CodeBlock, Diagram, Heading, Image, ListBlock, Paragraph, Quote, Rule, Run, Table, block_text,
+)
 from .frames import (
     VISUAL_FRAMES,
+    BackdropFrame,
+    CalloutFrame,
+    CalloutStyle,
     CaptionFrame,
     CodeFrame,
     DiagramFrame,
@@ -62,16 +67,35 @@ KEEP_QUALITY = 0.85  # short text joins a visual's slide when the visual keeps t
 TINY_KEEP_QUALITY = 0.6  # …and a line or two joins even when the visual shrinks to this share,
 READABLE_DIAGRAM_TEXT = 12.0  # …as long as a diagram's text stays this large (points)
 COMFORTABLE_DIAGRAM_TEXT = 16.0  # any share is fine while a diagram's text stays this large (points)
+SPLIT_DIAGRAM_TEXT = 14.0  # a diagram showing smaller text even alone goes over slides in parts, if it has them
+CALLOUT_BAR = 4.0  # width of a callout's left bar when its stylesheet gives none (points)
+
+
+@dataclass(frozen=True)
+class SlideLook:
+    """What a slide says about itself beyond its frames (a Marp slide's directives): its own layouts
+    (a split slide's), header and footer text, whether it shows its number, background and text
+    colours (RGB hex) and a background picture."""
+
+    layouts: SlideLayouts | None = None
+    header: str = ""
+    footer: str = ""
+    number: bool = False
+    background: str | None = None
+    color: str | None = None
+    backdrop: BackdropFrame | None = None
 
 
 @dataclass(frozen=True)
 class ContentSlide:
-    """A slide below the cover: its title, the layout its frames follow, and the frames."""
+    """A slide below the cover: its title, the layout its frames follow, and the frames; a look of
+    its own when it has one (else the deck's footer and numbers)."""
 
     title: str
     layout: str
     frames: tuple[Frame, ...]
     notes: str = ""
+    look: SlideLook | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +110,13 @@ class PictureVisual:
     path: Path
     alt: str
     natural: tuple[float, float]
+    asked: tuple[float | None, float | None] = (None, None)  # a width or height the author asked for, points
+
+
+@dataclass(frozen=True)
+class CalloutVisual:
+    entries: tuple[TextEntry, ...]
+    style: CalloutStyle
 
 
 @dataclass(frozen=True)
@@ -96,7 +127,8 @@ class DiagramVisual:
     source: Path
 
 
-Visual = Union[CodeVisual, Table, PictureVisual, DiagramVisual]
+Visual = Union[CodeVisual, Table, PictureVisual, DiagramVisual, CalloutVisual]
+STACKING = (CodeVisual, Table, CalloutVisual)  # visuals that stack under the one before them on its slide
 
 
 @dataclass
@@ -135,12 +167,18 @@ class Composer:
         self.course_root = course_root
         self.diagnostics = diagnostics
         self.largest_diagram_scale = theme.sizes.title / theme.diagram.font_size
+        self.callout_styles: dict[str, CalloutStyle] = {}  # a Marp deck's, by class
         self._placements: dict[tuple, _Placement | None] = {}  # keyed by id(visual): only for one section
 
     def within(self, box: Box) -> "Composer":
         """A composer for a smaller content area (the discussion's, below its topic)."""
-        layouts = replace(self.layouts, content_box=box, wide_box=box)
-        return Composer(self.theme, self.language, layouts, self.fitter, self.scenes, self.course_root, self.diagnostics)
+        return self.on(replace(self.layouts, content_box=box, wide_box=box))
+
+    def on(self, layouts: SlideLayouts) -> "Composer":
+        """A composer for other layouts (a smaller area, a split slide's), with the same styles."""
+        composer = Composer(self.theme, self.language, layouts, self.fitter, self.scenes, self.course_root, self.diagnostics)
+        composer.callout_styles = self.callout_styles
+        return composer
 
     def text(self, key: str, **values: object) -> str:
         return i18n.text(self.language, key, **values)
@@ -183,9 +221,11 @@ class Composer:
         return slides
 
     def _stack(self, first: _Chunk, second: _Chunk) -> _Placement | None:
-        """A short code block or table (with its lead-in) under the code or table before it, when the
-        room left on that slide holds it at the size it would have on a slide of its own."""
-        if not all(isinstance(c.visual, (CodeVisual, Table)) for c in (first, second)):
+        """A short code block, table or callout (with its lead-in) under the code, table, callout or
+        author-sized picture before it, when the room left on that slide holds it at the size it
+        would have on a slide of its own."""
+        sized_picture = isinstance(first.visual, PictureVisual) and any(first.visual.asked)
+        if not (sized_picture or isinstance(first.visual, STACKING)) or not isinstance(second.visual, STACKING):
             return None
         best = self._best(first.visual, first.lead, first.trail)
         own = self._best(second.visual, second.lead, second.trail)
@@ -195,6 +235,8 @@ class Composer:
         tops = [c for c in self._candidates(first.visual, first.lead, first.trail)
                 if c.layout != "two_columns" and c.key()[:2] == best.key()[:2]]  # as good for the first visual
         for top in sorted(tops, key=lambda c: -c.text_size):  # the first one's text may get smaller to make room
+            if sized_picture:  # the picture moves up under its lead-in, out of the middle of the slide
+                top = replace(top, pages=(_packed(top.pages[0], content),))
             start = max(_bottom(frame) for frame in top.pages[0]) + GAP
             room = Box(content.x, start, content.width, content.y + content.height - start)
             if room.height < caption_height(self.theme.sizes.min_code):
@@ -351,7 +393,7 @@ class Composer:
     def _takes_text(self, chunk: _Chunk, lead: list[TextEntry], trail: list[TextEntry]) -> bool:
         """Whether chunk's slide may take this lead and trailing text: the visual keeps most of the
         size it has with only its own lead-in (a line or two may cost it more, rather than stand
-        alone on a slide)."""
+        alone on a slide; so may the text around a diagram cut over slides, while it stays readable)."""
         base = self._best(chunk.visual, chunk.own_lead, [])
         then = self._best(chunk.visual, lead, trail)
         if then is None or len(then.pages) > len(base.pages):
@@ -365,6 +407,8 @@ class Composer:
                 return True
             if then.quality < min(base.quality, READABLE_DIAGRAM_TEXT):
                 return False
+            if len(then.pages) > 1:
+                return True  # a diagram cut over slides is opened and closed by its own text
         return self._is_tiny(added) and share >= TINY_KEEP_QUALITY
 
     # --- slides --------------------------------------------------------------
@@ -414,6 +458,8 @@ class Composer:
             if box.height < SHORT_SHARE * self.layouts.content_box.height:
                 continue
             pages = self._place(visual, box)
+            if len(pages) > 1 and isinstance(visual, DiagramVisual):
+                pages = self._parts_stacked(visual, top, bottom)
             placed = []
             for number, page in enumerate(pages):
                 frames = list(page if number == 0 else _at_top(page, self.layouts.content_box))
@@ -431,8 +477,8 @@ class Composer:
             if size is None:
                 continue
             pages = self._place(visual, box)
-            if isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
-                continue
+            if len(pages) > 1 or isinstance(visual, CodeVisual) and not _unwrapped(visual, pages):
+                continue  # text beside a visual cut over slides would leave its later pages out
             frames = (TextFrame(text_box, tuple(lead + trail), size), *pages[0])
             yield _Placement("two_columns", (frames,), self._quality(pages), size)
 
@@ -465,16 +511,49 @@ class Composer:
         if isinstance(visual, Table):
             return self.fitter.table_pages(visual, box)
         if isinstance(visual, PictureVisual):
-            return [self.fitter.picture(visual.path, visual.alt, visual.natural, box)]
-        own, *others = [self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text) for scene in visual.scenes]
+            return [self.fitter.picture(visual.path, visual.alt, visual.natural, box, visual.asked)]
+        if isinstance(visual, CalloutVisual):
+            return list(self.fitter.callout_pages(list(visual.entries), box, visual.style))
+        parts = self._parts_shown(visual)
+        if parts:
+            return [self._diagram(part, box, visual) for part in parts]
+        own, *others = [self._diagram(scene, box, visual) for scene in visual.scenes]
         turned = max(others, key=lambda frame: frame.text_size, default=own)
         return [turned if turned.text_size >= TURN_GAIN * own.text_size else own]
+
+    def _parts_stacked(self, visual: DiagramVisual, top: float, bottom: float) -> list[tuple[Frame, ...]]:
+        """A diagram's parts a page each, the first under lead text of height top and the last
+        above trailing text of height bottom: each part takes the room its own slide leaves."""
+        parts = self._parts_shown(visual)
+        last = len(parts) - 1
+        boxes = [self.layouts.stacked(top if n == 0 else 0.0, bottom if n == last else 0.0)[1] for n in range(len(parts))]
+        return [(self._diagram(part, box, visual),) for part, box in zip(parts, boxes)]
+
+    def _diagram(self, scene: Scene, box: Box, visual: DiagramVisual) -> DiagramFrame:
+        return self.fitter.diagram(scene, box, self.largest_diagram_scale, visual.alt_text)
+
+    def _parts_shown(self, visual: DiagramVisual) -> tuple[Scene, ...]:
+        """The parts a diagram is shown in, one a slide, or () to show it whole: it goes over slides
+        when, even alone on a slide, no arrangement shows its text at SPLIT_DIAGRAM_TEXT and the
+        parts of one read TURN_GAIN larger. Decided for the visual, not per layout, so every
+        layout tried shows the same pages."""
+        box = self.layouts.content_box
+        whole = max(self._diagram(scene, box, visual).text_size for scene in visual.scenes)
+        best: tuple[Scene, ...] = ()
+        best_size = 0.0
+        for scene in visual.scenes:
+            if scene.parts:
+                size = min(self._diagram(part, box, visual).text_size for part in scene.parts)
+                if size > best_size:
+                    best, best_size = scene.parts, size
+        return best if whole < SPLIT_DIAGRAM_TEXT and best_size >= TURN_GAIN * whole else ()
 
     def _quality(self, pages: list[tuple[Frame, ...]]) -> float:
         """How well the visual shows: diagram text size, picture area share, or code/table type size."""
         frame = next(f for f in pages[0] if not isinstance(f, (TextFrame, CaptionFrame)))
-        if isinstance(frame, DiagramFrame):
-            return round(frame.text_size * 2) / 2
+        if isinstance(frame, DiagramFrame):  # a diagram cut over slides reads as its smallest part
+            smallest = min(f.text_size for page in pages for f in page if isinstance(f, DiagramFrame))
+            return round(smallest * 2) / 2
         if isinstance(frame, PictureFrame):
             content = self.layouts.content_box
             return round(frame.box.width * frame.box.height / (content.width * content.height) * 20) / 20
@@ -493,7 +572,9 @@ class Composer:
             if problem:
                 self.diagnostics.append(Diagnostic(source, block.line, Severity.WARNING, problem))
                 return None
-            return PictureVisual(path, block.alt, image_size(path))
+            return PictureVisual(path, block.alt, image_size(path), (block.width, block.height))
+        if isinstance(block, Callout):
+            return CalloutVisual(tuple(e for child in block.blocks for e in self.entries(child, 0)), self.callout_style(block.classes))
         if isinstance(block, Diagram):
             try:
                 scene = self.scenes.scene(block.source, block.kind, self.fitter.measure, self.theme.diagram)
@@ -503,6 +584,14 @@ class Composer:
             alt_text = f"{self.text('diagram_' + scene.kind)}: {scene.description}"
             return DiagramVisual((scene, *scene.alternatives), alt_text, block, source)
         return None
+
+    def callout_style(self, classes: tuple[str, ...]) -> CalloutStyle:
+        """The look of a callout of these classes: their rules, later classes first, over the theme's
+        code box colours and an accent bar."""
+        style = CalloutStyle(self.theme.colors.code_background, self.theme.colors.accent, CALLOUT_BAR)
+        for name in classes:
+            style = self.callout_styles.get(name, CalloutStyle()).over(style)
+        return style
 
     def _missing_image(self, image: Image) -> list[TextEntry]:
         """What stands in for a picture that cannot be shown: its name and its alt text."""
@@ -570,6 +659,14 @@ def _at_top(page: tuple[Frame, ...], content: Box) -> tuple[Frame, ...]:
     return tuple(replace(frame, box=replace(frame.box, y=frame.box.y + shift)) for frame in page)
 
 
+def _packed(page: tuple[Frame, ...], content: Box) -> tuple[Frame, ...]:
+    """page with the room above its first visual closed: the visual (and what follows it) moved up
+    to sit right under the text above it, or at the top of the content area."""
+    index = next(i for i, frame in enumerate(page) if isinstance(frame, VISUAL_FRAMES))
+    shift = max((_bottom(frame) + GAP for frame in page[:index]), default=content.y) - page[index].box.y
+    return page[:index] + tuple(replace(frame, box=replace(frame.box, y=frame.box.y + shift)) for frame in page[index:])
+
+
 def _bottom(frame: Frame) -> float:
     """Where a frame's drawing ends (a table's rows may end above its box)."""
     if isinstance(frame, TableFrame):
@@ -580,7 +677,7 @@ def _bottom(frame: Frame) -> float:
 def _below(frames: list[Frame], box: Box) -> Box:
     """box moved up to sit just under the code, table or caption that ends the frames above it."""
     last = frames[-1]
-    if isinstance(last, (CodeFrame, TableFrame, CaptionFrame)):
+    if isinstance(last, (CodeFrame, TableFrame, CaptionFrame, CalloutFrame)):
         return replace(box, y=min(box.y, _bottom(last) + GAP))
     return box
 

@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .day_readme import SESSION_FILE, DayReadme, read_day_readme
 from .diagnostics import Diagnostic, Severity
@@ -91,10 +92,21 @@ def natural_key(path: Path) -> tuple:
 
 
 def find_session_files(root: Path, refused: list[Path] | None = None) -> list[Path]:
-    """Session files below root. Hidden folders, `build`, `dist` and the like, and deckbuild's own
-    output folders (those holding its state folder) are never looked into, so an output folder
-    inside the course is not read as course content; symlinks that lead out of root are left out
-    (and listed in refused)."""
+    """Session files below root (see course_files for the folders never looked into); symlinks
+    that lead out of root are left out (and listed in refused)."""
+    return course_files(root, lambda name: bool(SESSION_FILE.match(name)), refused)
+
+
+def find_markdown_files(root: Path) -> list[Path]:
+    """Every markdown file of the course (sessions, READMEs and the rest), in course order."""
+    return course_files(root, lambda name: name.lower().endswith(".md"))
+
+
+def course_files(root: Path, wanted: Callable[[str], bool], refused: list[Path] | None = None) -> list[Path]:
+    """Files below root whose names are wanted. Hidden folders, `build`, `dist` and the like, and
+    deckbuild's own output folders (those holding its state folder) are never looked into, so an
+    output folder inside the course is not read as course content; symlinks that lead out of root
+    are left out (and listed in refused)."""
     found = []
     inside = root.resolve()
     for folder, subfolders, files in os.walk(root):
@@ -102,13 +114,23 @@ def find_session_files(root: Path, refused: list[Path] | None = None) -> list[Pa
             name.startswith(".") or name in _SKIPPED_DIRS or Path(folder, name, STATE_DIR).is_dir())]
         for name in files:
             path = Path(folder, name)
-            if not SESSION_FILE.match(name) or not path.is_file():
+            if not wanted(name) or not path.is_file():
                 continue
             if path.resolve().is_relative_to(inside):
                 found.append(path)
             elif refused is not None:
                 refused.append(path)
     return sorted(found, key=lambda p: natural_key(p.relative_to(root)))
+
+
+def find_marp_decks(root: Path, patterns: tuple[str, ...] = ()) -> list[Path]:
+    """Marp decks below root: markdown files (not sessions) whose front matter says `marp: true`,
+    and those course.toml's `decks` patterns name (`lectures/*.md`, relative to root)."""
+    from .marp import is_marp  # YAML and the Marp reader load only for courses that look
+
+    listed = {path for pattern in patterns for path in root.glob(pattern)}
+    return [path for path in course_files(root, lambda name: name.endswith(".md") and not SESSION_FILE.match(name))
+            if path in listed or is_marp(path)]
 
 
 def _day_folder(session_path: Path) -> Path:
@@ -129,6 +151,7 @@ class CourseSettings:
     deck_template: str = ""  # [deck] template = "templates/school.pptx": decks use that file's master and layouts
     deck_footer: str | None = None  # [deck] footer = "…" (false: none); None: course · session
     fetch_remote: bool = False  # remote_images = "fetch": builds download http(s) pictures (remote.py)
+    decks: tuple[str, ...] = ()  # decks = ["lectures/*.md"]: Marp decks besides those found by `marp: true`
 
 
 def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> CourseSettings:
@@ -151,6 +174,7 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         deck_template=str(data.get("deck", {}).get("template", "")),
         deck_footer=_footer_setting(data.get("deck", {}).get("footer")),
         fetch_remote=_remote_images(data, path, diagnostics),
+        decks=tuple(str(pattern) for pattern in data.get("decks", ()) if isinstance(pattern, str)),
     )
 
 

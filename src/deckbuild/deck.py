@@ -1,4 +1,4 @@
-"""One session file → one .pptx: read, plan, write. This is what a deck task runs."""
+"""One session file, or one Marp deck, → one .pptx: read, plan, write. This is what a deck task runs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from .course import read_session_day, read_settings
 from .diagrams.cache import SceneCache
 from .diagnostics import Diagnostic, Severity, write_report
 from .document import read_document
+from .marp import read_marp
+from .marp_plan import MarpPlanner
 from .plan import Planner
 from .template import DeckTemplate, TemplateError, load_template
 from .pptx_writer import write_deck
@@ -32,6 +34,22 @@ def build_deck(
     template, problems = _template(root, settings.deck_template, theme)
     planner = Planner(theme, settings.language, scenes, root, template)
     plan = planner.plan(document, settings.title, day, session, settings.deck_footer)
+    write_deck(plan, theme, Path(target), author=settings.organisation, template=template)
+    if report:
+        write_report(Path(report), problems + list(plan.diagnostics))
+
+
+def build_marp_deck(course_root: str, deck_path: str, target: str, scene_dir: str = "", scene_salt: str = "",
+                    report: str = "") -> None:
+    """Build the Marp deck at deck_path (inside course_root) at target, on the course's theme (and
+    template); what the planner noticed goes to the report file, as for session decks."""
+    root = Path(course_root)
+    settings = read_settings(root)
+    theme = load_theme(settings.theme, root)
+    deck = read_marp(Path(deck_path))
+    scenes = SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)
+    template, problems = _template(root, settings.deck_template, theme)
+    plan = MarpPlanner(theme, settings.language, deck, scenes, root, template).plan()
     write_deck(plan, theme, Path(target), author=settings.organisation, template=template)
     if report:
         write_report(Path(report), problems + list(plan.diagnostics))

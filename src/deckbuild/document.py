@@ -120,12 +120,15 @@ class Diagram:
 
 @dataclass(frozen=True)
 class Image:
-    """A standalone picture (markdown `![alt](src)` or HTML `<img>`)."""
+    """A standalone picture (markdown `![alt](src)` or HTML `<img>`); width and height, in
+    points, ask for a size (Marp's `![w:300](x.png)`), else it is scaled to its box."""
 
     src: str
     alt: str
     line: int
     centered: bool = False
+    width: float | None = None
+    height: float | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,16 @@ class Rule:
     line: int
 
 
-Block = Union[Heading, Paragraph, ListBlock, Table, CodeBlock, Diagram, Image, Quote, Rule]
+@dataclass(frozen=True)
+class Callout:
+    """A `<div class="…">` box and the blocks inside it (Marp decks, styled by their CSS)."""
+
+    classes: tuple[str, ...]
+    blocks: tuple["Block", ...]
+    line: int
+
+
+Block = Union[Heading, Paragraph, ListBlock, Table, CodeBlock, Diagram, Image, Quote, Rule, Callout]
 
 
 @dataclass(frozen=True)
@@ -185,7 +197,7 @@ def iter_blocks(blocks: tuple[Block, ...]):
         if isinstance(block, ListBlock):
             for item in block.items:
                 yield from iter_blocks(item.blocks)
-        elif isinstance(block, Quote):
+        elif isinstance(block, (Quote, Callout)):
             yield from iter_blocks(block.blocks)
 
 
@@ -207,7 +219,7 @@ def block_text(block: Block) -> str:
         return block.source if isinstance(block, Diagram) else block.text
     if isinstance(block, Image):
         return block.alt
-    if isinstance(block, Quote):
+    if isinstance(block, (Quote, Callout)):
         return "\n".join(block_text(child) for child in block.blocks)
     return ""
 
@@ -324,7 +336,18 @@ def _markdown() -> MarkdownIt:
 
 
 _PARSER = _markdown()
+
+
+def markdown_tokens(text: str):
+    """markdown-it's block tokens for text, parsed as documents are (each with its source lines in `map`)."""
+    return _PARSER.parse(text)
 _TASK_MARK = re.compile(r"^\[([ xX])\]\s+")
+
+
+def fence_language(info: str) -> str:
+    """The language a code fence's info string names (its first word, lower case): "mermaid", "bash", …"""
+    words = info.split()
+    return words[0].lower() if words else ""
 
 
 def diagram_kind(source: str) -> str:
@@ -460,8 +483,7 @@ class _Reader:
     # code, diagrams, tables
 
     def code(self, node: SyntaxTreeNode, line: int) -> Block:
-        info = (node.info or "").strip() if node.type == "fence" else ""
-        language = info.split()[0].lower() if info else ""
+        language = fence_language(node.info or "") if node.type == "fence" else ""
         text = node.content.rstrip("\n")
         if language == "mermaid":
             return Diagram(diagram_kind(text), text, line)
@@ -598,9 +620,22 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
 MAX_LINES = 5_000
 
 
+def clean_text(text: str) -> str:
+    """Text without a byte-order mark, with `\n` line ends."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_nodes(text: str) -> list[tuple[SyntaxTreeNode, tuple[Block, ...]]]:
+    """Each top-level node of markdown text with the blocks it reads as (lines counted in text),
+    for readers of markdown dialects that give some nodes a meaning of their own (Marp's comments
+    and slide rules)."""
+    reader = _Reader()
+    return [(node, tuple(reader.read_node(node))) for node in SyntaxTreeNode(_PARSER.parse(text)).children]
+
+
 def parse_markdown(text: str, path: Path) -> Document:
     """Parse markdown text from `path` into a Document (only its first MAX_LINES lines)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = clean_text(text)
     diagnostics: tuple[Diagnostic, ...] = ()
     lines = text.split("\n")
     if len(lines) > MAX_LINES + 1:

@@ -95,6 +95,49 @@ class DiagramFrame:
 
 
 @dataclass(frozen=True)
+class BackdropFrame:
+    """Background pictures: the whole slide's background (whole), or filling box; side by side in
+    equal columns, each (path, fit) cut to fill its column ("cover") or shown whole in it ("contain")."""
+
+    box: Box
+    pictures: tuple[tuple[Path, str], ...]
+    alt: str
+    whole: bool
+
+
+@dataclass(frozen=True)
+class CalloutStyle:
+    """How a callout box looks: fill, left bar (colour and width in points) and text colour; None
+    where its stylesheet says nothing."""
+
+    fill: str | None = None
+    border: str | None = None
+    border_width: float | None = None
+    color: str | None = None
+
+    def over(self, base: "CalloutStyle") -> "CalloutStyle":
+        """This style with base filling in what it does not say."""
+        mine, theirs = (self.fill, self.border, self.border_width, self.color), (base.fill, base.border, base.border_width, base.color)
+        return CalloutStyle(*(own if own is not None else other for own, other in zip(mine, theirs)))
+
+
+@dataclass(frozen=True)
+class CalloutFrame:
+    """Text in a filled box with a bar down its left side; the box hugs the text."""
+
+    box: Box
+    entries: tuple[TextEntry, ...]
+    size: float
+    style: CalloutStyle
+
+    @property
+    def text_box(self) -> Box:
+        """Where the text goes: the box right of the bar."""
+        bar = self.style.border_width or 0.0
+        return replace(self.box, x=self.box.x + bar, width=self.box.width - bar)
+
+
+@dataclass(frozen=True)
 class CaptionFrame:
     """One muted line under a visual: a picture's alt text, or why a diagram shows as source."""
 
@@ -103,8 +146,8 @@ class CaptionFrame:
     size: float
 
 
-Frame = Union[TextFrame, CodeFrame, TableFrame, PictureFrame, DiagramFrame, CaptionFrame]
-VISUAL_FRAMES = (CodeFrame, TableFrame, PictureFrame, DiagramFrame)
+Frame = Union[TextFrame, CodeFrame, TableFrame, PictureFrame, DiagramFrame, CaptionFrame, CalloutFrame]
+VISUAL_FRAMES = (CodeFrame, TableFrame, PictureFrame, DiagramFrame, CalloutFrame)
 
 
 def ladder(start: float, floor: float) -> list[float]:
@@ -202,6 +245,14 @@ class FrameFitter:
             result.extend(pieces)
         return result
 
+    def callout_pages(self, entries: list[TextEntry], box: Box, style: CalloutStyle) -> list[CalloutFrame]:
+        """entries in a callout box as wide as box, as tall as its text: at the largest size that
+        fits, else on balanced pages (text_pages) right of the callout's bar."""
+        bar = style.border_width or 0.0
+        pages = self.text_pages(entries, replace(box, x=box.x + bar, width=box.width - bar))
+        return [CalloutFrame(replace(box, height=min(box.height, self.text_height(page.entries, page.size, box.width - bar))),
+                             page.entries, page.size, style) for page in pages]
+
     # --- code ---------------------------------------------------------------
 
     def code_pages(self, language: str, code: str, box: Box) -> list[CodeFrame]:
@@ -291,10 +342,15 @@ class FrameFitter:
     # --- pictures and diagrams ------------------------------------------------
 
     @staticmethod
-    def picture(path: Path, alt: str, natural: tuple[float, float], box: Box) -> PictureFrame:
-        """The picture scaled to fill box keeping its aspect, centred."""
+    def picture(path: Path, alt: str, natural: tuple[float, float], box: Box,
+                asked: tuple[float | None, float | None] = (None, None)) -> PictureFrame:
+        """The picture scaled to fill box keeping its aspect, centred; with an asked width or height
+        (points), at that size unless box is smaller."""
         width, height = natural
         scale = min(box.width / width, box.height / height)
+        wanted = [size / own for size, own in zip(asked, natural) if size]
+        if wanted:
+            scale = min(scale, *wanted)
         return PictureFrame(box.centred(width * scale, height * scale), path, alt)
 
     @staticmethod

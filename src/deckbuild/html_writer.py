@@ -48,11 +48,18 @@ def _page_fit(scene: Scene) -> float:
     return min(1.0, CONTENT_WIDTH / scene.width, CONTENT_HEIGHT / scene.height)
 
 
-def _page_arrangement(scene: Scene) -> Scene:
+def page_arrangement(scene: Scene) -> Scene:
     """The scene, or its other arrangement when that reads much larger on an A4 page
     (a long left-to-right chain is drawn top to bottom)."""
     other = max(scene.alternatives, key=_page_fit, default=scene)
     return other if _page_fit(other) >= TURN_GAIN * _page_fit(scene) else scene
+
+
+def diagram_alt(scene: Scene, language: str) -> str:
+    """What a diagram's picture says to a reader who cannot see it: its type and description."""
+    return f"{ui_text(language, 'diagram_' + scene.kind)}: {scene.description}"
+
+
 _FORMATTER = HtmlFormatter(nowrap=True, cssclass="code")
 _SLUG = re.compile(r"[^\w\-]+", re.UNICODE)
 
@@ -182,9 +189,8 @@ class HtmlWriter:
         except MermaidError as error:
             caption = ui_text(self.language, "diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
             return f'{self.code(diagram.source, "text")}<p class="caption">{escape(keep_words(caption))}</p>'
-        scene = _page_arrangement(scene)
-        alt = f"{ui_text(self.language, 'diagram_' + scene.kind)}: {scene.description}"
-        svg = scene_to_svg(scene, self.theme.fonts.east_asian, alt)
+        scene = page_arrangement(scene)
+        svg = scene_to_svg(scene, self.theme.fonts.east_asian, diagram_alt(scene, self.language))
         scale = _page_fit(scene)
         svg = svg.replace(f'width="{scene.width:.1f}pt" height="{scene.height:.1f}pt"',
                           f'width="{scene.width * scale:.1f}pt" height="{scene.height * scale:.1f}pt"', 1)

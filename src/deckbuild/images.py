@@ -14,6 +14,7 @@ glyph to the installed fonts: Hangul, and emoji in colour).
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import warnings
@@ -273,3 +274,27 @@ def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     except OSError:
         pass  # no writable cache: rasterise every time
     return png
+
+
+def side_by_side(pictures: tuple[tuple[Path, str], ...], width_px: int, height_px: int, font_family: str) -> bytes:
+    """A PNG width_px × height_px of pictures in equal columns, each (path, fit) cut to cover its
+    column ("cover") or shown whole and centred in it ("contain"), the rest transparent."""
+    sheet = PillowImage.new("RGBA", (width_px, height_px), (0, 0, 0, 0))
+    column = width_px // len(pictures)
+    for index, (path, fit) in enumerate(pictures):
+        if path.suffix.lower() == ".svg":
+            source = io.BytesIO(svg_to_png(path.read_bytes(), min(2 * column, 2400), font_family))
+        else:
+            source = path
+        with PillowImage.open(source) as opened:
+            image = opened.convert("RGBA")
+        scale = (max if fit == "cover" else min)(column / image.width, height_px / image.height)
+        image = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))), PillowImage.LANCZOS)
+        left, top = (image.width - column) // 2, (image.height - height_px) // 2
+        if fit == "cover":
+            sheet.paste(image.crop((left, top, left + column, top + height_px)), (index * column, 0))
+        else:
+            sheet.paste(image, (index * column - left, -top), image)
+    buffer = io.BytesIO()
+    sheet.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

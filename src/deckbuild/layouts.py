@@ -12,7 +12,7 @@ optional text below it), `two_columns` (text beside a visual, or two visuals),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .theme import SlideGeometry
 
@@ -20,6 +20,7 @@ POINTS_PER_INCH = 72
 GAP = 10.0  # space between two frames of one slide, points
 FOOTER_BAND = 20.0  # height of the band at the bottom that holds the footer and slide number, points
 FOOTER_SIZE = 10.0  # type size of the footer and slide number, points
+HEADER_BAND = 20.0  # height of the band above the title that holds a Marp deck's header, points
 
 LAYOUT_NAMES = ("title", "agenda", "text", "stacked", "two_columns", "visual", "discussion")
 
@@ -52,6 +53,7 @@ class SlideLayouts:
     footer_box: Box  # the footer text, in the band under the content
     number_box: Box  # the slide number, at the band's right end
     date_box: Box  # the master's date placeholder (decks leave it empty)
+    header_box: Box | None = None  # a band above the title for a header line (Marp decks that have one)
 
     @classmethod
     def from_geometry(cls, slide: SlideGeometry) -> "SlideLayouts":
@@ -71,6 +73,39 @@ class SlideLayouts:
             footer_box=Box(margin, band, (width - 2 * margin) * 0.6, FOOTER_BAND),
             number_box=Box(width - margin - number_width, band, number_width, FOOTER_BAND),
             date_box=Box(margin + (width - 2 * margin) * 0.6, band, (width - 2 * margin) * 0.4 - number_width, FOOTER_BAND),
+        )
+
+    def with_header(self) -> "SlideLayouts":
+        """These layouts with a header band at the top: the title and content move down under it."""
+        top = self.title_box.y
+        shift = HEADER_BAND + top * 0.25
+
+        def lowered(box: Box, shrink: bool) -> Box:
+            return replace(box, y=box.y + shift, height=box.height - (shift if shrink else 0))
+
+        return replace(
+            self, title_box=lowered(self.title_box, False), content_box=lowered(self.content_box, True),
+            wide_box=lowered(self.wide_box, True), header_box=Box(self.title_box.x, top * 0.5, self.title_box.width, HEADER_BAND),
+        )
+
+    def beside(self, side: str, share: float) -> tuple[Box, "SlideLayouts"]:
+        """A split slide: the box of the picture filling share of the slide's width on side ("left" or
+        "right", from edge to edge), and these layouts squeezed into the rest, margins kept."""
+        picture_width = self.width * share
+        picture = Box(0 if side == "left" else self.width - picture_width, 0, picture_width, self.height)
+        margin = self.title_box.x
+        left = picture_width + margin if side == "left" else margin
+        right = self.width - margin - (picture_width if side == "right" else 0)
+
+        def squeezed(box: Box) -> Box:
+            return replace(box, x=left, width=right - left)
+
+        number = self.number_box
+        return picture, replace(
+            self, title_box=squeezed(self.title_box), content_box=squeezed(self.content_box),
+            wide_box=squeezed(self.content_box), footer_box=replace(squeezed(self.footer_box), width=(right - left) * 0.6),
+            number_box=replace(number, x=right - number.width),
+            header_box=squeezed(self.header_box) if self.header_box else None,
         )
 
     def stacked(self, top: float, bottom: float) -> tuple[Box, Box, Box]:

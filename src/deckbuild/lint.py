@@ -132,3 +132,18 @@ def link_problems(document: Document, course_root: Path) -> list[Diagnostic]:
                                            "anchors are the heading text in lower case with spaces as hyphens"))
     return problems
 
+
+
+def linked_files(document: Document, course_root: Path) -> list[Path]:
+    """The course's own files (not markdown, not folders) the document's relative links point at:
+    what a copy of the course must carry for its links to keep working."""
+    files = []
+    for target, _ in _links(document):
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        linked = (document.path.parent / unquote(parts.path)).resolve()
+        if (linked.suffix.lower() != ".md" and linked.is_file() and linked.is_relative_to(course_root.resolve())
+                and linked not in files):
+            files.append(linked)
+    return files

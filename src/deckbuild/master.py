@@ -43,6 +43,7 @@ BULLETS = ("•", "◦", "▪")
 # Which master layout each composer layout is placed on.
 MASTER_LAYOUTS = {
     "title": "Title Slide",
+    "lead": "Title Slide",  # a Marp deck's centred title slide
     "agenda": "Title and Content",
     "text": "Title and Content",
     "stacked": "Title and Content",

@@ -67,12 +67,12 @@ class Planner:
     """Plans one session's deck; holds the theme, metrics and slide layouts."""
 
     def __init__(self, theme: Theme, language: str, scenes: SceneCache | None = None, course_root: Path | None = None,
-                 template: DeckTemplate | None = None) -> None:
+                 template: DeckTemplate | None = None, layouts: SlideLayouts | None = None) -> None:
         self.theme = theme
         self.language = language
         body_font = template.measured_font if template and template.measured_font else theme.fonts.metrics_body
         self.measure = Measurer(body_font, theme.fonts.metrics_mono)
-        self.layouts = template.layouts if template else SlideLayouts.from_geometry(theme.slide)
+        self.layouts = layouts or (template.layouts if template else SlideLayouts.from_geometry(theme.slide))
         self.fitter = FrameFitter(theme, self.measure)
         self.diagnostics: list[Diagnostic] = []
         self.composer = Composer(theme, language, self.layouts, self.fitter, scenes or SceneCache(None, ""),
@@ -99,30 +99,30 @@ class Planner:
             first_notes = self._heading_notes([*pending, *headings]) + text
             later_notes = self._heading_notes(headings).strip()
             pending = []
-            slides.extend(_continued(group_slides, self.text("continued"), first_notes, later_notes))
+            slides.extend(continued(group_slides, self.text("continued"), first_notes, later_notes))
         slides.extend(self._discussion_slides(day, session, discussion, pending, document.path))
         layouts = self.layouts
         title_sizes = tuple(
-            self._title_size(s.title, layouts.cover_title_box if isinstance(s, TitleSlide) else layouts.title_box) for s in slides
+            self.title_size(s.title, layouts.cover_title_box if isinstance(s, TitleSlide) else layouts.title_box) for s in slides
         )
         if footer is None:
             footer = " · ".join(part for part in (course_title, document.title) if part)
-        footer = self._fitted_footer(footer)
+        footer = self.fitted_line(footer, layouts.footer_box)
         return DeckPlan(
             document.title, self.language, tuple(slides), layouts, title_sizes,
             footer if self.theme.footer.footer else "", self.theme.footer.numbers, tuple(self.diagnostics),
         )
 
-    def _fitted_footer(self, text: str) -> str:
-        """The footer text cut with `…` to the one line its box holds."""
-        width = self.layouts.footer_box.width - 2 * INSET
+    def fitted_line(self, text: str, box: Box) -> str:
+        """Footer-sized text cut with `…` to the one line box holds."""
+        width = box.width - 2 * INSET
         if self.measure.width(text, FOOTER_SIZE) <= width:
             return text
         while text and self.measure.width(text + "…", FOOTER_SIZE) > width:
             text = text[:-1]
         return text.rstrip() + "…"
 
-    def _title_size(self, title: str, box: Box) -> float:
+    def title_size(self, title: str, box: Box) -> float:
         """The largest title size (down to the body minimum) at which the title fits its box."""
         sizes = ladder(self.theme.sizes.title, self.theme.sizes.min_body)
         for size in sizes:
@@ -152,7 +152,7 @@ class Planner:
             return []
         pages = self.fitter.text_pages(entries, self.layouts.content_box)
         slides = [ContentSlide(self.text("agenda"), "agenda", (page,)) for page in pages]
-        return _continued(slides, self.text("continued"), "", "")
+        return continued(slides, self.text("continued"), "", "")
 
     def _heading_notes(self, headings: list[Heading]) -> str:
         lines = []
@@ -259,7 +259,7 @@ class Planner:
             below = replace(box, y=box.y + height, height=box.height - height)
             pages = [(head_frame, *s.frames) for s in self.composer.within(below).compose(title, blocks, source)]
         slides = [ContentSlide(title, "discussion", page) for page in pages]
-        return _continued(slides, self.text("continued"), notes, "")
+        return continued(slides, self.text("continued"), notes, "")
 
 
 # --- helpers --------------------------------------------------------------
@@ -293,7 +293,7 @@ def _chapter(section: _Section) -> Heading | None:
     return next((p for p in section.parents if p.level == 2), None)
 
 
-def _continued(slides: list[ContentSlide], word: str, first_notes: str, later_notes: str) -> list[ContentSlide]:
+def continued(slides: list[ContentSlide], word: str, first_notes: str, later_notes: str) -> list[ContentSlide]:
     """Every slide after the first is titled `제목 (계속)`; the first gets first_notes, the rest later_notes."""
     return [
         replace(slide, title=slide.title if i == 0 else f"{slide.title} ({word})", notes=first_notes if i == 0 else later_notes)

@@ -24,7 +24,7 @@ from .files import write_atomically
 from .code_style import lexer_for, style_for
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
-from .images import svg_to_png
+from .images import image_size, side_by_side, svg_to_png
 from .measure import LINE_PITCH
 from .font_embedding import embed_fonts
 from .frames import (
@@ -35,6 +35,8 @@ from .frames import (
     MARKER_WIDTH,
     PARAGRAPH_GAP,
     WRAP_MARK,
+    BackdropFrame,
+    CalloutFrame,
     CaptionFrame,
     CodeFrame,
     DiagramFrame,
@@ -43,10 +45,12 @@ from .frames import (
     TextEntry,
     TextFrame,
 )
-from .layouts import FOOTER_SIZE, Box
+from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
-from .pptx_xml import add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_paragraph_layout, xml_safe
+from .pptx_xml import (
+    add_run, add_slide_number, attach_svg, no_shadow, set_alt_text, set_background_picture, set_paragraph_layout, xml_safe,
+)
 from .template import DeckTemplate
 from .theme import Theme
 from .timestamps import source_date, zip_bytes
@@ -104,29 +108,92 @@ class DeckWriter:
 
     def _add_slide(self, planned, title_size: float) -> None:
         """A slide on the master layout its composer layout maps to: title and body text in the
-        layout's placeholders, visuals as shapes, then the footer and slide number."""
+        layout's placeholders, visuals as shapes, then the footer and slide number (and what a
+        slide's own look adds: background, colours, header)."""
         layout = self.master_layouts[master_layout(planned)]
         slide = self.presentation.slides.add_slide(layout)
         free = [p for p in slide.placeholders if p.placeholder_format.type not in TITLE_KINDS]
+        look = getattr(planned, "look", None)
+        color = look.color if look else None
+        layouts = look.layouts if look and look.layouts else self.plan.layouts
         if isinstance(planned, TitleSlide):
             self._title_slide(slide, planned, title_size, free)
         else:
-            self._set_title(slide, planned.title, title_size, self.plan.layouts.title_box)
+            lead = planned.layout == "lead"
+            title_box = layouts.cover_title_box if lead else layouts.title_box
+            self._set_title(slide, planned.title, title_size, title_box, color, PP_ALIGN.CENTER if lead else PP_ALIGN.LEFT)
+            if look:
+                self._look(slide, look)
             for frame in planned.frames:
-                self._frame_shape(slide, frame, free)
+                self._frame_shape(slide, frame, free, color)
         for placeholder in free:  # a placeholder left empty would show its prompt in PowerPoint
             placeholder._element.getparent().remove(placeholder._element)
-        if not isinstance(planned, TitleSlide):
-            self._footer(slide, layout)
+        if look:
+            self._footer(slide, layout, look.footer, look.number, layouts, color)
+        elif not isinstance(planned, TitleSlide):
+            self._footer(slide, layout, self.plan.footer, self.plan.numbers)
         if planned.notes:
             self._notes(slide, planned.notes)
 
-    def _frame_shape(self, slide, frame, free: list) -> None:
+    def _look(self, slide, look) -> None:
+        """A slide's own background colour, background picture and header line."""
+        if look.background:
+            slide.background.fill.solid()
+            slide.background.fill.fore_color.rgb = RGBColor.from_string(look.background)
+        if look.backdrop:
+            self._backdrop(slide, look.backdrop)
+        if look.header:
+            box = (look.layouts or self.plan.layouts).header_box
+            shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+            shape.name = "Header"
+            paragraph = self._frame(shape, MSO_ANCHOR.MIDDLE).paragraphs[0]
+            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * FOOTER_SIZE)
+            self._run(paragraph, look.header, FOOTER_SIZE, look.color or self.colors.muted)
+
+    def _backdrop(self, slide, backdrop: BackdropFrame) -> None:
+        """`![bg]` pictures: the slide's background fill (cut to cover the slide, or whole inside it),
+        or a picture filling one side of a split slide. Several become one picture of them side by
+        side (a background fill holds one)."""
+        box = backdrop.box
+        if len(backdrop.pictures) > 1:
+            width = min(MAX_PNG_WIDTH, int(box.width / 72 * PNG_DPI))
+            height = int(width * box.height / box.width)
+            source, svg, fit = io.BytesIO(side_by_side(backdrop.pictures, width, height, self.fonts.east_asian)), None, "cover"
+        else:
+            ((path, fit),) = backdrop.pictures
+            source, svg = self._picture_source(path, box.width), path.read_bytes() if path.suffix.lower() == ".svg" else None
+            width, height = image_size(path)
+        if backdrop.whole:
+            _, relationship = slide.part.get_or_add_image_part(source)
+            set_background_picture(slide, relationship, _crop(width / height, box.width / box.height, fit))
+            return
+        if fit == "contain":
+            scale = min(box.width / width, box.height / height)
+            box = box.centred(width * scale, height * scale)
+        picture = slide.shapes.add_picture(source, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        if fit != "contain":
+            picture.crop_left, picture.crop_top, picture.crop_right, picture.crop_bottom = _crop(
+                width / height, box.width / box.height, "cover")
+        if svg:
+            attach_svg(picture, svg)
+        picture.name = "Background picture"
+        set_alt_text(picture, backdrop.alt)
+
+    def _picture_source(self, path: Path, width: float):
+        """What python-pptx takes for a picture: the file, or for an SVG a PNG rendering width points wide."""
+        if path.suffix.lower() != ".svg":
+            return str(path)
+        return io.BytesIO(svg_to_png(path.read_bytes(), min(MAX_PNG_WIDTH, int(width / 72 * PNG_DPI)), self.fonts.east_asian))
+
+    def _frame_shape(self, slide, frame, free: list, color: str | None = None) -> None:
         """Write one planned frame: body text into a free body placeholder, a caption into a caption
-        placeholder, anything else as a shape named by what it holds (Text, Code, Table, …)."""
+        placeholder, anything else as a shape named by what it holds (Text, Code, Table, …); color
+        is the slide's own text colour, if it has one."""
         if isinstance(frame, TextFrame):
             holder = _take(free, caption=False)
-            shape = self._text_box(slide, frame.box, frame.entries, frame.size, holder)
+            shape = self._text_box(slide, frame.box, frame.entries, frame.size, holder, color)
+        elif isinstance(frame, CalloutFrame):
+            shape = self._callout(slide, frame, color)
         elif isinstance(frame, CaptionFrame):
             shape = self._caption(slide, frame, _take(free, caption=True))
         elif isinstance(frame, CodeFrame):
@@ -139,22 +206,26 @@ class DeckWriter:
             shape = self.scenes.add(slide, frame.scene, frame.box.x, frame.box.y, frame.scale, frame.alt_text)
         shape.name = _SHAPE_NAMES[type(frame)] if not isinstance(frame, DiagramFrame) or frame.scene.chart is None else "Chart"
 
-    def _footer(self, slide, layout) -> None:
+    def _footer(self, slide, layout, footer: str, numbers: bool, layouts: SlideLayouts | None = None,
+                color: str | None = None) -> None:
         """The footer text and the slide number (a field PowerPoint keeps up to date), from the
-        layout's own footer placeholders, so the master places and styles them."""
-        wanted = {PP_PLACEHOLDER.FOOTER: self.plan.footer, PP_PLACEHOLDER.SLIDE_NUMBER: self.plan.numbers}
+        layout's own footer placeholders, so the master places and styles them (moved into
+        layouts' boxes when the slide has its own, coloured when it has its own text colour)."""
+        wanted = {PP_PLACEHOLDER.FOOTER: footer, PP_PLACEHOLDER.SLIDE_NUMBER: numbers}
         for placeholder in layout.placeholders:
             kind = placeholder.placeholder_format.type
             if not wanted.get(kind):
                 continue
             slide.shapes.clone_placeholder(placeholder)
             shape = slide.shapes[-1]
+            if layouts is not None:
+                _place(shape, layouts.footer_box if kind == PP_PLACEHOLDER.FOOTER else layouts.number_box)
             paragraph = self._frame(shape, MSO_ANCHOR.MIDDLE).paragraphs[0]
             if kind == PP_PLACEHOLDER.FOOTER:  # on a school's master at the size the plan fitted it to
-                add_run(paragraph, self.plan.footer, None if self.own_master else FOOTER_SIZE, None, *BODY_FONTS, self.lang)
+                add_run(paragraph, footer, None if self.own_master else FOOTER_SIZE, color, *BODY_FONTS, self.lang)
             else:
                 number = self.presentation.slides.index(slide) + 1
-                add_slide_number(paragraph, number, self.lang)
+                add_slide_number(paragraph, number, self.lang, color)
 
     # --- text primitives --------------------------------------------------
 
@@ -186,16 +257,17 @@ class DeckWriter:
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Pt(inset)
         return frame
 
-    def _set_title(self, slide, title: str, size: float, box: Box) -> None:
-        """The title in the title placeholder, styled by the master (the size only when shrunk)."""
+    def _set_title(self, slide, title: str, size: float, box: Box, color: str | None = None, align=PP_ALIGN.LEFT) -> None:
+        """The title in the title placeholder, styled by the master (the size only when shrunk, the
+        colour only when the slide has its own)."""
         shape = slide.shapes.title
         _place(shape, box)
         frame = self._frame(shape, MSO_ANCHOR.MIDDLE)
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.alignment = align
         set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
         own_size = None if self.own_master and size == self.theme.sizes.title else size
-        self._run(paragraph, title, own_size, None, bold=True, fonts=TITLE_FONTS)
+        self._run(paragraph, title, own_size, color, bold=True, fonts=TITLE_FONTS)
 
     def _title_slide(self, slide, planned: TitleSlide, title_size: float, free: list) -> None:
         """The cover: the title, the subtitle in the layout's subtitle placeholder (or a text box),
@@ -218,13 +290,38 @@ class DeckWriter:
         band.line.fill.background()
         no_shadow(band)
 
-    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float, placeholder=None):
+    def _text_box(self, slide, box: Box, entries: tuple[TextEntry, ...], size: float, placeholder=None, color: str | None = None):
         """Text at box: in the body placeholder when there is one (the master's size and colour are
-        inherited where the plan keeps them), else in a text box that states them."""
+        inherited where the plan keeps them), else in a text box that states them; color, the
+        slide's own text colour, is stated everywhere."""
         shape = placeholder if placeholder is not None else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         _place(shape, box)
+        self._entries(self._frame(shape), entries, size, placeholder is not None, color)
+        return shape
+
+    def _callout(self, slide, planned: CalloutFrame, color: str | None):
+        """A callout: a filled box holding its text right of a bar down its left side (the bar a
+        shape of its own, drawn over the box)."""
+        box, style = planned.box, planned.style
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = RGBColor.from_string(style.fill or self.colors.background)
+        shape.line.fill.background()
+        no_shadow(shape)
         frame = self._frame(shape)
-        in_placeholder = placeholder is not None
+        frame.margin_left = Pt(INSET + (style.border_width or 0))
+        self._entries(frame, planned.entries, planned.size, False, style.color or color)
+        if style.border and style.border_width:
+            bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(style.border_width), Pt(box.height))
+            bar.fill.solid()
+            bar.fill.fore_color.rgb = RGBColor.from_string(style.border)
+            bar.line.fill.background()
+            bar.name = "Callout bar"
+            no_shadow(bar)
+        return shape
+
+    def _entries(self, frame, entries: tuple[TextEntry, ...], size: float, in_placeholder: bool, own_color: str | None) -> None:
+        """Paragraphs of entries in a text frame, as the planner measured them."""
         for index, entry in enumerate(entries):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             entry_size = size * CODE_IN_TEXT if entry.role == "code" else size
@@ -236,12 +333,11 @@ class DeckWriter:
             )
             if entry.centered:
                 paragraph.alignment = PP_ALIGN.CENTER
-            color = {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role)
+            color = own_color or {"subheading": self.colors.accent, "quote": self.colors.muted}.get(entry.role)
             if color is None and not in_placeholder:
                 color = self.colors.text
             own_size = None if in_placeholder and self.own_master and entry_size == self.theme.sizes.body else entry_size
             self._add_runs(paragraph, entry.runs, own_size, color, entry.role)
-        return shape
 
     # --- code ---------------------------------------------------------------
 
@@ -308,14 +404,10 @@ class DeckWriter:
 
     def _image(self, slide, planned: PictureFrame):
         box = planned.box
+        source = self._picture_source(planned.path, box.width)
+        picture = slide.shapes.add_picture(source, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         if planned.path.suffix.lower() == ".svg":
-            svg = planned.path.read_bytes()
-            width_px = min(MAX_PNG_WIDTH, int(box.width / 72 * PNG_DPI))
-            png = svg_to_png(svg, width_px, self.fonts.east_asian)
-            picture = slide.shapes.add_picture(io.BytesIO(png), Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
-            attach_svg(picture, svg)
-        else:
-            picture = slide.shapes.add_picture(str(planned.path), Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
+            attach_svg(picture, planned.path.read_bytes())
         set_alt_text(picture, planned.alt)
         return picture
 
@@ -350,7 +442,19 @@ def _place(shape, box: Box) -> None:
 
 
 _SHAPE_NAMES = {TextFrame: "Text", CodeFrame: "Code", TableFrame: "Table", PictureFrame: "Picture",
-                DiagramFrame: "Diagram", CaptionFrame: "Caption"}
+                DiagramFrame: "Diagram", CaptionFrame: "Caption", CalloutFrame: "Callout"}
+
+
+def _crop(picture_aspect: float, box_aspect: float, fit: str) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) shares of a picture cut away so it covers a box of box_aspect
+    ("cover"), or, negative, the room left around it when it is shown whole ("contain")."""
+    if picture_aspect > box_aspect:  # wider than the box: cut (or pad) the sides
+        share = (1 - box_aspect / picture_aspect) / 2
+        sides = (share, 0.0, share, 0.0)
+    else:
+        share = (1 - picture_aspect / box_aspect) / 2
+        sides = (0.0, share, 0.0, share)
+    return sides if fit == "cover" else tuple(-side for side in sides)
 
 
 @lru_cache(maxsize=64)

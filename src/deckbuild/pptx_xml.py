@@ -77,10 +77,12 @@ def add_run(
     return run
 
 
-def add_slide_number(paragraph, number: int, lang: str) -> None:
-    """A slide-number field showing number until PowerPoint renumbers it."""
+def add_slide_number(paragraph, number: int, lang: str, color: str | None = None) -> None:
+    """A slide-number field showing number until PowerPoint renumbers it (in color, or the master's)."""
     field = etree.SubElement(paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
-    etree.SubElement(field, _RPR, lang=lang)
+    properties = etree.SubElement(field, _RPR, lang=lang)
+    if color is not None:
+        etree.SubElement(etree.SubElement(properties, _SOLIDFILL), _SRGBCLR, val=color)
     etree.SubElement(field, _T).text = str(number)
     end = paragraph._p.find(_ENDPARARPR)
     if end is not None:
@@ -128,6 +130,24 @@ def set_paragraph_layout(
             successor.addprevious(element)
         else:
             ppr.append(element)
+
+
+def set_background_picture(slide, relationship: str, crop: tuple[float, float, float, float]) -> None:
+    """The slide's background filled with the picture related as relationship: crop gives the
+    (left, top, right, bottom) shares cut away, or, negative, the room left around the picture."""
+    common = slide._element.find(qn("p:cSld"))
+    for old in common.findall(qn("p:bg")):
+        common.remove(old)
+    background = etree.Element(qn("p:bg"))
+    properties = etree.SubElement(background, qn("p:bgPr"))
+    fill = etree.SubElement(properties, qn("a:blipFill"), dpi="0", rotWithShape="1")
+    etree.SubElement(fill, qn("a:blip")).set(qn("r:embed"), relationship)
+    shares = dict(zip("ltrb", (str(round(abs(side) * 100000)) for side in crop)))
+    cut = any(side > 0 for side in crop)
+    etree.SubElement(fill, qn("a:srcRect"), **(shares if cut else {}))
+    etree.SubElement(etree.SubElement(fill, qn("a:stretch")), qn("a:fillRect"), **({} if cut else shares))
+    etree.SubElement(properties, qn("a:effectLst"))
+    common.insert(0, background)
 
 
 DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"

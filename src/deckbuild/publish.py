@@ -13,9 +13,10 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .course import STATE_DIR, Course, discover, has_assignment
+from .course import STATE_DIR, Course, discover, find_marp_decks, has_assignment, read_settings
 from .document import read_document
 from .i18n import text as ui_text
+from .marp import read_marp
 from .remote import fetched_entries
 from .templating import templates
 from .tasks import blank_target, day_target, deck_target
@@ -56,7 +57,10 @@ def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, i
         if has_assignment(day):
             found.append((day_target(Path(), "assignments", course.root, day), "assignments", day.week, day.number, None,
                           f"{ui_text(language, 'assignment')} — {day_title}"))
-    found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
+    if course.sessions:
+        found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
+    for deck in find_marp_decks(course.root, read_settings(course.root).decks):
+        found.append((deck_target(Path(), deck.relative_to(course.root)), "decks", None, None, None, read_marp(deck).title))
     return found
 
 

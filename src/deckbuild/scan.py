@@ -22,10 +22,11 @@ from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
 from .images import REMOTE, locate_image, resolve_image
-from .lint import fence_problems, link_problems, structure_problems
+from .lint import fence_problems, link_problems, linked_files, structure_problems
+from .marp import read_marp
 from .remote import RemoteImages
 
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class SessionScan:
     readable: bool
     diagrams: tuple[tuple[str, str], ...] = ()  # (kind, source) of each Mermaid block that parses
     remote: tuple[str, ...] = ()  # the remote pictures it shows, when the build fetches them
+    linked: tuple[Path, ...] = ()  # the course's own files (not markdown) its links point at
 
 
 def _image_references(blocks) -> list[tuple[str, int]]:
@@ -52,13 +54,19 @@ def _image_references(blocks) -> list[tuple[str, int]]:
     return references
 
 
+def diagram_warning(path: Path, fence_line: int, kind: str, error: MermaidError) -> Diagnostic:
+    """The warning for a Mermaid block that cannot be drawn, at the failing line inside the file
+    (fence_line: the line of its opening fence)."""
+    return Diagnostic(path, fence_line + error.line, Severity.WARNING, f"mermaid {kind or 'block'}: {error.message}")
+
+
 def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     """A warning at the failing line inside the file when a Mermaid block cannot be drawn;
     a note naming the block's own settings that deckbuild does not use."""
     try:
         parse_only(diagram.source, diagram.kind)
     except MermaidError as error:
-        return [Diagnostic(path, diagram.line + error.line, Severity.WARNING, f"mermaid {diagram.kind or 'block'}: {error.message}")]
+        return [diagram_warning(path, diagram.line, diagram.kind, error)]
     ignored = diagram_config(diagram.source).ignored
     if ignored:
         message = f"mermaid {diagram.kind}: settings not used by deckbuild: {', '.join(ignored)}"
@@ -66,12 +74,14 @@ def diagram_problems(diagram: Diagram, path: Path) -> list[Diagnostic]:
     return []
 
 
-def scan_session(path: Path, course_root: Path, is_session: bool = True, remote: RemoteImages | None = None) -> SessionScan:
-    """Parse a session (or, with is_session False, a README) and list its local images and its
-    problems: missing or remote images, broken fences and links, diagrams that cannot be drawn,
-    and for sessions a missing title or content and duplicate headings. With remote, a session's
-    remote pictures are fetched into that cache and count as its images."""
-    document = read_document(path)
+def scan_session(path: Path, course_root: Path, is_session: bool = True, remote: RemoteImages | None = None,
+                 marp: bool = False) -> SessionScan:
+    """Parse a session (or, with is_session False, a README; with marp, a Marp deck) and list its
+    local images and its problems: missing or remote images, broken fences and links, diagrams
+    that cannot be drawn, Marp features not honoured, and for sessions a missing title or content
+    and duplicate headings. With remote, a session's remote pictures are fetched into that cache
+    and count as its images."""
+    document = read_marp(path).document() if marp else read_document(path)
     diagnostics = list(document.diagnostics)
     readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
     if not readable:
@@ -106,7 +116,7 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True, remote:
             if not any(problem.severity is Severity.WARNING for problem in problems):
                 diagrams.append((block.kind, block.source))
     return SessionScan(tuple(images), tuple(diagnostics), readable, tuple(dict.fromkeys(diagrams)),
-                       tuple(dict.fromkeys(fetched)))
+                       tuple(dict.fromkeys(fetched)), tuple(linked_files(document, course_root)))
 
 
 def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionScan] = scan_session) -> list[Diagnostic]:
@@ -148,7 +158,7 @@ class ScanCache:
                 stamps.append(None)
         return stamps
 
-    def scan(self, session: Path, course_root: Path, is_session: bool = True) -> SessionScan:
+    def scan(self, session: Path, course_root: Path, is_session: bool = True, marp: bool = False) -> SessionScan:
         key = str(session)
         entry = self.entries.get(key)
         if entry and entry["stamp"] == self._stamp([key, *entry["images"]]):
@@ -158,9 +168,10 @@ class ScanCache:
                 entry["readable"],
                 tuple((kind, source) for kind, source in entry["diagrams"]),
                 tuple(entry["remote"]),
+                tuple(Path(p) for p in entry["linked"]),
             )
         stamp = self._stamp([key])
-        result = scan_session(session, course_root, is_session, self.remote)
+        result = scan_session(session, course_root, is_session, self.remote, marp)
         images = [str(p) for p in result.images]
         self.entries[key] = {
             "stamp": stamp + self._stamp(images),
@@ -169,6 +180,7 @@ class ScanCache:
             "readable": result.readable,
             "diagrams": [list(diagram) for diagram in result.diagrams],
             "remote": list(result.remote),
+            "linked": [str(p) for p in result.linked],
         }
         self.changed = True
         return result

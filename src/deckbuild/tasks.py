@@ -16,7 +16,7 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, has_assignment, read_settings
+from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
 from .diagrams.cache import SceneCache
 from .measure import Measurer
@@ -97,6 +97,15 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+def build_marp_deck(**arguments) -> None:
+    """doit action: one Marp deck (deck.build_marp_deck)."""
+    _load_selected_modules()
+    from .deck import build_marp_deck as build
+
+    build(**arguments)
+
+
+@file_errors_fail
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
@@ -173,16 +182,24 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation,
                          "remote": fetching}
+        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
         self.scans = {}
+        self.session_paths = {session.path for session in self.course.sessions}
         self.readmes_checked: set[Path] = set()
 
     def scan(self, session: Session):
         """The session's scan, taken once per build and reported once."""
-        if session.path not in self.scans:
-            result = self.cache.scan(session.path, self.course_root)
+        return self.scan_file(session.path)
+
+    def scan_file(self, path: Path):
+        """The scan of a markdown file of the course (a session, a Marp deck or any other), taken
+        once per build and reported once."""
+        if path not in self.scans:
+            result = self.cache.scan(path, self.course_root, is_session=path in self.session_paths,
+                                     marp=path in self.marp_decks)
             self.diagnostics.extend(result.diagnostics)
-            self.scans[session.path] = result
-        return self.scans[session.path]
+            self.scans[path] = result
+        return self.scans[path]
 
     def check_readme(self, day: Day) -> None:
         """Report a day README's own problems, once per build."""
@@ -199,13 +216,16 @@ class Graph:
         folder = self.out_dir / STATE_DIR / "reports"
         return [d for path in sorted(folder.rglob("*.json")) for d in read_report(path)] if folder.is_dir() else []
 
-    def _task(self, name: str, action, arguments: dict, inputs: list[Path], target: Path, doc: str) -> dict:
+    def make_task(self, name: str, action, arguments: dict, inputs: list[Path], target: Path, doc: str,
+              settings: dict | None = None) -> dict:
+        """A task making target from inputs (and the theme and course.toml), run again when the tool
+        or the course's settings (or the given settings) change."""
         return {
             "name": name,
             "actions": [(action, (), {key: str(value) for key, value in arguments.items()})],
             "file_dep": [str(p) for p in dict.fromkeys([*inputs, *self.shared_inputs])],
             "targets": [str(target)],
-            "uptodate": [config_changed(self.settings)],
+            "uptodate": [config_changed(self.settings if settings is None else settings)],
             "clean": True,
             "doc": doc,
         }
@@ -218,22 +238,29 @@ class Graph:
 
     def scene_files(self, sessions: list[Session]) -> list[Path]:
         """The cached scenes of the sessions' diagrams: the targets of their scene tasks."""
-        return [self.scenes.path(source, self.theme.diagram, self.measure)
-                for session in sessions for _, source in self.scan(session).diagrams]
+        return [self.scene_file(source) for session in sessions for _, source in self.scan(session).diagrams]
 
-    def scene_tasks(self):
-        """A task per distinct diagram in the course: laid out once, whichever outputs show it."""
+    def scene_file(self, source: str) -> Path:
+        """Where a diagram's scene is cached: the target of its scene task."""
+        return self.scenes.path(source, self.theme.diagram, self.measure)
+
+    def scene_tasks(self, paths: list[Path] | None = None):
+        """A task per distinct diagram in the course's sessions and Marp decks (or in the markdown files at paths):
+        laid out once, whichever outputs show it."""
         if self.theme is None:
             return
         seen: set[Path] = set()
-        for session in self.course.sessions:
-            for kind, source in self.scan(session).diagrams:
-                path = self.scenes.path(source, self.theme.diagram, self.measure)
+        if paths is None:
+            paths = [*(session.path for session in self.course.sessions), *self.marp_decks]
+        for markdown in paths:
+            for kind, source in self.scan_file(markdown).diagrams:
+                path = self.scene_file(source)
                 if path in seen:
                     continue
                 seen.add(path)
                 arguments = {"course_root": self.course_root, "kind": kind, "source": source, **self._scene_arguments()}
-                yield self._task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {session.relative}")
+                where = markdown.relative_to(self.course_root)
+                yield self.make_task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {where}")
 
     def deck_tasks(self):
         if self.theme is None:
@@ -249,9 +276,20 @@ class Graph:
                 arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
                              **self._scene_arguments(), **self._picture_arguments(),
                              "report": self.report_path("decks", session.relative)}
-                yield self._task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
+                yield self.make_task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
                                  [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
                                  f"deck for {session.relative}")
+        for path in self.marp_decks:
+            scan = self.scan_file(path)
+            if not scan.readable:
+                continue
+            relative = path.relative_to(self.course_root)
+            target = deck_target(self.out_dir, relative)
+            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments(),
+                         "report": self.report_path("decks", relative)}
+            scenes = [self.scene_file(source) for _, source in scan.diagrams]
+            yield self.make_task(relative.with_suffix("").as_posix(), build_marp_deck, arguments,
+                                 [path, *scan.images, *scenes, *self.deck_inputs], target, f"Marp deck {relative}")
         self.cache.save()
 
     def handout_part_tasks(self):
@@ -269,7 +307,7 @@ class Graph:
                              **self._scene_arguments(), **self._picture_arguments(),
                              "report": self.report_path("handout-parts", session.relative)}
                 inputs = [session.path, *readme, *scan.images, *self.scene_files([session]), *template_files()]
-                yield self._task(session.relative.with_suffix("").as_posix(), build_handout_part, arguments, inputs, target,
+                yield self.make_task(session.relative.with_suffix("").as_posix(), build_handout_part, arguments, inputs, target,
                                  f"handout part for {session.relative}")
 
     def handout_tasks(self):
@@ -298,7 +336,7 @@ class Graph:
         # doit starts the parts in the order of this list: the longest first (see largest_first).
         inputs = [*(part_target(self.out_dir, s.relative) for s in largest_first(sessions, lambda s: s.path)),
                   *([day.readme.path] if day.readme else []), *template_files()]
-        return self._task(name, build_handout, arguments, inputs, target, f"handout for {name}")
+        return self.make_task(name, build_handout, arguments, inputs, target, f"handout for {name}")
 
     def assignment_tasks(self):
         """A sheet per day whose README states an assignment, and the course's blank sheet."""
@@ -313,9 +351,11 @@ class Graph:
             target = day_target(self.out_dir, "assignments", self.course_root, day)
             name = target.relative_to(self.out_dir / "assignments").with_suffix("").as_posix()
             arguments = {"course_root": self.course_root, "day_dir": day.path, "target": target}
-            yield self._task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+            yield self.make_task(name, build_assignment, arguments, [day.readme.path, *templates], target, f"assignment for {name}")
+        if not self.course.sessions:  # a course of Marp decks alone sets no assignments
+            return
         target = blank_target(self.out_dir)
-        yield self._task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
+        yield self.make_task("blank", build_assignment, {"course_root": self.course_root, "day_dir": "", "target": target},
                          templates, target, "blank assignment sheet")
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .layout import (
-    POINTS_PER_INCH, LayoutError, dot_points, facing_sites, label_cell, run_dot, site_point, text_size,
+    POINTS_PER_INCH, LayoutError, dot_points, label_cell, run_dot, text_size,
 )
+from .routing import facing_sites, site_point
 from .mermaid.architecture import Architecture, ArchitectureEdge, ArchitectureGroup
 from .model import MermaidError
 from .scene import Scene, SceneConnector, SceneShape

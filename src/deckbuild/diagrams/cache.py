@@ -21,6 +21,9 @@ from .model import MermaidError
 from .scene import Scene
 
 
+_ERROR_START = b'{"error"'  # how a cache file keeping an error starts (as `store` writes it: the error first)
+
+
 class SceneCache:
     """Scenes stored as JSON files named by a hash of everything that shapes them.
 
@@ -41,6 +44,16 @@ class SceneCache:
     def path(self, source: str, style: DiagramStyle, measure: Measurer) -> Path | None:
         """Where the scene for source is kept (None without a cache folder)."""
         return None if self.folder is None else self.folder / f"{self.key(source, style, measure)}.json"
+
+    @staticmethod
+    def holds_error(path: Path) -> bool:
+        """Whether the cache file at path keeps the reason its block cannot be drawn (False when it
+        is a scene or not made yet); read without parsing the scene."""
+        try:
+            with path.open("rb") as file:
+                return file.read(len(_ERROR_START)) == _ERROR_START
+        except OSError:
+            return False
 
     def scene(self, source: str, kind: str, measure: Measurer, style: DiagramStyle) -> Scene:
         """The cached Scene for source, laid out now when not cached yet; MermaidError when it

@@ -16,10 +16,10 @@ from .model import MermaidError
 # Colours of series, slices and points when the source sets none (hex, no '#').
 PALETTE = ("1976D2", "F57C00", "388E3C", "7B1FA2", "C62828", "00838F", "F9A825", "5D4037", "455A64", "AD1457")
 # Scene size in points at the base type size: wide enough for labels, 16:9-ish to 4:3-ish.
-CHART_WIDTH = 600.0
-DEFAULT_ASPECT = CHART_WIDTH / 380.0
+CHART_WIDTH = 480.0
+DEFAULT_ASPECT = CHART_WIDTH / 304.0
 ASPECTS = (1.25, 2.0)  # the narrowest and widest proportions a configured size is held to
-QUADRANT_SIZE = (560.0, 480.0)
+QUADRANT_SIZE = (448.0, 384.0)
 # Where each quadrant's label sits (x, y in 0..1): Mermaid numbers them from the top right,
 # counter-clockwise, and hangs each label from the top middle of its quadrant.
 QUADRANT_LABEL_AT = ((0.75, 1.0), (0.25, 1.0), (0.25, 0.5), (0.75, 0.5))

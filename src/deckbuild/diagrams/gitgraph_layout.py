@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from ..measure import Measurer
 from ..theme import DiagramStyle
-from .layout import site_point, text_size
+from .layout import text_size
+from .routing import site_point
 from .mermaid.gitgraph import GitBranch, GitCommit, GitGraph
 from .mindmap_layout import ink, palette, tint
 from .model import MermaidError

@@ -15,6 +15,9 @@ from dataclasses import replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Cluster, Edge, Graph, MermaidError, Node
+from .packing import rearranged
+from .readability import frame_title_box
+from .routing import Router
 from .scene import Scene, SceneConnector, SceneShape
 
 DOT_TIMEOUT = 20.0  # seconds; a diagram that needs longer gets a diagnostic instead
@@ -58,6 +61,21 @@ def node_size(node: Node, measure: Measurer, size: float, direction: str) -> tup
     return max(width, 40.0), height
 
 
+def wrapped_text(measure: Measurer, text: str, width: float, size: float) -> str:
+    """text with each of its lines broken at spaces into lines no wider than width (a longer
+    word keeps a line of its own), as Mermaid wraps labels."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        broken: list[str] = []
+        for word in line.split(" "):
+            if broken and measure.width(f"{broken[-1]} {word}", size) <= width:
+                broken[-1] = f"{broken[-1]} {word}"
+            else:
+                broken.append(word)
+        lines += broken or [line]
+    return "\n".join(lines)
+
+
 def label_cell(width: float, height: float) -> str:
     """An HTML-like label that reserves exactly width × height points."""
     return (
@@ -76,6 +94,7 @@ class _DotWriter:
         self.node_names = {node_id: f"n{index}" for index, node_id in enumerate(graph.nodes)}
         self.cluster_names: dict[str, str] = {}
         self.cluster_first_node: dict[str, str] = {}
+        self.cluster_last_node: dict[str, str] = {}
         self.sizes = {node_id: node_size(node, measure, self.size, graph.direction) for node_id, node in graph.nodes.items()}
         self.lines: list[str] = []
 
@@ -92,8 +111,9 @@ class _DotWriter:
         for node_id in self.graph.nodes:
             if node_id not in placed:
                 self._node(node_id)
+        backward = back_edges(self.graph)
         for index, edge in enumerate(self.graph.edges):
-            self._edge(index, edge)
+            self._edge(index, edge, index in backward)
         self.lines.append("}")
         return "\n".join(self.lines)
 
@@ -113,6 +133,7 @@ class _DotWriter:
                 self._node(node_id)
         for child in cluster.clusters:
             self._cluster(child, placed, depth + 1)
+        self._across(cluster)
         if not any(n in self.node_names for n in cluster.nodes) and not cluster.clusters:
             # an empty frame still needs something inside for dot to draw it
             self.lines.append(f'{name}_empty [width=0.8, height=0.3, style=invis];')
@@ -122,31 +143,89 @@ class _DotWriter:
             first = next((self.cluster_first_node[c.id] for c in cluster.clusters if c.id in self.cluster_first_node), None)
         if first is not None:
             self.cluster_first_node[cluster.id] = first
+        last = next((n for n in reversed(cluster.nodes) if n in self.node_names), None)
+        if last is None:
+            last = next((self.cluster_last_node[c.id] for c in reversed(cluster.clusters) if c.id in self.cluster_last_node), None)
+        if last is not None:
+            self.cluster_last_node[cluster.id] = last
 
-    def _endpoint(self, ref: str) -> tuple[str | None, str | None]:
-        """DOT node name for a node or cluster reference, and the cluster name when it is one."""
+    def _across(self, cluster: Cluster) -> None:
+        """`direction LR` in a subgraph of a top-to-bottom graph (or TB in a left-to-right one):
+        its own nodes share one rank, so its chain runs across the graph's direction. Graphviz has
+        one rank direction per graph, so a subgraph holding subgraphs keeps the graph's."""
+        vertical = {"TB", "TD", "BT"}
+        if cluster.direction is None or cluster.clusters or \
+                (cluster.direction in vertical) == (self.graph.direction in vertical):
+            return
+        members = [self.node_names[node_id] for node_id in cluster.nodes if node_id in self.node_names]
+        if len(members) > 1:
+            self.lines.append(f"{{rank=same; {'; '.join(members)};}}")
+
+    def _endpoint(self, ref: str, leaving: bool) -> tuple[str | None, str | None]:
+        """DOT node name for a node or cluster reference, and the cluster name when it is one.
+        An edge leaves a cluster from its last node and enters it at its first, so that what
+        follows a subgraph or composite state is ranked after all of it."""
         if ref in self.node_names:
             return self.node_names[ref], None
-        if ref in self.cluster_first_node:
-            return self.node_names[self.cluster_first_node[ref]], self.cluster_names[ref]
+        inner = (self.cluster_last_node if leaving else self.cluster_first_node).get(ref)
+        if inner is not None:
+            return self.node_names[inner], self.cluster_names[ref]
         return None, None
 
-    def _edge(self, index: int, edge: Edge) -> None:
-        tail, tail_cluster = self._endpoint(edge.source)
-        head, head_cluster = self._endpoint(edge.target)
+    def _edge(self, index: int, edge: Edge, backward: bool) -> None:
+        """One edge for dot. A backward edge (one closing a cycle) is handed over reversed: dot
+        only ranks with it, and so ranks a cycle in the order the source tells it."""
+        tail, tail_cluster = self._endpoint(edge.source, leaving=True)
+        head, head_cluster = self._endpoint(edge.target, leaving=False)
+        if backward:
+            (tail, tail_cluster), (head, head_cluster) = self._endpoint(edge.target, True), self._endpoint(edge.source, False)
         if tail is None or head is None:
             return
         attributes = []
         if edge.label:
             width, height = text_size(self.measure, edge.label, self.size * 0.9)
-            attributes.append(f"label={label_cell(width + 8, height + 4)}")
+            attributes.append(f"label={label_cell(width + 8, height + 4)}, id=e{index}")
         if tail_cluster and tail != head:
             attributes.append(f"ltail={tail_cluster}")
         if head_cluster and tail != head:
             attributes.append(f"lhead={head_cluster}")
         if edge.line_style == "invisible":
             attributes.append("style=invis")
+        if not edge.constraint:
+            attributes.append("constraint=false")
+        if edge.min_ranks != 1:
+            attributes.append(f"minlen={edge.min_ranks}")
         self.lines.append(f"{tail} -> {head} [{', '.join(attributes)}];" if attributes else f"{tail} -> {head};")
+
+
+def back_edges(graph: Graph) -> set[int]:
+    """Indices of the edges that close a cycle when the graph is walked depth first from its
+    nodes in the order the source names them, each node's edges in source order: the edges a
+    reader takes as going back (`검증 --> 개발: 테스트 실패` after `개발 --> 검증`)."""
+    outgoing: dict[str, list[tuple[int, str]]] = {}
+    for index, edge in enumerate(graph.edges):
+        outgoing.setdefault(edge.source, []).append((index, edge.target))
+    state: dict[str, int] = {}  # 1 while on the walk's path, 2 when done
+    backward: set[int] = set()
+    for root in [*graph.nodes, *outgoing]:
+        if root in state:
+            continue
+        state[root] = 1
+        path = [(root, iter(outgoing.get(root, ())))]
+        while path:
+            node, edges = path[-1]
+            step = next(edges, None)
+            if step is None:
+                state[node] = 2
+                path.pop()
+                continue
+            index, target = step
+            if state.get(target) == 1:
+                backward.add(index)
+            elif target not in state:
+                state[target] = 1
+                path.append((target, iter(outgoing.get(target, ()))))
+    return backward
 
 
 def run_dot(dot_source: str) -> dict:
@@ -169,28 +248,6 @@ def dot_points(value: str) -> list[float]:
     return [float(part) for part in value.replace(" ", ",").split(",") if part]
 
 
-def facing_sites(source: SceneShape, target: SceneShape) -> tuple[str, str]:
-    """Which sides an edge leaves and enters by, from where the two shapes lie."""
-    (sx, sy), (tx, ty) = source.centre, target.centre
-    dx, dy = tx - sx, ty - sy
-    vertical_gap = abs(dy) - (source.height + target.height) / 2
-    horizontal_gap = abs(dx) - (source.width + target.width) / 2
-    if vertical_gap >= horizontal_gap:
-        return ("bottom", "top") if dy >= 0 else ("top", "bottom")
-    return ("right", "left") if dx >= 0 else ("left", "right")
-
-
-def site_point(shape: SceneShape, site: str) -> tuple[float, float]:
-    """Where a side's connection site lies (the middle of that side)."""
-    cx, cy = shape.centre
-    return {
-        "top": (cx, shape.y),
-        "bottom": (cx, shape.y + shape.height),
-        "left": (shape.x, cy),
-        "right": (shape.x + shape.width, cy),
-    }[site]
-
-
 class GraphLayout:
     """Lays out one Graph into a Scene with a theme's diagram style and text metrics."""
 
@@ -210,12 +267,24 @@ class GraphLayout:
         if not graph.nodes:
             raise MermaidError(1, "the diagram has no nodes")
         graph = self._wrapped(graph)
-        scene = self._scene(graph)
+        scene = self._arranged(graph)
         if slide_fit(scene) >= COMFORTABLE_FIT or len(graph.nodes) < 3:
             return scene
-        turned = self._scene(replace(graph, direction=TURNED[graph.direction]))
+        turned = self._arranged(replace(graph, direction=TURNED[graph.direction]))
         turned = replace(turned, warnings=(f"drawn {turned_name(graph.direction)} to stay readable",))
         return replace(scene, alternatives=(turned,))
+
+    def _arranged(self, graph: Graph) -> Scene:
+        """The graph drawn by `dot`, redrawn in rows when it cannot fill a slide at its own type
+        size and rows fit a slide clearly better than dot's one strip (see packing)."""
+        scene = self._scene(graph)
+        if slide_fit(scene) >= READABLE_FIT:
+            return scene
+        changed = rearranged(graph, scene, (SLIDE_WIDTH, SLIDE_HEIGHT))
+        if changed is None:
+            return scene
+        in_rows = replace(self._scene(changed.graph), description=scene.description)  # alt text in the author's order
+        return in_rows if slide_fit(in_rows) > slide_fit(scene) and changed.reads_in_order(in_rows) else scene
 
     def _wrapped(self, graph: Graph) -> Graph:
         """The graph with node labels wrapped between words at Mermaid's label width, as Mermaid
@@ -223,19 +292,9 @@ class GraphLayout:
         width = LABEL_WRAP_EMS * self.style.font_size
         nodes = {}
         for node_id, node in graph.nodes.items():
-            lines = [part for line in node.label.split("\n") for part in self._wrap_words(line, width)]
-            nodes[node_id] = replace(node, label="\n".join(lines)) if len(lines) > node.label.count("\n") + 1 else node
+            label = wrapped_text(self.measure, node.label, width, self.style.font_size)
+            nodes[node_id] = replace(node, label=label) if label != node.label else node
         return replace(graph, nodes=nodes)
-
-    def _wrap_words(self, line: str, width: float) -> list[str]:
-        """line broken at spaces into lines no wider than width (a longer word keeps its own line)."""
-        lines: list[str] = []
-        for word in line.split(" "):
-            if lines and self.measure.width(f"{lines[-1]} {word}", self.style.font_size) <= width:
-                lines[-1] = f"{lines[-1]} {word}"
-            else:
-                lines.append(word)
-        return lines or [line]
 
     def _scene(self, graph: Graph) -> Scene:
         writer = _DotWriter(graph, self.measure, self.style)
@@ -262,7 +321,10 @@ class GraphLayout:
             shape = self._node_shape(node, cx - width / 2, cy - height_ / 2, width, height_)
             shapes.append(shape)
             by_id[node_id] = shape
-        connectors, labels = self._edges(graph, by_id)
+        # where dot reserved each label's room: a place the router may put the label
+        reserved = {int(obj["id"][1:]): flip(*dot_points(obj["lp"])) for obj in layout.get("edges", ())
+                    if "lp" in obj and str(obj.get("id", "")).startswith("e")}
+        connectors, labels = self._edges(graph, by_id, reserved)
         shapes.extend(labels)
         description = _describe(graph)
         return Scene(graph.kind, x1 - x0, height, tuple(shapes), tuple(connectors), description, self.style.font_size).fitted()
@@ -299,50 +361,46 @@ class GraphLayout:
             dashed=style.dashed, font_size=self.style.font_size,
         )
 
-    def _edges(self, graph: Graph, by_id: dict[str, SceneShape]):
-        """Straight connectors between facing sides, each label at the middle of its line."""
-        connectors, labels = [], []
+    def _edges(self, graph: Graph, by_id: dict[str, SceneShape], reserved: dict[int, tuple[float, float]]):
+        """Each edge routed clear of other nodes and earlier edges, each label on its own route
+        clear of every node, frame title, line and other label (see routing.Router); reserved:
+        the centre dot gave each edge's label, by edge index."""
+        frames = [shape for shape in by_id.values() if shape.kind == "frame"]
+        titles = [frame_title_box(frame, lambda text, size, bold: self.measure.width(text, size, bold=bold))
+                  for frame in frames if frame.text]
+        router = Router([shape for shape in by_id.values() if shape.kind != "frame"], titles)
         for index, edge in enumerate(graph.edges):
             source, target = by_id.get(edge.source), by_id.get(edge.target)
             if source is None or target is None or edge.line_style == "invisible":
                 continue
-            if source is target:
-                connectors.extend(self._self_loop(source, edge))
-                start, end = site_point(source, "right"), site_point(source, "right")
-            else:
-                source_site, target_site = facing_sites(source, target)
-                start, end = site_point(source, source_site), site_point(target, target_site)
-                connectors.append(
-                    SceneConnector(
-                        start, end, source.id, target.id, source_site, target_site, color=self.style.edge,
-                        width=2.5 if edge.line_style == "thick" else 1.25, dashed=edge.line_style == "dotted",
-                        head=edge.head, tail=edge.tail,
-                    )
-                )
+            template = SceneConnector(
+                source.centre, target.centre, color=self.style.edge, width=2.5 if edge.line_style == "thick" else 1.25,
+                dashed=edge.line_style == "dotted", head=edge.head, tail=edge.tail,
+                label=f"label_{index}" if edge.label else "",
+            )
+            label_size = None
             if edge.label:
                 width, height = text_size(self.measure, edge.label, self.style.font_size * 0.9)
-                width, height = width + 8, height + 4
-                cx, cy = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+                label_size = (width + 8, height + 4)
+            router.route(index, template, source, target, label_size, reserved.get(index))
+        connectors, labels = [], []
+        for index, connector, box in router.finish():
+            connectors.append(connector)
+            if box is not None:
+                left, top, right, bottom = box
                 labels.append(
                     SceneShape(
-                        f"label_{index}", "text", cx - width / 2, cy - height / 2, width, height, edge.label,
+                        connector.label, "text", left, top, right - left, bottom - top, graph.edges[index].label,
                         fill=self.style.label_fill, text_color=self.style.text, font_size=self.style.font_size * 0.9,
                     )
                 )
         return connectors, labels
 
-    def _self_loop(self, shape: SceneShape, edge: Edge) -> list[SceneConnector]:
-        right = shape.x + shape.width
-        top, bottom = shape.y + shape.height * 0.3, shape.y + shape.height * 0.7
-        return [
-            SceneConnector((right, top), (right, bottom), shape.id, shape.id, "right", "right", color=self.style.edge,
-                           dashed=edge.line_style == "dotted", head=edge.head, route="elbow")
-        ]
-
 
 TURNED = {"TB": "LR", "TD": "LR", "BT": "RL", "LR": "TB", "RL": "BT"}
 SLIDE_WIDTH, SLIDE_HEIGHT = 870.0, 410.0  # the content area of a 16:9 slide, in points
 COMFORTABLE_FIT = 1.5  # a scene that can grow this much on a slide needs no other arrangement
+READABLE_FIT = 1.0  # …and one that fills a slide at its own type size is not redrawn in rows
 
 
 def turned_name(direction: str) -> str:

@@ -72,6 +72,9 @@ class Edge:
 
     line_style: 'solid', 'dotted', 'thick' or 'invisible'.
     head/tail: 'arrow', 'circle', 'cross' or 'none' at the target/source end.
+    constraint: False when the edge must not decide which rank its ends go to (a fold).
+    min_ranks: how many ranks the target lies at least after the source (0 lets them share
+    a rank, where the edge then puts the source first).
     """
 
     source: str
@@ -81,6 +84,8 @@ class Edge:
     head: str = "arrow"
     tail: str = "none"
     line: int = 0
+    constraint: bool = True
+    min_ranks: int = 1
 
 
 @dataclass

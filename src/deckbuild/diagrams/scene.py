@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 
 from .chart import Chart
+from .connector_path import polyline
 
 
 TURN_GAIN = 1.25  # a scene's other arrangement is shown only when it reads this much larger than the author's
@@ -54,8 +55,10 @@ class SceneConnector:
 
     head/tail: 'arrow', 'open' (no head), 'circle', 'cross', 'none', or the UML ends
     'triangle', 'diamond', 'diamond_open' and 'vee' (open arrowhead).
-    route: 'straight' or 'elbow'. Sites are the sides the ends attach to:
-    'top', 'left', 'bottom', 'right' (None when not glued).
+    route: 'straight', 'elbow', 'curve' or 'loop' (see connector_path, which draws each);
+    bulge: how far a curve or loop bows out beyond its ends' sides (0: the default).
+    Sites are the sides the ends attach to: 'top', 'left', 'bottom', 'right' (None when
+    not glued). label: the id of the text shape that labels this connector, if any.
     """
 
     start: tuple[float, float]
@@ -70,6 +73,8 @@ class SceneConnector:
     head: str = "arrow"
     tail: str = "none"
     route: str = "straight"
+    bulge: float = 0.0
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,15 @@ class Scene:
     warnings: tuple[str, ...] = field(default=())
     chart: Chart | None = None
     alternatives: tuple["Scene", ...] = ()  # the same diagram in other arrangements, for the slide composer
+    parts: tuple["Scene", ...] = ()  # the diagram cut into consecutive pieces, one a slide, when whole it reads too small
 
     def fitted(self, margin: float = 4.0) -> "Scene":
         """The scene moved and sized so everything in it lies inside (0, 0)–(width, height)."""
-        xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for c in self.connectors for p in (c.start, c.end)]
-        ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for c in self.connectors for p in (c.start, c.end)]
+        # a straight or bent line lies between its ends; a curve or loop bows out beyond them
+        lines = [point for c in self.connectors
+                 for point in (polyline(c) if c.route in ("curve", "loop") else (c.start, c.end))]
+        xs = [v for s in self.shapes for v in (s.x, s.x + s.width)] + [p[0] for p in lines]
+        ys = [v for s in self.shapes for v in (s.y, s.y + s.height)] + [p[1] for p in lines]
         if not xs:
             return self
         dx, dy = margin - min(xs), margin - min(ys)
@@ -124,7 +133,9 @@ class Scene:
         heading = SceneShape("title", "text", (max(moved.width, width) - width) / 2, 0.0, width, height, title,
                              font_size=size, bold=True)
         alternatives = tuple(other.titled(title, measure_width, gap) for other in self.alternatives)
-        return replace(moved, shapes=(heading, *shapes), connectors=connectors, alternatives=alternatives).fitted()
+        parts = (self.parts[0].titled(title, measure_width, gap), *self.parts[1:]) if self.parts else ()
+        return replace(moved, shapes=(heading, *shapes), connectors=connectors, alternatives=alternatives,
+                       parts=parts).fitted()
 
     def texts(self) -> list[str]:
         """Every text the scene shows."""
@@ -141,11 +152,12 @@ class Scene:
     @classmethod
     def from_dict(cls, data: dict) -> "Scene":
         alternatives = tuple(cls.from_dict(other) for other in data.pop("alternatives", ()))
+        parts = tuple(cls.from_dict(part) for part in data.pop("parts", ()))
         shapes = tuple(SceneShape(**shape) for shape in data.pop("shapes"))
         connectors = tuple(
             SceneConnector(**{**c, "start": tuple(c["start"]), "end": tuple(c["end"])}) for c in data.pop("connectors")
         )
         chart = data.pop("chart", None)
         return cls(shapes=shapes, connectors=connectors, chart=Chart.from_dict(chart) if chart is not None else None,
-                   alternatives=alternatives,
+                   alternatives=alternatives, parts=parts,
                    **{k: tuple(v) if k == "warnings" else v for k, v in data.items()})

@@ -7,22 +7,43 @@ rows are as tall as their text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .model import Activation, BlockEnd, BlockSection, BlockStart, Message, MermaidError, Note, Sequence
+from .layout import SLIDE_HEIGHT, SLIDE_WIDTH, wrapped_text
 from .scene import Scene, SceneConnector, SceneShape
 
 HEAD_PADDING_X = 14.0
 HEAD_PADDING_Y = 8.0
 COLUMN_GAP = 36.0
-ROW_GAP = 12.0
+ROW_GAP = 6.0
 ARROW_ROOM = 10.0
 SELF_LOOP_WIDTH = 28.0
 NOTE_PADDING = 8.0
 BLOCK_MARGIN = 10.0
 ACTIVATION_WIDTH = 10.0
+SPLIT_HEIGHT = SLIDE_HEIGHT  # a taller diagram shows its text under its own size (14 pt) on a slide: offer parts
+PART_HEIGHT = SLIDE_HEIGHT  # each part fits a slide at the diagram's own type size
+WRAP_EMS = 10.0  # where long message and note texts break when a diagram is wider than a slide
+FIRST_PART_SHARE = 0.85  # the first part is shorter: its slide also holds the text that introduces it
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where the participants stand, shared by the whole diagram and each of its parts."""
+
+    index: dict[str, int]
+    head_width: list[float]
+    head_height: float
+    centres: list[float]
+
+
+def _activates(event) -> bool:
+    """Whether an event starts or ends an activation bar."""
+    return isinstance(event, Activation) or (isinstance(event, Message) and event.activate is not None)
 
 
 @dataclass
@@ -41,7 +62,7 @@ class SequenceLayout:
         self.measure = measure
         self.style = style
         self.size = style.font_size
-        self.label_size = style.font_size * 0.9
+        self.label_size = style.font_size
 
     def _text(self, text: str, size: float) -> tuple[float, float]:
         lines = text.split("\n") if text else []
@@ -49,13 +70,66 @@ class SequenceLayout:
         return width, len(lines) * self.measure.line_height(size)
 
     def scene(self, sequence: Sequence) -> Scene:
+        """The whole diagram; a diagram too tall to read on one slide also carries its parts, and
+        one wider than a slide the same diagram with its long texts wrapped, as an alternative
+        for the slide composer (Mermaid keeps each message on one line)."""
         if not sequence.participants:
             raise MermaidError(1, "the sequence diagram has no participants")
+        whole = self._laid_out(sequence)
+        if whole.width <= SLIDE_WIDTH:
+            return whole
+        narrow = self._laid_out(self._wrapped(sequence))
+        return replace(whole, alternatives=(narrow,)) if narrow.width < whole.width else whole
+
+    def _wrapped(self, sequence: Sequence) -> Sequence:
+        """The sequence with message and note texts wrapped between words at WRAP_EMS."""
+        width = WRAP_EMS * self.size
+        events = [
+            replace(event, text=wrapped_text(self.measure, event.text, width, self.label_size))
+            if isinstance(event, (Message, Note)) and event.text else event
+            for event in sequence.events
+        ]
+        return replace(sequence, events=events)
+
+    def _laid_out(self, sequence: Sequence) -> Scene:
+        """The diagram drawn, with its parts when it is too tall for a slide."""
         index = {p.id: i for i, p in enumerate(sequence.participants)}
         heads = [self._text(p.label, self.size) for p in sequence.participants]
         head_width = [w + 2 * HEAD_PADDING_X for w, _ in heads]
-        head_height = max(h for _, h in heads) + 2 * HEAD_PADDING_Y
-        centres = self._columns(sequence, index, head_width)
+        grid = _Grid(index, head_width, max(h for _, h in heads) + 2 * HEAD_PADDING_Y,
+                     self._columns(sequence, index, head_width))
+        whole, boundaries = self._drawn(sequence, grid, sequence.events, 0)
+        parts = self._parts(sequence, grid, whole, boundaries)
+        return replace(whole, parts=parts) if parts else whole
+
+    def _parts(self, sequence: Sequence, grid: "_Grid", whole: Scene, boundaries: list[tuple[int, float]]):
+        """The diagram cut between top-level rows into parts that each fit a slide, when the
+        whole is too tall to read on one. A cut never falls inside an alt/loop/par block, and
+        diagrams with activation bars stay whole (a bar would have to cross the cut)."""
+        if whole.height <= SPLIT_HEIGHT or any(_activates(event) for event in sequence.events):
+            return ()
+        count = 1 + math.ceil((whole.height - FIRST_PART_SHARE * PART_HEIGHT) / PART_HEIGHT)
+        body = boundaries[-1][1]
+        shares = FIRST_PART_SHARE + count - 1
+        cuts: list[int] = []
+        for k in range(1, count):
+            wanted = body * (FIRST_PART_SHARE + k - 1) / shares
+            later = [(i, y) for i, y in boundaries[:-1] if not cuts or i > cuts[-1]]
+            if later:
+                cuts.append(min(later, key=lambda b: abs(b[1] - wanted))[0])
+        bounds = [0, *sorted(set(cuts)), len(sequence.events)]
+        if len(bounds) < 3:
+            return ()
+        parts = []
+        for start, end in zip(bounds, bounds[1:]):
+            numbered = sum(isinstance(e, Message) for e in sequence.events[:start])
+            parts.append(self._drawn(sequence, grid, sequence.events[start:end], numbered)[0])
+        return tuple(parts)
+
+    def _drawn(self, sequence: Sequence, grid: "_Grid", events, numbered: int) -> tuple[Scene, list[tuple[int, float]]]:
+        """events drawn between the participant heads, and where each top-level row ends:
+        (index of the next event, y) pairs at which the diagram could be cut."""
+        index, head_width, head_height, centres = grid.index, grid.head_width, grid.head_height, grid.centres
         shapes: list[SceneShape] = []
         connectors: list[SceneConnector] = []
         frames: list[SceneShape] = []
@@ -63,8 +137,9 @@ class SequenceLayout:
         open_blocks: list[_OpenBlock] = []
         active: dict[str, list[float]] = {}
         activations: list[SceneShape] = []
-        number = 0
-        for event in sequence.events:
+        boundaries: list[tuple[int, float]] = []
+        number = numbered
+        for position, event in enumerate(events):
             if isinstance(event, Message):
                 number += 1
                 y = self._message(event, index, centres, y, shapes, connectors, sequence.autonumber and number)
@@ -99,6 +174,8 @@ class SequenceLayout:
                     frames.extend(self._block(block, y, centres, head_width, connectors))
                     if open_blocks:
                         open_blocks[-1].columns.update(block.columns)
+            if not open_blocks:
+                boundaries.append((position + 1, y))
         for participant_id, starts in active.items():
             for start in starts:
                 activations.append(self._activation(participant_id, start, y, centres, index))
@@ -124,7 +201,8 @@ class SequenceLayout:
             [p.label.replace("\n", " ") for p in sequence.participants]
             + [e.text.replace("\n", " ") for e in sequence.events if isinstance(e, (Message, Note)) and e.text]
         )
-        return Scene("sequence", width, bottom + head_height, all_shapes, tuple(connectors), description, self.size).fitted()
+        scene = Scene("sequence", width, bottom + head_height, all_shapes, tuple(connectors), description, self.size)
+        return scene.fitted(), boundaries
 
     def _columns(self, sequence: Sequence, index: dict[str, int], head_width: list[float]) -> list[float]:
         """Lifeline x positions: wide enough apart for heads, message labels and notes."""
@@ -159,7 +237,7 @@ class SequenceLayout:
                 f"message_{len(shapes)}", "text", left - 2, y, text_width + 4, text_height, text,
                 text_color=self.style.text, font_size=self.label_size,
             ))
-        line_y = y + text_height + 4
+        line_y = y + text_height + 3
         dashed = message.line_style == "dotted"
         if source == target:
             loop = [(x1, line_y), (x1 + SELF_LOOP_WIDTH, line_y), (x1 + SELF_LOOP_WIDTH, line_y + 14), (x1, line_y + 14)]

@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 from ..measure import Measurer
 from ..theme import DiagramStyle
 from .layout import (
-    POINTS_PER_INCH, TURNED, LayoutError, dot_points, facing_sites, label_cell, run_dot, site_point, slide_fit,
-    text_size, turned_name,
+    POINTS_PER_INCH, TURNED, LayoutError, dot_points, label_cell, run_dot, slide_fit, text_size, turned_name,
 )
+from .routing import facing_sites, site_point
 from .mermaid.class_diagram import ClassDiagram, UmlClass
 from .mermaid.er import Entity, EntityRelationshipDiagram
 from .model import MermaidError, Style

@@ -20,6 +20,7 @@ from pptx.util import Pt
 from ..measure import LINE_PITCH
 from ..pptx_xml import add_run, no_shadow, set_alt_text, set_paragraph_layout
 from .chart_pptx import ChartWriter
+from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
 
 AUTO_SHAPES = {
@@ -100,11 +101,14 @@ class SceneWriter:
         # diagram quadratic to write; refit once at the end instead.
         group.shapes._recalculate_extents = lambda: None
         placed = {}
-        for shape in scene.shapes:
+        # bare texts (edge labels, titles) go above the lines, which would otherwise strike them through
+        for shape in [s for s in scene.shapes if s.kind != "text"]:
             placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
         for connector in scene.connectors:
             self._connector(group, connector, placed, x, y, scale)
-        group._element.recalculate_extents()
+        for shape in [s for s in scene.shapes if s.kind == "text"]:
+            placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
+        _fit_group(group._element)
         set_alt_text(group, alt_text)
         return group
 
@@ -162,11 +166,11 @@ class SceneWriter:
             add_run(paragraph, line or " ", size, shape.text_color.upper(), self.latin, self.east_asian, self.lang, bold=shape.bold)
 
     def _connector(self, group, connector: SceneConnector, placed: dict, ox: float, oy: float, scale: float) -> None:
-        kind = MSO_CONNECTOR.ELBOW if connector.route == "elbow" else MSO_CONNECTOR.STRAIGHT
         (x1, y1), (x2, y2) = connector.start, connector.end
         line_shape = group.shapes.add_connector(
-            kind, Pt(ox + x1 * scale), Pt(oy + y1 * scale), Pt(ox + x2 * scale), Pt(oy + y2 * scale)
+            MSO_CONNECTOR.STRAIGHT, Pt(ox + x1 * scale), Pt(oy + y1 * scale), Pt(ox + x2 * scale), Pt(oy + y2 * scale)
         )
+        _set_geometry(line_shape._element.spPr, preset(connector), ox, oy, scale)
         source, target = placed.get(connector.source), placed.get(connector.target)
         if source is not None and connector.source_site and source.kind_name not in UNGLUED:
             line_shape._connect_begin_to(source.shape, SITES_BY_KIND.get(source.kind_name, BOX_SITES)[connector.source_site])
@@ -180,6 +184,64 @@ class SceneWriter:
             _set_dash(ln, "dash")
         _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"), ARROW_SIZES.get(connector.tail, "med"))
         _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"), ARROW_SIZES.get(connector.head, "med"))
+
+
+def _fit_group(group) -> None:
+    """Size the group to the boxes its shapes cover. A connector turned a quarter (a route that
+    starts with an upright leg) covers its box turned too; python-pptx's own refit reads every
+    box unturned, which would make the group stick out past the diagram."""
+    boxes = []
+    for element in group.iter_shape_elms():
+        x, y, width, height = element.x, element.y, element.cx, element.cy
+        if round(element.rot) % 180 == 90:
+            x, y, width, height = x + (width - height) // 2, y + (height - width) // 2, height, width
+        boxes.append((x, y, x + width, y + height))
+    if not boxes:
+        return
+    left, top = min(box[0] for box in boxes), min(box[1] for box in boxes)
+    right, bottom = max(box[2] for box in boxes), max(box[3] for box in boxes)
+    group.chOff.x = group.x = left
+    group.chOff.y = group.y = top
+    group.chExt.cx = group.cx = right - left
+    group.chExt.cy = group.cy = bottom - top
+
+
+# Rotations (in degrees, clockwise) and flips tried, in this order, to turn a preset's box axes onto the route's
+_ORIENTATIONS = [(rotation, flip_h, flip_v) for rotation in (0, 90, 180, 270) for flip_h in (False, True)
+                 for flip_v in (False, True)]
+_TURNS = {0: ((1, 0), (0, 1)), 90: ((0, 1), (-1, 0)), 180: ((-1, 0), (0, -1)), 270: ((0, -1), (1, 0))}
+
+
+def _set_geometry(spPr, shape: Preset, ox: float, oy: float, scale: float) -> None:
+    """Write the preset, its adjust values and a box whose rotation and flips carry the preset's own
+    x and y axes onto the route's, so PowerPoint draws the path connector_path describes."""
+    geometry = spPr.find(qn("a:prstGeom"))
+    geometry.set("prst", shape.name)
+    for old in geometry.findall(qn("a:avLst")):
+        geometry.remove(old)
+    adjustments = etree.SubElement(geometry, qn("a:avLst"))
+    for index, value in enumerate(shape.adjust, start=1):
+        etree.SubElement(adjustments, qn("a:gd"), name=f"adj{index}", fmla=f"val {value}")
+    for rotation, flip_h, flip_v in _ORIENTATIONS:
+        turned_x, turned_y = _TURNS[rotation]
+        x_axis = tuple((-1 if flip_h else 1) * v for v in turned_x)
+        y_axis = tuple((-1 if flip_v else 1) * v for v in turned_y)
+        if x_axis == shape.x_axis and y_axis == shape.y_axis:
+            break
+    centre = shape.to_scene((shape.width / 2, shape.height / 2))
+    transform = spPr.find(qn("a:xfrm"))
+    for name in ("rot", "flipH", "flipV"):
+        transform.attrib.pop(name, None)
+    if rotation:
+        transform.set("rot", str(rotation * 60000))
+    if flip_h:
+        transform.set("flipH", "1")
+    if flip_v:
+        transform.set("flipV", "1")
+    transform.find(qn("a:off")).set("x", str(Pt(ox + (centre[0] - shape.width / 2) * scale)))
+    transform.find(qn("a:off")).set("y", str(Pt(oy + (centre[1] - shape.height / 2) * scale)))
+    transform.find(qn("a:ext")).set("cx", str(Pt(shape.width * scale)))
+    transform.find(qn("a:ext")).set("cy", str(Pt(shape.height * scale)))
 
 
 def _set_dash(ln, value: str) -> None:

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..measure import LINE_PITCH
 from .chart_svg import chart_svg
+from .connector_path import path_pieces
 from .scene import Scene, SceneConnector, SceneShape
 
 ARROW_MARKERS = {"arrow": "arrow", "async": "arrow", "cross": "cross", "circle": "circle",
@@ -109,18 +110,13 @@ def _text(shape: SceneShape, font_family: str) -> str:
 
 
 def _connector(connector: SceneConnector) -> str:
-    (x1, y1), (x2, y2) = connector.start, connector.end
-    if connector.route == "elbow" and x1 != x2 and y1 != y2:
-        if connector.source_site in ("top", "bottom"):
-            middle = (y1 + y2) / 2
-            d = f"M{x1:.1f},{y1:.1f} V{middle:.1f} H{x2:.1f} V{y2:.1f}"
+    pieces = path_pieces(connector)
+    d = f"M{pieces[0][0][0]:.1f},{pieces[0][0][1]:.1f}"
+    for start, control1, control2, end in pieces:
+        if start == control1 and control2 == end:
+            d += f" L{end[0]:.1f},{end[1]:.1f}"
         else:
-            middle = (x1 + x2) / 2
-            d = f"M{x1:.1f},{y1:.1f} H{middle:.1f} V{y2:.1f} H{x2:.1f}"
-    elif connector.route == "elbow" and connector.source == connector.target and connector.source:
-        d = f"M{x1:.1f},{y1:.1f} h14 V{y2:.1f} H{x2:.1f}"
-    else:
-        d = f"M{x1:.1f},{y1:.1f} L{x2:.1f},{y2:.1f}"
+            d += f" C{control1[0]:.1f},{control1[1]:.1f} {control2[0]:.1f},{control2[1]:.1f} {end[0]:.1f},{end[1]:.1f}"
     dash = ' stroke-dasharray="5 4"' if connector.dashed else ""
     head = ARROW_MARKERS.get(connector.head)
     tail = ARROW_MARKERS.get(connector.tail)
@@ -144,9 +140,12 @@ def _markers(scene: Scene) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
-def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
-    """The scene as a standalone SVG document sized in points."""
+def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt", background: str = "") -> str:
+    """The scene as a standalone SVG document sized in points (unit "": in user units, which
+    resvg needs: it refuses a size in points), transparent or on a background colour (hex)."""
     body = [_markers(scene)]
+    if background:
+        body.append(f'<rect width="100%" height="100%" fill="#{background}"/>')
     frames = [s for s in scene.shapes if s.kind == "frame"]
     others = [s for s in scene.shapes if s.kind != "frame"]
     for shape in frames:
@@ -158,6 +157,6 @@ def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "") -> str:
         body.extend(chart_svg(scene, font_family))
     title = f"<title>{escape(alt_text)}</title>" if alt_text else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}pt" height="{scene.height:.1f}pt" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}{unit}" height="{scene.height:.1f}{unit}" '
         f'viewBox="0 0 {scene.width:.1f} {scene.height:.1f}" role="img">{title}' + "".join(body) + "</svg>"
     )

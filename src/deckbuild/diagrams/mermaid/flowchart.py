@@ -104,14 +104,9 @@ class _Link:
 
 @dataclass
 class _Frame:
-    """A subgraph while it is being read: its cluster and the ids its own statements mention.
-
-    explicit: its id was written by the author (`subgraph id[…]`), so a clash is an error
-    rather than a reason to generate another id.
-    """
+    """A subgraph while it is being read: its cluster and the ids its own statements mention."""
 
     cluster: Cluster
-    explicit: bool
     mentions: dict[str, None] = field(default_factory=dict)  # an ordered set
 
 
@@ -170,8 +165,9 @@ def _statements(source: str) -> list[tuple[int, str]]:
 
 
 def _logical_lines(source: str) -> list[tuple[int, str]]:
-    """source_lines, with a line that leaves a `"` open joined to the following ones by newlines,
-    and multi-line `accDescr { … }` blocks left out."""
+    """source_lines, with a line that leaves a `"` or a node's bracket open joined to the following
+    ones by newlines (Mermaid reads a label on to its closing bracket), and multi-line
+    `accDescr { … }` blocks left out."""
     result: list[tuple[int, str]] = []
     pending: tuple[int, str] | None = None
     skipping_from = 0
@@ -180,20 +176,29 @@ def _logical_lines(source: str) -> list[tuple[int, str]]:
             skipping_from = 0 if "}" in text else skipping_from
         elif pending is not None:
             pending = (pending[0], pending[1] + "\n" + text)
-            if pending[1].count('"') % 2 == 0:
+            if not _left_open(pending[1]):
                 result.append(pending)
                 pending = None
         elif _ACC_DESCR_BLOCK.match(text) and "}" not in text:
             skipping_from = line
-        elif text.count('"') % 2:
+        elif _left_open(text):
             pending = (line, text)
         else:
             result.append((line, text))
     if pending is not None:
-        raise MermaidError(pending[0], "a quoted label is never closed")
+        what = "a quoted label" if pending[1].count('"') % 2 else "a node label"
+        raise MermaidError(pending[0], f"{what} is never closed")
     if skipping_from:
         raise MermaidError(skipping_from, "'accDescr {' is never closed with '}'")
     return result
+
+
+def _left_open(text: str) -> bool:
+    """Whether text leaves a quote or more brackets ([, ( or {) open than it closes, outside quotes."""
+    if text.count('"') % 2:
+        return True
+    unquoted = "".join(text.split('"')[::2])
+    return sum(unquoted.count(c) for c in "[({") > sum(unquoted.count(c) for c in "])}")
 
 
 def _split_statements(text: str) -> list[str]:
@@ -358,7 +363,6 @@ class _Reader:
         self.open: list[_Frame] = []  # subgraphs whose `end` is still to come, innermost last
         self.clusters: dict[str, _Frame] = {}  # subgraphs by id, for those that have one yet
         self.held: set[str] = set()  # ids already members of a closed subgraph
-        self.labelled: set[str] = set()  # node ids given a label somewhere
         self.sheet = StyleSheet()  # by node or subgraph id
         # Keyword statements not listed here (linkStyle, click, accTitle, accDescr) are ignored.
         self.handlers = {
@@ -429,7 +433,6 @@ class _Reader:
             node = self.graph.nodes[vertex.id] = Node(vertex.id, vertex.id, line=line)
         if vertex.label is not None:
             node.label, node.shape = vertex.label, vertex.shape
-            self.labelled.add(vertex.id)
         if vertex.css_class:
             self.sheet.add_class(vertex.id, vertex.css_class)
         if self.open:
@@ -455,7 +458,7 @@ class _Reader:
                 first = self.clusters[cluster_id].cluster.line
                 raise MermaidError(line, f"subgraph id '{cluster_id}' is already used on line {first}")
             cluster_id = ""
-        frame = _Frame(Cluster(cluster_id, title, line=line), written)
+        frame = _Frame(Cluster(cluster_id, title, line=line))
         parent = self.open[-1].cluster.clusters if self.open else self.graph.clusters
         parent.append(frame.cluster)
         if cluster_id:
@@ -508,17 +511,10 @@ class _Reader:
     # Settling
 
     def _settle_clash(self, frame: _Frame) -> None:
-        """A subgraph id that is also a node id: an unlabelled node was only a reference to the
-        subgraph (an edge to it) and goes; a labelled one keeps the id, which an explicit
-        subgraph id may not share."""
+        """A subgraph id that is also a node id names the subgraph: Mermaid draws only the
+        subgraph (a label given to the node is not shown) and the node's edges end at its frame."""
         cluster_id = frame.cluster.id
         if not cluster_id or cluster_id not in self.graph.nodes:
-            return
-        if cluster_id in self.labelled:
-            if frame.explicit:
-                raise MermaidError(frame.cluster.line, f"'{cluster_id}' names both a node and a subgraph")
-            del self.clusters[cluster_id]
-            frame.cluster.id = ""
             return
         del self.graph.nodes[cluster_id]
         for other in self.frames:
