@@ -118,8 +118,9 @@ def test_two_builds_give_identical_outputs(tmp_path, sample_build):
     from conftest import build
 
     assert build(SAMPLE_COURSE, tmp_path) == 0
-    outputs = sorted(p for kind in ("decks", "handouts", "assignments") for p in (sample_build / kind).rglob("*") if p.is_file())
-    assert len(outputs) == 12  # nine decks (one a Marp deck), the handout, the day's and the blank sheet
+    outputs = sorted(p for kind in ("decks", "notes", "handouts", "assignments") for p in (sample_build / kind).rglob("*") if p.is_file())
+    # nine decks (one a Marp deck) and their slide PDFs, a notes handout per session, the handout, two sheets
+    assert len(outputs) == 29
     for output in outputs:
         twin = tmp_path / output.relative_to(sample_build)
         assert hashlib.sha256(twin.read_bytes()).digest() == hashlib.sha256(output.read_bytes()).digest(), output.name

@@ -45,10 +45,10 @@ graph LR
 ```
 """
 
-PARTS = {f"handout_part:week_01/day_0{day}/session_0{n}" for day in (1, 2) for n in (1, 2)}
+SESSIONS = [f"week_01/day_0{day}/session_0{n}" for day in (1, 2) for n in (1, 2)]
+PARTS = {f"handout_part:{session}" for session in SESSIONS}
 EVERYTHING = {
-    "deck:week_01/day_01/session_01", "deck:week_01/day_01/session_02",
-    "deck:week_01/day_02/session_01", "deck:week_01/day_02/session_02",
+    *(f"{kind}:{session}" for kind in ("deck", "slides", "notes") for session in SESSIONS),
     "handout:week_01/day_01", "handout:week_01/day_02", *PARTS,
     "assignment:week_01/day_01", "assignment:week_01/day_02", "assignment:blank",
 }
@@ -96,16 +96,20 @@ def test_each_edit_reruns_exactly_what_depends_on_it(small_course, tmp_path):
     assert ran(small_course, out) == set()
 
     append(small_course / "week_01" / "day_02" / "session_01.md", "\n한 문장을 더합니다.\n")
-    assert ran(small_course, out) == {"deck:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
+    assert ran(small_course, out) == {"deck:week_01/day_02/session_01", "slides:week_01/day_02/session_01",
+                                      "notes:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
                                       "handout:week_01/day_02"}
 
     append(small_course / "week_01" / "images" / "box.svg", "\n")
-    # The part is rendered again, but draws the same picture: the handout, made from equal parts, stays.
-    assert ran(small_course, out) == {"deck:week_01/day_01/session_01", "handout_part:week_01/day_01/session_01"}
+    # The part and the slide PDF are made again, but draw the same picture: the handout, made from
+    # equal parts, and the notes handout, made from an equal slide PDF, stay.
+    assert ran(small_course, out) == {"deck:week_01/day_01/session_01", "slides:week_01/day_01/session_01",
+                                      "handout_part:week_01/day_01/session_01"}
 
     append(small_course / "week_01" / "day_01" / "README.md", "\n")  # the README gives each part its topic
     assert ran(small_course, out) == {
         "deck:week_01/day_01/session_01", "deck:week_01/day_01/session_02",
+        "slides:week_01/day_01/session_01", "slides:week_01/day_01/session_02",
         "handout_part:week_01/day_01/session_01", "handout_part:week_01/day_01/session_02",
         "handout:week_01/day_01", "assignment:week_01/day_01"}
 
@@ -187,6 +191,7 @@ def test_the_release_bundle_is_a_task_that_reruns_only_when_an_output_changes(sm
     assert "decks/week_01/day_02/session_01.pptx" in sums and "manifest.json" in sums
     assert published() == set()
     append(small_course / "week_01" / "day_02" / "session_01.md", "\n한 문장을 더합니다.\n")
-    assert published() == {"deck:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
+    assert published() == {"deck:week_01/day_02/session_01", "slides:week_01/day_02/session_01",
+                           "notes:week_01/day_02/session_01", "handout_part:week_01/day_02/session_01",
                            "handout:week_01/day_02", "release"}
     assert (dist / "SHA256SUMS").read_text(encoding="utf-8") != sums

@@ -29,8 +29,9 @@ class Links(HTMLParser):
 def test_bundle_lists_every_artifact_with_checksums_and_working_links(sample_build, tmp_path):
     dist = tmp_path / "dist"
     artifacts = publish(SAMPLE_COURSE, sample_build, dist)
-    assert len(artifacts) == 12  # nine decks (one a Marp deck), the handout, the day's and the blank sheet
-    assert {a.kind for a in artifacts} == {"decks", "handouts", "assignments"}
+    # nine decks (one a Marp deck) and their slide PDFs, a notes handout per session, the handout, two sheets
+    assert len(artifacts) == 29
+    assert {a.kind for a in artifacts} == {"decks", "slides", "notes", "handouts", "assignments"}
 
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["artifacts"]:
@@ -38,6 +39,9 @@ def test_bundle_lists_every_artifact_with_checksums_and_working_links(sample_bui
         assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
     deck = next(e for e in manifest["artifacts"] if e["path"] == "decks/week_01/day_04/session_01.pptx")
     assert (deck["week"], deck["day"], deck["session"]) == (1, 4, 1) and deck["title"].startswith("Session 1")
+    for path, kind in (("decks/week_01/day_04/session_01.pdf", "slides"), ("notes/week_01/day_04/session_01.pdf", "notes")):
+        entry = next(e for e in manifest["artifacts"] if e["path"] == path)
+        assert (entry["kind"], entry["session"], entry["title"]) == (kind, 1, deck["title"])
 
     sums = (dist / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
     assert len(sums) == len([p for p in dist.rglob("*") if p.is_file()]) - 1

@@ -52,9 +52,13 @@ def shards(course, tmp_path_factory) -> list[Path]:
 
 
 def test_three_shards_assembled_give_the_unsharded_bundle(course, shards, tmp_path):
-    built = {p.relative_to(folder) for folder in shards for kind in ("decks", "handouts", "assignments")
-             for p in (folder / kind).rglob("*") if p.is_file()}
-    assert len(built) == 4 + 2 + 2  # four decks, two handouts, day 1's sheet and the blank one
+    built = [p.relative_to(folder) for folder in shards for kind in ("decks", "notes", "handouts", "assignments")
+             for p in (folder / kind).rglob("*") if p.is_file()]
+    # four decks, their slide PDFs and notes handouts, two handouts, day 1's sheet and the blank one; each once
+    assert len(built) == len(set(built)) == 4 * 3 + 2 + 2
+    # a notes handout is built in the shard that builds the slide PDF it is made from
+    assert all((folder / "decks" / p.relative_to("notes")).is_file()
+               for folder in shards for p in (q.relative_to(folder) for q in (folder / "notes").rglob("*.pdf")))
     publish_from(course, shards, tmp_path / "assembled")
     assert build_course(course, tmp_path / "build", dist=tmp_path / "published").status == 0
     assembled = (tmp_path / "assembled" / "SHA256SUMS").read_text(encoding="utf-8")

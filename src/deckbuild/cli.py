@@ -202,14 +202,14 @@ def parser() -> argparse.ArgumentParser:
     build = course_command("build", "build what changed", command_build)
     _build_options(build)
     build.add_argument("--only", type=only_option, default=(),
-                       help="build only these outputs: decks, handouts, assignments (comma-separated)")
+                       help="build only these outputs: decks, slides, notes, handouts, assignments (comma-separated)")
     build.add_argument("--shard", type=shard_option,
                        help="build only part I of N (e.g. 2/4) for a CI matrix; the parts are disjoint")
     build.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")
     watcher = course_command("watch", "build, then rebuild whenever a course file changes", command_watch)
     _build_options(watcher)
     watcher.add_argument("--only", type=only_option, default=(),
-                         help="build only these outputs: decks, handouts, assignments (comma-separated)")
+                         help="build only these outputs: decks, slides, notes, handouts, assignments (comma-separated)")
     check = course_command("check", "list problems in the course", command_check, output="")
     check.add_argument("--format", choices=("text", "json"), default="text", help="text lines or one JSON document")
     check.add_argument("--strict", action="store_true", help="fail when there are warnings, not only errors")

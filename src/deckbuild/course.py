@@ -148,6 +148,7 @@ class CourseSettings:
     language: str
     theme: str
     handout_per_session: bool = False  # [handouts] per_session = true: a PDF per session besides the day's
+    notes_handout: bool = True  # [handouts] notes = false: no note-taking handout (three slides a page) per session
     deck_template: str = ""  # [deck] template = "templates/school.pptx": decks use that file's master and layouts
     deck_footer: str | None = None  # [deck] footer = "…" (false: none); None: course · session
     fetch_remote: bool = False  # remote_images = "fetch": builds download http(s) pictures (remote.py)
@@ -171,6 +172,7 @@ def read_settings(root: Path, diagnostics: list[Diagnostic] | None = None) -> Co
         language=str(data.get("language", "ko")),
         theme=str(data.get("theme", "default")),
         handout_per_session=bool(data.get("handouts", {}).get("per_session", False)),
+        notes_handout=bool(data.get("handouts", {}).get("notes", True)),
         deck_template=str(data.get("deck", {}).get("template", "")),
         deck_footer=_footer_setting(data.get("deck", {}).get("footer")),
         fetch_remote=_remote_images(data, path, diagnostics),

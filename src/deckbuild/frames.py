@@ -363,6 +363,14 @@ class FrameFitter:
 # --- helpers --------------------------------------------------------------
 
 
+def code_line_pieces(line: str, colours, muted: str) -> list[tuple[str, str]]:
+    """A planned code line as (text, colour) pieces: a continuation's WRAP_MARK in muted, the rest as
+    colours (code_style.token_colours) says; an empty line has none."""
+    pieces = [(WRAP_MARK, muted)] if line.startswith(WRAP_MARK) else []
+    pieces.extend(colours(line[len(WRAP_MARK):] if pieces else line))
+    return pieces
+
+
 def balanced_pages(heights: list[float], capacity: float) -> list[tuple[int, int]]:
     """Consecutive items cut into the fewest pages of at most capacity, evened out.
 

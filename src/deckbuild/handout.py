@@ -131,7 +131,7 @@ def build_handout_part(
     day, session = read_session_day(root, Path(session_path))
     rendered = Rendered(part_html(root, day, session, SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)),
                         TEMPLATES, root)
-    write_atomically(Path(target), rendered.pdf(outlines=False))
+    write_atomically(Path(target), rendered.pdf(outlines=False, tags=True))
     if report:
         problems = [Diagnostic(session.path, 0, Severity.WARNING, f"not included in the handout: {url}")
                     for url in rendered.fetcher.refused]

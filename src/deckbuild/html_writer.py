@@ -190,10 +190,7 @@ class HtmlWriter:
             caption = ui_text(self.language, "diagram_failed", kind=diagram.kind or "mermaid", reason=error.message)
             return f'{self.code(diagram.source, "text")}<p class="caption">{escape(keep_words(caption))}</p>'
         scene = page_arrangement(scene)
-        svg = scene_to_svg(scene, self.theme.fonts.east_asian, diagram_alt(scene, self.language))
-        scale = _page_fit(scene)
-        svg = svg.replace(f'width="{scene.width:.1f}pt" height="{scene.height:.1f}pt"',
-                          f'width="{scene.width * scale:.1f}pt" height="{scene.height * scale:.1f}pt"', 1)
+        svg = scene_to_svg(scene, self.theme.fonts.east_asian, diagram_alt(scene, self.language), scale=_page_fit(scene))
         return f'<figure class="diagram">{svg}</figure>'
 
     def image(self, src: str, alt: str, source: Path) -> str:

@@ -7,6 +7,7 @@ course root, the templates folder and data: URLs are served; anything else
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint import HTML, Document, __version__ as weasyprint_version
+from weasyprint import CSS, HTML, Document, __version__ as weasyprint_version
 from weasyprint.pdf import fonts as weasyprint_fonts
 from weasyprint.urls import URLFetcher
 
@@ -47,22 +48,23 @@ class Rendered:
     """An HTML page laid out into pages by WeasyPrint, not yet written: its pages can be
     inspected (anchors) before the PDF is made."""
 
-    def __init__(self, html: str, base: Path, course_root: Path, forms: bool = False) -> None:
+    def __init__(self, html: str, base: Path, course_root: Path, forms: bool = False, user_agent: Path | None = None) -> None:
         # fontTools stamps the fonts WeasyPrint rebuilds (colour emoji) with the current
         # time unless SOURCE_DATE_EPOCH is set; pin it so equal inputs give equal bytes.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
         self.html = html
         self.fetcher = CourseFetcher([course_root, TEMPLATES, *cache_folders()])
         self.forms = forms  # form fields are found while laying out, so the render needs to know
-        self.document: Document = HTML(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render(
+        page = HTML if user_agent is None else _with_user_agent(user_agent)
+        self.document: Document = page(string=html, base_url=str(base.resolve()) + "/", url_fetcher=self.fetcher).render(
             pdf_forms=forms)
 
     def page_of(self, anchor: str) -> int | None:
         """The index of the page an element id is on."""
         return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
 
-    def pdf(self, outlines: bool = True, tags: bool = True) -> bytes:
-        """The PDF, tagged for accessibility unless told otherwise: WeasyPrint's PDF/UA-1 variant (a
+    def pdf(self, outlines: bool = True, tags: bool = False) -> bytes:
+        """The PDF, with tags tagged for accessibility: WeasyPrint's PDF/UA-1 variant (a
         structure tree of the HTML's elements, the language from `<html lang>`, the title shown as
         the window's, images' alt text, table header cells, XMP metadata naming PDF/UA-1). Its
         dates come from the HTML's dcterms metadata, so the same input gives the same bytes.
@@ -92,6 +94,19 @@ def _scoped_table_headers(document: Document, pdf) -> None:
                 item["A"]["Scope"] = "/Column"
             elif item["S"] == "/TD":
                 item["A"].pop("Headers", None)
+
+
+@functools.lru_cache(maxsize=4)
+def _with_user_agent(stylesheet: Path) -> type:
+    """WeasyPrint's HTML with stylesheet as its user-agent stylesheet instead of the HTML one (a page
+    that uses few elements is laid out much faster: each of those rules is matched against every element)."""
+    sheet = CSS(filename=str(stylesheet))
+
+    class PlainHTML(HTML):
+        def _ua_stylesheets(self, forms=False):  # WeasyPrint's own hook for its default stylesheets
+            return [sheet]
+
+    return PlainHTML
 
 
 @contextmanager
@@ -151,8 +166,8 @@ class KeptRender:
         write_atomically(self.key_path, json.dumps({"key": self.key(html, tags), "pages": pages}).encode())
 
 
-def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
-    """Render html (relative URLs against base) to target; returns the URLs that were refused."""
+def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False, tags: bool = False) -> list[str]:
+    """Render html (relative URLs against base) to target, tagged or not; returns the URLs that were refused."""
     rendered = Rendered(html, base, course_root, forms)
-    write_atomically(target, rendered.pdf())
+    write_atomically(target, rendered.pdf(tags=tags))
     return rendered.fetcher.refused

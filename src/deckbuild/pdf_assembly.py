@@ -109,13 +109,20 @@ def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path) -> No
         _contents_links(pdf, front_pages, contents_entries(parts, front_pages + 1))
         _destinations(pdf, sources[1:], starts)
         merge_structure(pdf, sources[1:], starts)
-        embed_fonts(pdf)
-        output = io.BytesIO()
-        pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finished = with_fonts(pdf)
     finally:
         sources[0].close()
         pdf.close()
-    write_atomically(target, output.getvalue())
+    write_atomically(target, finished)
+
+
+def with_fonts(pdf: pikepdf.Pdf) -> bytes:
+    """pdf (pages written without glyph outlines, see pdf.Rendered.pdf) with each face embedded once,
+    cut to the glyphs its pages use (pdf_fonts), saved with an identifier from its content."""
+    embed_fonts(pdf)
+    output = io.BytesIO()
+    pdf.save(output, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return output.getvalue()
 
 
 def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 from pptx import Presentation
@@ -21,7 +20,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Pt
 
 from .files import write_atomically
-from .code_style import lexer_for, style_for
+from .code_style import token_colours
 from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import image_size, side_by_side, svg_to_png
@@ -34,7 +33,6 @@ from .frames import (
     LEVEL_INDENT,
     MARKER_WIDTH,
     PARAGRAPH_GAP,
-    WRAP_MARK,
     BackdropFrame,
     CalloutFrame,
     CaptionFrame,
@@ -44,6 +42,7 @@ from .frames import (
     TableFrame,
     TextEntry,
     TextFrame,
+    code_line_pieces,
 )
 from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
@@ -360,15 +359,12 @@ class DeckWriter:
         shape.line.color.rgb = RGBColor.from_string(self.colors.code_border)
         no_shadow(shape)
         frame = self._frame(shape)
-        colours = _token_colours(planned.language, self.theme.pygments_style, self.colors.text)
+        colours = token_colours(planned.language, self.theme.pygments_style, self.colors.text)
         for index, line in enumerate(planned.lines):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             paragraph.alignment = PP_ALIGN.LEFT
             set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * planned.size)
-            pieces = [(WRAP_MARK, self.colors.muted)] if line.startswith(WRAP_MARK) else []
-            body = line[len(WRAP_MARK):] if pieces else line
-            pieces.extend(colours(body))
-            for text, colour in pieces or [(" ", self.colors.text)]:
+            for text, colour in code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)]:
                 self._run(paragraph, text, planned.size, colour, mono=True)
         return shape
 
@@ -455,29 +451,6 @@ def _crop(picture_aspect: float, box_aspect: float, fit: str) -> tuple[float, fl
         share = (1 - picture_aspect / box_aspect) / 2
         sides = (0.0, share, 0.0, share)
     return sides if fit == "cover" else tuple(-side for side in sides)
-
-
-@lru_cache(maxsize=64)
-def _token_colours(language: str, style_name: str, default: str):
-    """A function colouring one code line: [(text, RGB hex)], neighbours of one colour merged."""
-    lexer = lexer_for(language, stripnl=False, ensurenl=False)
-    style = style_for(style_name)
-
-    def colour(line: str) -> list[tuple[str, str]]:
-        pieces: list[tuple[str, str]] = []
-        for token_type, text in lexer.get_tokens(line):
-            if not text:
-                continue
-            while not style.styles_token(token_type) and token_type.parent is not None:
-                token_type = token_type.parent
-            hex_colour = style.style_for_token(token_type).get("color") or default
-            if pieces and pieces[-1][1] == hex_colour:
-                pieces[-1] = (pieces[-1][0] + text, hex_colour)
-            else:
-                pieces.append((text, hex_colour))
-        return pieces
-
-    return colour
 
 
 def repack(pptx: bytes) -> bytes:

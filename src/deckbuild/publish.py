@@ -19,10 +19,10 @@ from .i18n import text as ui_text
 from .marp import read_marp
 from .remote import fetched_entries
 from .templating import templates
-from .tasks import blank_target, day_target, deck_target
+from .tasks import blank_target, day_target, deck_target, notes_target, slides_target
 from .timestamps import zip_bytes
 
-KINDS = ("decks", "handouts", "assignments")
+KINDS = ("decks", "slides", "notes", "handouts", "assignments")
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,15 @@ class ShardError(Exception):
 def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, int | None, str]]:
     """(output path below the build folder, kind, week, day, session, title) for every output the course has."""
     language = course.language
+    notes = read_settings(course.root).notes_handout
     found = []
     for day in course.days:
         day_title = day.readme.title if day.readme else day.path.name
         for session in day.sessions:
-            found.append((deck_target(Path(), session.relative), "decks", session.week, session.day, session.number,
-                          read_document(session.path).title))
+            title = read_document(session.path).title
+            targets = [(deck_target, "decks"), (slides_target, "slides"), *([(notes_target, "notes")] if notes else [])]
+            found.extend((where(Path(), session.relative), kind, session.week, session.day, session.number, title)
+                         for where, kind in targets)
         if day.sessions:
             found.append((day_target(Path(), "handouts", course.root, day), "handouts", day.week, day.number, None, day_title))
         if has_assignment(day):
@@ -60,7 +63,9 @@ def _expected(course: Course) -> list[tuple[Path, str, int | None, int | None, i
     if course.sessions:
         found.append((blank_target(Path()), "assignments", None, None, None, ui_text(language, "assignment")))
     for deck in find_marp_decks(course.root, read_settings(course.root).decks):
-        found.append((deck_target(Path(), deck.relative_to(course.root)), "decks", None, None, None, read_marp(deck).title))
+        title = read_marp(deck).title
+        found.extend((where(Path(), deck.relative_to(course.root)), kind, None, None, None, title)
+                     for where, kind in ((deck_target, "decks"), (slides_target, "slides")))
     return found
 
 
@@ -140,7 +145,7 @@ def _index(course: Course, artifacts: list[Artifact], bundles: dict[int | None, 
     for artifact in artifacts:
         weeks.setdefault(artifact.week, {}).setdefault(artifact.day, []).append(artifact)
     ordered = [
-        (week, bundles.get(week), [(day, sorted(items, key=lambda a: (KINDS.index(a.kind), a.session or 0)))
+        (week, bundles.get(week), [(day, sorted(items, key=lambda a: (a.session is None, a.session or 0, KINDS.index(a.kind))))
                                    for day, items in sorted(days.items(), key=lambda item: (item[0] is None, item[0] or 0))])
         for week, days in sorted(weeks.items(), key=lambda item: (item[0] is None, item[0] or 0))
     ]

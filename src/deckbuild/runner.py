@@ -65,17 +65,18 @@ def _run_arguments(jobs: int) -> list[str]:
     return ["run", "--continue", *(["-n", str(jobs), "-P", "process"] if jobs > 1 else [])]
 
 
-OUTPUT_KINDS = {"decks": "deck", "handouts": "handout", "assignments": "assignment"}
+OUTPUT_KINDS = {"decks": "deck", "slides": "slides", "notes": "notes", "handouts": "handout", "assignments": "assignment"}
 # The order doit hands tasks out in: handouts first, as their parts are the longest tasks and
 # the day's assembly waits for all of them; decks fill the processors meanwhile.
-RUN_ORDER = ("handout", "deck", "assignment")
+RUN_ORDER = ("handout", "deck", "slides", "notes", "assignment")
 
 
 def build_course(
     course: Path, out: Path, jobs: int = 1, only: tuple[str, ...] = (), shard: tuple[int, int] | None = None,
     dist: Path | None = None, fetch_remote: bool = False,
 ) -> BuildResult:
-    """Run the build graph for course into out; only names output kinds (decks, handouts, assignments).
+    """Run the build graph for course into out; only names output kinds (decks, slides, notes, handouts,
+    assignments).
     With dist, everything is built and then bundled for a release into dist. With fetch_remote,
     remote pictures are downloaded (once) instead of shown as placeholders."""
     arguments = _run_arguments(jobs)

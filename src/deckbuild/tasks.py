@@ -42,6 +42,16 @@ def deck_target(out_dir: Path, relative: Path) -> Path:
     return out_dir / "decks" / relative.with_suffix(".pptx")
 
 
+def slides_target(out_dir: Path, relative: Path) -> Path:
+    """Where a session's slide PDF goes: beside its deck, build/decks/<session path>.pdf."""
+    return out_dir / "decks" / relative.with_suffix(".pdf")
+
+
+def notes_target(out_dir: Path, relative: Path) -> Path:
+    """Where a session's note-taking handout goes: build/notes/<session path>.pdf."""
+    return out_dir / "notes" / relative.with_suffix(".pdf")
+
+
 def part_target(out_dir: Path, relative: Path) -> Path:
     """Where a session's handout part is cached: OUT/.deckbuild/handout-parts/<session path>.pdf."""
     return out_dir / STATE_DIR / "handout-parts" / relative.with_suffix(".pdf")
@@ -60,6 +70,8 @@ def day_target(out_dir: Path, kind: str, course_root: Path, day: Day) -> Path:
 # would otherwise load WeasyPrint only when it takes the handout everything waits for.
 TASK_MODULES = {
     "deck": ("deckbuild.deck",),
+    "slides": ("deckbuild.slides_pdf",),
+    "notes": ("deckbuild.notes",),
     "handout": ("deckbuild.handout",),
     "assignment": ("deckbuild.assignment",),
     "release": ("deckbuild.publish",),
@@ -94,6 +106,25 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
     with active_cache(remote_dir):
         build(**arguments)
+
+
+@file_errors_fail
+def build_slides_pdf(remote_dir: str = "", **arguments) -> None:
+    """doit action: one session's slide PDF (slides_pdf.build_slides_pdf), remote pictures from remote_dir."""
+    _load_selected_modules()
+    from .slides_pdf import build_slides_pdf as build
+
+    with active_cache(remote_dir):
+        build(**arguments)
+
+
+@file_errors_fail
+def build_notes(**arguments) -> None:
+    """doit action: one session's note-taking handout from its slide PDF (notes.build_notes)."""
+    _load_selected_modules()
+    from .notes import build_notes as build
+
+    build(**arguments)
 
 
 @file_errors_fail
@@ -263,6 +294,33 @@ class Graph:
                 yield self.make_task(path.stem, lay_out_scene, arguments, [], path, f"{kind} diagram in {where}")
 
     def deck_tasks(self):
+        """A task per session and per Marp deck: its editable deck."""
+        yield from self._session_deck_tasks(deck_target, build_deck, "decks", "deck", [])
+        yield from self._marp_tasks(deck_target, build_marp_deck, "decks", "Marp deck", [])
+
+    def slides_tasks(self):
+        """A task per session and per Marp deck: its slide PDF, planned as its deck is (same inputs,
+        and the page templates)."""
+        yield from self._session_deck_tasks(slides_target, build_slides_pdf, "", "slide PDF", template_files())
+        yield from self._marp_tasks(slides_target, build_slides_pdf, "", "slide PDF of Marp deck", template_files())
+
+    def _marp_tasks(self, where, action, report_kind: str, what: str, extra_inputs: list[Path]):
+        """A task per readable Marp deck drawing its plan with action into where(out, deck path)."""
+        for path in self.marp_decks:
+            scan = self.scan_file(path)
+            if not scan.readable:
+                continue
+            relative = path.relative_to(self.course_root)
+            target = where(self.out_dir, relative)
+            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments()}
+            if report_kind:
+                arguments["report"] = self.report_path(report_kind, relative)
+            scenes = [self.scene_file(source) for _, source in scan.diagrams]
+            yield self.make_task(relative.with_suffix("").as_posix(), action, arguments,
+                                 [path, *scan.images, *scenes, *self.deck_inputs, *extra_inputs], target, f"{what} {relative}")
+
+    def _session_deck_tasks(self, where, action, report_kind: str, what: str, extra_inputs: list[Path]):
+        """A task per readable session drawing its deck plan with action into where(out, session path)."""
         if self.theme is None:
             return
         for day in self.course.days:
@@ -272,25 +330,28 @@ class Graph:
                 scan = self.scan(session)
                 if not scan.readable:
                     continue
-                target = deck_target(self.out_dir, session.relative)
+                target = where(self.out_dir, session.relative)
                 arguments = {"course_root": self.course_root, "session_path": session.path, "target": target,
-                             **self._scene_arguments(), **self._picture_arguments(),
-                             "report": self.report_path("decks", session.relative)}
-                yield self.make_task(session.relative.with_suffix("").as_posix(), build_deck, arguments,
-                                 [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs], target,
-                                 f"deck for {session.relative}")
-        for path in self.marp_decks:
-            scan = self.scan_file(path)
-            if not scan.readable:
-                continue
-            relative = path.relative_to(self.course_root)
-            target = deck_target(self.out_dir, relative)
-            arguments = {"course_root": self.course_root, "deck_path": path, "target": target, **self._scene_arguments(),
-                         "report": self.report_path("decks", relative)}
-            scenes = [self.scene_file(source) for _, source in scan.diagrams]
-            yield self.make_task(relative.with_suffix("").as_posix(), build_marp_deck, arguments,
-                                 [path, *scan.images, *scenes, *self.deck_inputs], target, f"Marp deck {relative}")
+                             **self._scene_arguments(), **self._picture_arguments()}
+                if report_kind:
+                    arguments["report"] = self.report_path(report_kind, session.relative)
+                inputs = [session.path, *readme, *scan.images, *self.scene_files([session]), *self.deck_inputs, *extra_inputs]
+                yield self.make_task(session.relative.with_suffix("").as_posix(), action, arguments, inputs, target,
+                                 f"{what} for {session.relative}")
         self.cache.save()
+
+    def notes_tasks(self):
+        """A note-taking handout per session, from its slide PDF, unless course.toml switches them off."""
+        if self.theme is None or not self.course_settings.notes_handout:
+            return
+        for session in self.course.sessions:
+            if not self.scan(session).readable:
+                continue
+            slides = slides_target(self.out_dir, session.relative)
+            target = notes_target(self.out_dir, session.relative)
+            arguments = {"course_root": self.course_root, "session_path": session.path, "slides": slides, "target": target}
+            yield self.make_task(session.relative.with_suffix("").as_posix(), build_notes, arguments,
+                             [slides, *template_files()], target, f"note-taking handout for {session.relative}")
 
     def handout_part_tasks(self):
         """A task per session: its part of the day's handout, rendered on its own and cached."""
@@ -407,6 +468,9 @@ def make_namespace(
         return [task for task in tasks if in_shard(f"{basename}:{task['name']}", shard)]
 
     outputs = {"deck": part("deck", largest_first(graph.deck_tasks(), lambda task: task["file_dep"][0])),
+               "slides": part("slides", largest_first(graph.slides_tasks(), lambda task: task["file_dep"][0])),
+               # a notes handout goes to the shard of the slide PDF it is made from
+               "notes": part("slides", graph.notes_tasks()),
                "handout": part("handout", graph.handout_tasks()),
                "assignment": part("assignment", graph.assignment_tasks())}
     if graph.remote is not None:
@@ -427,6 +491,14 @@ def make_namespace(
     def task_deck():
         """Editable PowerPoint deck per session."""
         yield from outputs["deck"]
+
+    def task_slides():
+        """Slide PDF per session, beside its deck."""
+        yield from outputs["slides"]
+
+    def task_notes():
+        """A4 note-taking handout per session: three slides a page with ruled lines."""
+        yield from outputs["notes"]
 
     def task_handout():
         """Printable A4 handout per day."""
@@ -453,13 +525,15 @@ def make_namespace(
         "task_scene": task_scene,
         "task_handout_part": task_handout_part,
         "task_deck": task_deck,
+        "task_slides": task_slides,
+        "task_notes": task_notes,
         "task_handout": task_handout,
         "task_assignment": task_assignment,
         **({"task_release": task_release} if dist is not None else {}),
         "DOIT_CONFIG": {
             "dep_file": str(out_dir / STATE_DIR / "doit.json"),
             "backend": "json",
-            "default_tasks": ["handout", "deck", "assignment"],  # as runner.RUN_ORDER, for `doit` in the repository
+            "default_tasks": ["handout", "deck", "slides", "notes", "assignment"],  # as runner.RUN_ORDER, for `doit` in the repository
             "verbosity": 1,
         },
     }

@@ -140,9 +140,11 @@ def _markers(scene: Scene) -> str:
     return "<defs>" + "".join(defs) + "</defs>"
 
 
-def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt", background: str = "") -> str:
+def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str = "pt", background: str = "",
+                 scale: float = 1.0) -> str:
     """The scene as a standalone SVG document sized in points (unit "": in user units, which
-    resvg needs: it refuses a size in points), transparent or on a background colour (hex)."""
+    resvg needs: it refuses a size in points), drawn scale times its own size, transparent or on a
+    background colour (hex)."""
     body = [_markers(scene)]
     if background:
         body.append(f'<rect width="100%" height="100%" fill="#{background}"/>')
@@ -157,6 +159,6 @@ def scene_to_svg(scene: Scene, font_family: str, alt_text: str = "", unit: str =
         body.extend(chart_svg(scene, font_family))
     title = f"<title>{escape(alt_text)}</title>" if alt_text else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width:.1f}{unit}" height="{scene.height:.1f}{unit}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{scene.width * scale:.1f}{unit}" height="{scene.height * scale:.1f}{unit}" '
         f'viewBox="0 0 {scene.width:.1f} {scene.height:.1f}" role="img">{title}' + "".join(body) + "</svg>"
     )
