@@ -39,6 +39,21 @@ def corpus_build(tmp_path_factory) -> Path:
     return out
 
 
+def one_day_build(request) -> tuple[Path, object, Path, Path]:
+    """For a fixture parametrised over "sample" and "corpus" (each a course of one day): the course
+    root, the course, its build folder and the day's path below the root with `.pdf` (its handout's and
+    assignment sheet's name)."""
+    from deckbuild.course import discover
+
+    if request.param == "corpus" and not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    root = SAMPLE_COURSE if request.param == "sample" else CORPUS
+    out = request.getfixturevalue(f"{request.param}_build")
+    course = discover(root)
+    (day,) = course.days
+    return root, course, out, day.path.relative_to(root).with_suffix(".pdf")
+
+
 def course_diagrams(keyword: str) -> list:
     """(file:line, Diagram) for every Mermaid block of one kind in the sample course and the corpus."""
     from deckbuild.document import Diagram, iter_blocks, read_document

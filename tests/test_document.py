@@ -98,6 +98,13 @@ def test_images_markdown_and_html_and_centred_banner():
     assert blocks[2].centered and not blocks[3].centered
 
 
+def test_a_picture_without_alt_text_is_kept_as_decorative():
+    image, paragraph, html = parse('![](band.png)\n\n장식 ![](dot.png) 있는 문장\n\n<img src="logo.png">\n').blocks
+    assert (image.src, image.alt) == ("band.png", "")
+    assert [(run.text, run.image) for run in paragraph.runs] == [("장식 ", None), ("", "dot.png"), (" 있는 문장", None)]
+    assert (html.src, html.alt) == ("logo.png", "")
+
+
 def test_unknown_html_stays_visible_text():
     (paragraph,) = parse("<pending>값</pending> 입니다\n").blocks
     assert "<pending>" in plain_text(paragraph.runs)

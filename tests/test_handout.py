@@ -11,11 +11,10 @@ from collections import Counter
 
 import pdfplumber
 import pytest
-from conftest import CORPUS, SAMPLE_COURSE
+from conftest import one_day_build
 from deck_reading import squash
 from pypdf import PdfReader
 
-from deckbuild.course import discover
 from deckbuild.diagrams.build import NATIVE_KINDS, build_scene
 from deckbuild.diagrams.model import MermaidError
 from deckbuild.document import Diagram, iter_blocks, read_document
@@ -29,13 +28,8 @@ SIDE_MARGIN = 18 * MM
 @pytest.fixture(scope="module", params=["sample", "corpus"])
 def handout(request):
     """(course root, course, path of its one day's handout)."""
-    if request.param == "corpus" and not CORPUS.is_dir():
-        pytest.skip("../shared/corpus is not present")
-    root = SAMPLE_COURSE if request.param == "sample" else CORPUS
-    out = request.getfixturevalue(f"{request.param}_build")
-    course = discover(root)
-    (day,) = course.days
-    return root, course, out / "handouts" / day.path.relative_to(root).with_suffix(".pdf")
+    root, course, out, relative = one_day_build(request)
+    return root, course, out / "handouts" / relative
 
 
 def page_texts(path) -> list[str]:

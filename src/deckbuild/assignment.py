@@ -94,4 +94,4 @@ def build_assignment(course_root: str, day_dir: str, target: str) -> None:
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
     day = read_day(root, Path(day_dir), []) if day_dir else None
-    write_pdf(assignment_html(settings, theme, day), TEMPLATES, root, Path(target), forms=True)
+    write_pdf(assignment_html(settings, theme, day), TEMPLATES, root, Path(target), forms=True, tags=True)

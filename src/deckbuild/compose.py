@@ -603,7 +603,8 @@ class Composer:
         if isinstance(block, Heading):
             return [TextEntry((Run(_with_minutes(block, self.text)),), level, role="subheading")]
         if isinstance(block, Paragraph):
-            runs = tuple(run if not run.image else Run(f"[{run.text}]", italic=True) for run in block.runs)
+            runs = tuple(run if not run.image else Run(f"[{run.text}]", italic=True)
+                         for run in block.runs if run.text or not run.image)  # a decorative icon says nothing
             if _is_bold_only(runs):
                 return [TextEntry(runs, level, role="subheading", centered=block.centered)]
             if _is_label_line(runs):

@@ -585,9 +585,9 @@ def _flatten_text(node: SyntaxTreeNode):
 
 def _strip_runs(runs: list[Run]) -> list[Run]:
     """Drop leading and trailing breaks and spaces of a run list."""
-    while runs and not runs[0].text.strip():
+    while runs and not runs[0].text.strip() and not runs[0].image:
         runs = runs[1:]
-    while runs and not runs[-1].text.strip():
+    while runs and not runs[-1].text.strip() and not runs[-1].image:
         runs = runs[:-1]
     return runs
 
@@ -596,7 +596,7 @@ def _merge_runs(runs: list[Run]) -> list[Run]:
     """Join neighbouring runs of the same style, so writers emit fewer XML runs."""
     merged: list[Run] = []
     for run in runs:
-        if not run.text:
+        if not run.text and not run.image:  # a picture without alt text is decorative, not nothing
             continue
         previous = merged[-1] if merged else None
         same_style = (

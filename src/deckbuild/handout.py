@@ -4,13 +4,16 @@ discussion questions with room to write), through Jinja2 and WeasyPrint.
 Each session is rendered on its own into a cached part (`build_handout_part`),
 so editing one session renders one part again. The handout itself
 (`build_handout`) renders only its front (cover, and contents with the parts'
-page numbers) and a page-number stamp for every part page, and assembles
-them with the parts (pdf_assembly).
+page numbers) and a stamp for every page after the cover (its running header
+and page number), and assembles them with the parts (pdf_assembly). Front and
+parts are tagged PDFs whose structure trees the assembly merges; the stamps
+are untagged and laid over the pages as artifacts.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,7 @@ from .files import write_atomically
 from .html_writer import Anchors, HtmlWriter, code_css
 from .i18n import text as ui_text
 from .kept import KeptRender
-from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, read_part
+from .pdf_assembly import CONTENTS_LINK, Part, assemble, contents_entries, open_part
 from .templating import TEMPLATES, templates
 from .theme import Theme, load_theme
 from .timestamps import source_date
@@ -96,17 +99,28 @@ def front_html(root: Path, day: Day, parts: list[Part], front_pages: int) -> str
         elif depth == 1 and contents:
             contents[-1]["children"].append(entry)
     return templates().get_template("handout_front.html.j2").render(
-        goals=day.readme.goals if day.readme else (), contents=contents, total=front_pages + sum(p.pages for p in parts),
-        **_page_values(settings, theme, day))
+        goals=day.readme.goals if day.readme else (), contents=contents, **_page_values(settings, theme, day))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What is laid over one page: its number and the title of the session it shows (none on the front)."""
+
+    number: int
+    session: str
 
 
 def stamps_html(root: Path, day: Day, parts: list[Part], front_pages: int) -> str:
-    """A page per part page showing only its "n / N", to be laid over it."""
+    """A page per handout page after the cover showing only its running header and "n / N", to be laid over it."""
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)
-    pages = sum(part.pages for part in parts)
+    stamps = [Stamp(number, "") for number in range(2, front_pages + 1)]
+    for part in parts:
+        title = part.marks[0].title if part.marks else ""
+        for _ in range(part.pages):
+            stamps.append(Stamp(len(stamps) + 2, title))
     return templates().get_template("handout_stamps.html.j2").render(
-        numbers=range(front_pages + 1, front_pages + pages + 1), total=front_pages + pages, **_page_values(settings, theme, day))
+        stamps=stamps, total=len(stamps) + 1, **_page_values(settings, theme, day))
 
 
 def build_handout_part(
@@ -119,7 +133,7 @@ def build_handout_part(
     day, session = read_session_day(root, Path(session_path))
     rendered = Rendered(part_html(root, day, session, SceneCache(Path(scene_dir) if scene_dir else None, scene_salt)),
                         TEMPLATES, root)
-    write_atomically(Path(target), rendered.pdf(outlines=False))
+    write_atomically(Path(target), rendered.pdf(outlines=False, tags=True))
     if report:
         problems = [Diagnostic(session.path, 0, Severity.WARNING, f"not included in the handout: {url}")
                     for url in rendered.fetcher.refused]
@@ -137,27 +151,28 @@ def build_handout(course_root: str, day_dir: str, parts: str, target: str, kept:
     root = Path(course_root)
     day_path = Path(day_dir)
     day = read_day(root, day_path, [Path(session_path)] if session_path else day_session_files(day_path))
-    read = [read_part(Path(path)) for path in parts.splitlines()]
-    kept_front = KeptRender(Path(kept), "front")
-    front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
-    for _ in range(3):
-        front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
-        if pages == front_pages:
-            break
-        front_pages = pages
-    else:
-        raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
-    stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"))
-    assemble(front, stamps, read, Path(target), Path(kept) / "fonts")
+    with ExitStack() as opened:
+        read = [opened.enter_context(open_part(Path(path))) for path in parts.splitlines()]
+        kept_front = KeptRender(Path(kept), "front")
+        front_pages = kept_front.pages() or 1 + math.ceil(len(contents_entries(read, 0)) / CONTENTS_PER_PAGE)
+        for _ in range(3):
+            front, pages = _render(front_html(root, day, read, front_pages), root, kept_front)
+            if pages == front_pages:
+                break
+            front_pages = pages
+        else:
+            raise RuntimeError(f"the contents of {day_path} do not settle on a page count")
+        stamps, _ = _render(stamps_html(root, day, read, front_pages), root, KeptRender(Path(kept), "stamps"), tags=False)
+        assemble(front, stamps, read, Path(target), Path(kept) / "fonts")
 
 
-def _render(html: str, root: Path, kept: KeptRender) -> tuple[bytes, int]:
-    """(PDF, page count) of a handout page without glyph outlines, kept or laid out."""
-    found = kept.get(html, outlines=False)
+def _render(html: str, root: Path, kept: KeptRender, tags: bool = True) -> tuple[bytes, int]:
+    """(PDF, page count) of handout pages for the assembly (no glyph outlines), kept or laid out."""
+    found = kept.get(html, tags)
     if found is None:
         from .pdf import Rendered
 
         rendered = Rendered(html, TEMPLATES, root)
-        found = rendered.pdf(outlines=False), len(rendered.document.pages)
-        kept.put(html, False, *found)
+        found = rendered.pdf(outlines=False, tags=tags), len(rendered.document.pages)
+        kept.put(html, tags, *found)
     return found

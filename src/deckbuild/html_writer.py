@@ -34,7 +34,7 @@ from .document import (
     Table,
 )
 from .i18n import text as ui_text
-from .images import resolve_image
+from .images import image_size, resolve_image
 from .measure import Measurer
 from .templating import keep_words
 from .theme import Theme
@@ -96,13 +96,15 @@ class HtmlWriter:
         self.scenes = scenes
         self.anchors = anchors
         self.measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
+        self.heading_level = 2  # of the last heading written: the blocks come under the session's title, an h2
 
     def blocks(self, blocks: tuple[Block, ...] | list[Block], heading_shift: int, source: Path) -> str:
         return "\n".join(self.block(block, heading_shift, source) for block in blocks)
 
     def block(self, block: Block, heading_shift: int, source: Path) -> str:
         if isinstance(block, Heading):
-            level = min(block.level + heading_shift, 6)
+            # never deeper than one below the heading before: a screen reader's outline skips no level
+            level = self.heading_level = min(block.level + heading_shift, self.heading_level + 1, 6)
             anchor = self.anchors.make(block.title)
             minutes = f' <span class="minutes">{escape(ui_text(self.language, "minutes", n=block.minutes))}</span>' if block.minutes else ""
             emoji = f"{escape(block.emoji)} " if block.emoji else ""
@@ -196,11 +198,19 @@ class HtmlWriter:
         if path is None:  # remote, missing, outside the course or not a usable picture: a visible placeholder
             notice = escape(ui_text(self.language, "image_missing", src=src))
             return f'<figure class="missing-image"><p>{escape(keep_words(alt))}</p><p class="address">{notice}</p></figure>'
-        caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>" if alt else ""
+        if not alt:  # decorative: drawn as a background, which a tagged PDF keeps out of the text (an artifact)
+            width, height = image_size(path)
+            return (f'<figure class="image decorative" style="width: {width:.0f}px"><div style="padding-top: {height / width:.3%}; '
+                    f'background-image: url(&quot;{escape(path.as_uri(), quote=True)}&quot;)"></div></figure>')
+        caption = f"<figcaption>{escape(keep_words(alt))}</figcaption>"
         return f'<figure class="image"><img src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">{caption}</figure>'
 
     def inline_image(self, src: str, alt: str, source: Path) -> str:
         path, _ = resolve_image(src, source, self.course_root)
         if path is None:
             return f'<span class="missing-inline">[{escape(alt or src)}]</span>'
+        if not alt:  # decorative, as a background (see image)
+            width, height = image_size(path)
+            return (f'<span class="inline decorative" style="width: {1.2 * width / height:.2f}em; '
+                    f'background-image: url(&quot;{escape(path.as_uri(), quote=True)}&quot;)"></span>')
         return f'<img class="inline" src="{escape(path.as_uri(), quote=True)}" alt="{escape(alt, quote=True)}">'

@@ -20,8 +20,9 @@ class KeptRender:
     made from, kept in a folder: asked for the same page again, it returns the kept PDF instead of
     laying the page out. An edit that moves no page number leaves a handout's front unchanged.
 
-    The key is the page's HTML, the stylesheets and templates it is made with, WeasyPrint's version and
-    how fonts are embedded, so a kept PDF is the PDF that rendering would give.
+    Kept PDFs are pages for an assembly (written without glyph outlines). The key is the page's HTML,
+    the stylesheets and templates it is made with, WeasyPrint's version and whether it is tagged, so a
+    kept PDF is the PDF that rendering would give.
     """
 
     def __init__(self, folder: Path, name: str) -> None:
@@ -29,18 +30,18 @@ class KeptRender:
         self.key_path = folder / f"{name}.json"
 
     @staticmethod
-    def key(html: str, outlines: bool) -> str:
-        digest = hashlib.sha256(f"{version('weasyprint')}|{outlines}|".encode() + html.encode())
+    def key(html: str, tags: bool) -> str:
+        digest = hashlib.sha256(f"{version('weasyprint')}|tags={tags}|".encode() + html.encode())
         for path in sorted(TEMPLATES.iterdir()):
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
 
-    def get(self, html: str, outlines: bool) -> tuple[bytes, int] | None:
+    def get(self, html: str, tags: bool) -> tuple[bytes, int] | None:
         """(PDF, page count) kept for this page, if any."""
         try:
             kept = json.loads(self.key_path.read_text(encoding="utf-8"))
-            if kept["key"] == self.key(html, outlines):
+            if kept["key"] == self.key(html, tags):
                 return self.pdf_path.read_bytes(), kept["pages"]
         except (OSError, ValueError, KeyError):
             pass
@@ -53,6 +54,6 @@ class KeptRender:
         except (OSError, ValueError, KeyError):
             return None
 
-    def put(self, html: str, outlines: bool, pdf: bytes, pages: int) -> None:
+    def put(self, html: str, tags: bool, pdf: bytes, pages: int) -> None:
         write_atomically(self.pdf_path, pdf)
-        write_atomically(self.key_path, json.dumps({"key": self.key(html, outlines), "pages": pages}).encode())
+        write_atomically(self.key_path, json.dumps({"key": self.key(html, tags), "pages": pages}).encode())

@@ -62,18 +62,37 @@ class Rendered:
         """The index of the page an element id is on."""
         return next((i for i, page in enumerate(self.document.pages) if anchor in page.anchors), None)
 
-    def pdf(self, outlines: bool = True) -> bytes:
-        """The PDF; its identifier comes from the content and its dates from the HTML's dcterms
-        metadata, so the same input gives the same bytes.
+    def pdf(self, outlines: bool = True, tags: bool = False) -> bytes:
+        """The PDF, with tags tagged for accessibility: WeasyPrint's PDF/UA-1 variant (a
+        structure tree of the HTML's elements, the language from `<html lang>`, the title shown as
+        the window's, images' alt text, table header cells, XMP metadata naming PDF/UA-1). Its
+        dates come from the HTML's dcterms metadata, so the same input gives the same bytes.
 
-        Without outlines, each font is embedded as its face's .notdef glyph only (its widths
-        and Unicode map stay whole): for pages that are assembled into a document which
-        embeds every face once (pdf_fonts), cutting and compressing a face per part would
-        be wasted, and it is most of the time a short part takes to write.
+        Without outlines, the PDF is pages for an assembly (pdf_assembly), which writes the
+        document's own identifier and fonts: each font is embedded as its face's .notdef glyph
+        only (its widths and Unicode map stay whole), as cutting and compressing a face per
+        part would be wasted, and the PDF has no identifier, which pydyf makes by writing the
+        whole file a second time. With outlines its identifier is a hash of the HTML.
         """
-        identifier = hashlib.md5(self.html.encode()).hexdigest().encode()
+        identifier = hashlib.md5(self.html.encode()).hexdigest().encode() if outlines else None
         with _glyph_outlines(outlines):
-            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False)
+            return self.document.write_pdf(pdf_identifier=identifier, pdf_forms=self.forms, uncompressed_pdf=False,
+                                           pdf_variant="pdf/ua-1" if tags else None,
+                                           finisher=_scoped_table_headers if tags else None)
+
+
+def _scoped_table_headers(document: Document, pdf) -> None:
+    """Header cells (TH) that say they head their column (Scope), in place of WeasyPrint's links from each
+    data cell to its headers (Headers), which name header IDs made of object numbers: those repeat once
+    parts are assembled and are listed in no ID tree, so no reader could follow them. Markdown tables
+    have one header row."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/StructElem":
+            if item["S"] == "/TH":
+                item.pop("ID", None)
+                item["A"]["Scope"] = "/Column"
+            elif item["S"] == "/TD":
+                item["A"].pop("Headers", None)
 
 
 @functools.lru_cache(maxsize=4)
@@ -102,8 +121,8 @@ def _glyph_outlines(keep: bool):
         weasyprint_fonts.Font.clean = clean
 
 
-def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False) -> list[str]:
-    """Render html (relative URLs against base) to target; returns the URLs that were refused."""
+def write_pdf(html: str, base: Path, course_root: Path, target: Path, forms: bool = False, tags: bool = False) -> list[str]:
+    """Render html (relative URLs against base) to target, tagged or not; returns the URLs that were refused."""
     rendered = Rendered(html, base, course_root, forms)
-    write_atomically(target, rendered.pdf())
+    write_atomically(target, rendered.pdf(tags=tags))
     return rendered.fetcher.refused

@@ -1,12 +1,13 @@
 """Cached handout parts and a freshly rendered front → one handout PDF, with pikepdf.
 
 A part is one session rendered on its own (its pages, bookmarks, named
-destinations and links). The front is the cover and the contents; a stamp is
-a page that shows only a part page's "n / N". Assembling puts the parts'
-pages after the front pages, lays each stamp over its page,
-nests the parts' bookmarks under the cover's, points the contents' links at
-their pages, gathers the named destinations, and embeds each font once
-(pdf_fonts). The result does not depend on which parts were rendered in this
+destinations, links and structure tree). The front is the cover and the
+contents; a stamp is a page that shows only a page's running header and
+"n / N". Assembling puts the parts' pages after the front pages, lays each
+stamp over its page as an artifact, nests the parts' bookmarks under the
+cover's, points the contents' links at their pages, gathers the named
+destinations, merges the structure trees (pdf_structure) and embeds each
+font once (pdf_fonts). The result does not depend on which parts were rendered in this
 build, so an incremental build and a clean one give the same bytes.
 """
 
@@ -20,6 +21,7 @@ import pikepdf
 
 from .files import write_atomically
 from .pdf_fonts import embed_fonts
+from .pdf_structure import merge_structure
 
 CONTENTS_LINK = "deckbuild-contents:"  # href of a contents entry in the front: this prefix and the entry's number
 
@@ -37,28 +39,35 @@ class Mark:
 
 @dataclass(frozen=True)
 class Part:
-    """A rendered part: its file, its page count and its bookmarks."""
+    """A rendered part, open (a context manager that closes it): its PDF, its page count and its bookmarks.
+    It is opened once for both: opening a tagged part reads its whole object stream."""
 
-    path: Path
+    pdf: pikepdf.Pdf
     pages: int
     marks: tuple[Mark, ...]
 
+    def __enter__(self) -> Part:
+        return self
 
-def read_part(path: Path) -> Part:
-    """The page count and bookmarks of a part PDF."""
-    with pikepdf.open(path) as pdf:
-        pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    def __exit__(self, *_) -> None:
+        self.pdf.close()
 
-        def marks(items) -> tuple[Mark, ...]:
-            found = []
-            for item in items:
-                destination = item.destination
-                found.append(Mark(item.title, pages[destination[0].objgen], float(destination[2]), float(destination[3]),
-                                  marks(item.children)))
-            return tuple(found)
 
-        with pdf.open_outline() as outline:
-            return Part(path, len(pdf.pages), marks(outline.root))
+def open_part(path: Path) -> Part:
+    """A part PDF opened, with its page count and bookmarks."""
+    pdf = pikepdf.open(path)
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+    def marks(items) -> tuple[Mark, ...]:
+        found = []
+        for item in items:
+            destination = item.destination
+            found.append(Mark(item.title, pages[destination[0].objgen], float(destination[2]), float(destination[3]),
+                              marks(item.children)))
+        return tuple(found)
+
+    with pdf.open_outline() as outline:
+        return Part(pdf, len(pdf.pages), marks(outline.root))
 
 
 def contents_entries(parts: list[Part], first_page: int) -> list[tuple[Mark, int, int]]:
@@ -78,28 +87,32 @@ def contents_entries(parts: list[Part], first_page: int) -> list[tuple[Mark, int
 
 
 def assemble(front: bytes, stamps: bytes, parts: list[Part], target: Path, kept: Path | None = None) -> None:
-    """Write the handout: the front's pages, then every part's pages, each with its stamp laid over it;
-    the faces cut for it are kept in the folder kept for the next assembly (pdf_fonts)."""
+    """Write the handout: the front's pages, then every part's pages, each page after the cover with its
+    stamp laid over it, their structure trees merged into one; the faces cut for it are kept in the
+    folder kept for the next assembly (pdf_fonts)."""
     pdf = pikepdf.open(io.BytesIO(front))
     front_pages = len(pdf.pages)
-    sources = [pikepdf.open(io.BytesIO(stamps)), *(pikepdf.open(part.path) for part in parts)]
+    sources = [pikepdf.open(io.BytesIO(stamps)), *(part.pdf for part in parts)]
     try:
         count = len(sources[0].pages)
-        if count != sum(part.pages for part in parts):
-            raise ValueError(f"{count} page-number stamps for {sum(part.pages for part in parts)} part pages")
+        pages = front_pages + sum(part.pages for part in parts)
+        if count != pages - 1:
+            raise ValueError(f"{count} stamps for the {pages - 1} pages after the cover")
         for source in sources:
             pdf.pages.extend(source.pages)
-        for index in range(count):
-            _stamp(pdf, pdf.pages[front_pages + count + index], pdf.pages[front_pages + index], front_pages + index + 1)
+        stamp_pages = pdf.pages[front_pages:front_pages + count]
+        document_pages = [*pdf.pages[:front_pages], *pdf.pages[front_pages + count:]]
+        for number, (page, stamp) in enumerate(zip(document_pages[1:], stamp_pages), start=2):
+            _stamp(pdf, page, stamp, number)
         del pdf.pages[front_pages:front_pages + count]
         starts = [front_pages + sum(part.pages for part in parts[:i]) for i in range(len(parts))]
         _outline(pdf, parts, starts)
         _contents_links(pdf, front_pages, contents_entries(parts, front_pages + 1))
         _destinations(pdf, sources[1:], starts)
+        merge_structure(pdf, sources[1:], starts)
         finished = with_fonts(pdf, kept)
     finally:
-        for source in sources:
-            source.close()
+        sources[0].close()
         pdf.close()
     write_atomically(target, finished)
 
@@ -116,10 +129,11 @@ def with_fonts(pdf: pikepdf.Pdf, kept: Path | None = None) -> bytes:
 
 def _stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, stamp: pikepdf.Page, number: int) -> None:
     """Draw stamp (a page of the same size) over page, as a form XObject named after the page number
-    (pikepdf's add_overlay picks a random name, which would make equal inputs give different bytes)."""
+    (pikepdf's add_overlay picks a random name, which would make equal inputs give different bytes),
+    marked as an artifact: running headers and page numbers are not part of the document's content."""
     name = page.add_resource(stamp.as_form_xobject(), pikepdf.Name.XObject, pikepdf.Name(f"/Stamp{number}"))
     page.contents_add(pikepdf.Stream(pdf, b"q"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, f"Q q {name} Do Q".encode()))
+    page.contents_add(pikepdf.Stream(pdf, f"Q q /Artifact BMC {name} Do EMC Q".encode()))
 
 
 def _outline(pdf: pikepdf.Pdf, parts: list[Part], starts: list[int]) -> None:

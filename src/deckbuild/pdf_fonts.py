@@ -200,13 +200,14 @@ def _missing_encoding(pdf: pikepdf.Pdf, glyphs: list[int], count: int) -> pikepd
 
 
 def _width_array(widths: dict[int, object]) -> pikepdf.Array:
-    """The W array: runs of consecutive glyph ids, each as `first [w w …]`."""
+    """The W array: runs of consecutive glyph ids, each as `first [w w …]`. Made from Python lists at
+    once: appending to a pikepdf array one width at a time took a third of a handout's assembly."""
     runs: list[tuple[int, list]] = []
     for glyph in sorted(widths):
         if glyph - 1 not in widths:
             runs.append((glyph, []))
         runs[-1][1].append(widths[glyph])
-    return pikepdf.Array([item for first, run in runs for item in (first, pikepdf.Array(run))])  # built whole: appending is slow
+    return pikepdf.Array([item for first, run in runs for item in (first, pikepdf.Array(run))])
 
 
 def _merged(pdf: pikepdf.Pdf, fonts: list[EmbeddedFont], kept: Path | None) -> pikepdf.Dictionary:
