@@ -30,6 +30,7 @@ from .mermaid.class_diagram import ClassDiagram, UmlClass
 from .mermaid.er import Entity, EntityRelationshipDiagram
 from .model import MermaidError, Style
 from .scene import Scene, SceneConnector, SceneShape
+from .readability import segment_hits
 
 CELL_PADDING_X = 8.0
 CELL_PADDING_Y = 4.0
@@ -467,7 +468,7 @@ class TableLayout:
         left, upper = next(
             ((left, upper) for left, upper in spots
              if not any(_overlaps((left, upper, width, height), shape) for shape in obstacles)
-             and not any(_crosses((left, upper, width, height), a, b) for a, b in segments)),
+             and not any(segment_hits(a, b, (left, upper, left + width, upper + height)) for a, b in segments)),
             spots[0],
         )
         return SceneShape(shape_id, "text", left, upper, width, height, text, text_color=self.style.text,
@@ -490,33 +491,12 @@ class TableLayout:
                  for shift in range(0, 41, 4) for left, upper, step_x, step_y in options]
         left, upper = next(
             ((left, upper) for left, upper in spots
-             if not any(_crosses((left, upper, width, height), a, b) for a, b in segments)
+             if not any(segment_hits(a, b, (left, upper, left + width, upper + height)) for a, b in segments)
              and not any(_overlaps((left, upper, width, height), shape) for shape in placed)),
             options[0][:2],
         )
         return SceneShape(shape_id, "text", left, upper, width, height, text, text_color=self.style.text,
                           font_size=self.label_size)
-
-
-def _crosses(rect: tuple[float, float, float, float], a: tuple[float, float], b: tuple[float, float]) -> bool:
-    """Whether the segment a–b passes through the rectangle (x, y, width, height) (Liang–Barsky clipping)."""
-    x, y, width, height = rect
-    (ax, ay), (bx, by) = a, b
-    dx, dy = bx - ax, by - ay
-    low, high = 0.0, 1.0
-    for p, q in ((-dx, ax - x), (dx, x + width - ax), (-dy, ay - y), (dy, y + height - ay)):
-        if p == 0:
-            if q < 0:
-                return False
-            continue
-        t = q / p
-        if p < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return False
-    return True
 
 
 def _overlaps(rect: tuple[float, float, float, float], shape: SceneShape) -> bool:
