@@ -29,7 +29,6 @@ from deckbuild.font_embedding import (
     deck_usage,
     embed,
     embed_faces,
-    embed_fonts,
     may_subset,
     read_eot,
     to_eot,
@@ -257,7 +256,7 @@ def test_a_restricted_font_is_refused(tmp_path):
 
 def test_embedding_again_replaces_the_fonts(embedded, cache):
     _, result, _, _, _ = embedded
-    twice = embed_fonts(result.package, [BODY], cache_dir=cache, code_families=[MONO])
+    twice = embed(result.package, [BODY], cache_dir=cache, code_families=[MONO]).package
     entries = parts(twice)
     assert sorted(n for n in entries if n.endswith(".fntdata")) == sorted(f.part for f in result.faces)
     assert etree.fromstring(entries["ppt/presentation.xml"]).find(f"{P}embeddedFontLst").__len__() == 2

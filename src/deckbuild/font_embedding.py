@@ -15,10 +15,9 @@ embedding (OS/2 fsType) are refused with a reason. The converted, subset, EOT
 wrapped face is cached by a digest of the source file's bytes, the face index
 and the character set, so only the first build on a machine pays for it.
 
-`embed_fonts(pptx, families, …) -> bytes` embeds into a saved package; `embed`
-returns the same package with what was embedded and what was not (and why),
-uncompressed (ZIP_STORED). The deck writer calls `embed_in_entries` on the
-package's members before it zips the deck, once.
+`embed(pptx, families, …)` embeds into a saved package and says what was
+embedded and what was not (and why). The deck writer calls `embed_in_entries`
+on the package's members before it zips the deck, once.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from typing import Iterable, Sequence
 from lxml import etree
 
 from .measure import FontFile, FontNotFound, font_advances, locate
+from .timestamps import zip_bytes
 
 CACHE_VERSION = 2  # bump when the cached faces change shape (2: cut by HarfBuzz)
 EOT_VERSION = 0x00020001
@@ -148,24 +148,6 @@ class Embedding:
 # --- the entry points -------------------------------------------------------------------------
 
 
-def embed_fonts(
-    pptx: bytes,
-    families: Sequence[str],
-    text: str = "",
-    cache_dir: Path | None = None,
-    *,
-    code_families: Sequence[str] = (),
-) -> bytes:
-    """pptx with the regular and bold faces of families (and code_families) embedded.
-
-    Only families the package names (a typeface in a slide, layout, master, theme
-    or chart) are embedded, and a bold face only when some text is bold. text is
-    added to the characters read from the package. Faces that cannot be
-    embedded are left out; `embed` says why.
-    """
-    return embed(pptx, families, text, cache_dir, code_families=code_families).package
-
-
 def embed(
     pptx: bytes,
     families: Sequence[str],
@@ -174,10 +156,15 @@ def embed(
     *,
     code_families: Sequence[str] = (),
 ) -> Embedding:
-    """Like embed_fonts, also returning the embedded faces and the reasons for faces left out."""
+    """pptx (a saved package) with the regular and bold faces of families (and code_families) embedded,
+    the embedded faces and the reasons for faces left out.
+
+    Only families the package names (a typeface in a slide, layout, master, theme
+    or chart) are embedded, and a bold face only when some text is bold. text is
+    added to the characters read from the package."""
     entries = _read_package(pptx)
     faces, skipped = embed_in_entries(entries, families, text, cache_dir, code_families=code_families)
-    return Embedding(_write_package(entries) if faces else pptx, faces, skipped)
+    return Embedding(zip_bytes(entries) if faces else pptx, faces, skipped)
 
 
 def embed_in_entries(
@@ -221,7 +208,7 @@ def embed_faces(
     code_text[family] what a code family's runs show."""
     entries = _read_package(package)
     faces, skipped = _embed_faces_in_entries(entries, sources, text, cache_dir, code_text, skipped)
-    return Embedding(_write_package(entries) if faces else package, faces, skipped)
+    return Embedding(zip_bytes(entries) if faces else package, faces, skipped)
 
 
 def _embed_faces_in_entries(
@@ -689,16 +676,6 @@ def read_eot(data: bytes) -> EotHeader:
 def _read_package(pptx: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(pptx)) as archive:
         return {info.filename: archive.read(info.filename) for info in archive.infolist()}
-
-
-def _write_package(entries: dict[str, bytes]) -> bytes:
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in entries.items():
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return output.getvalue()
 
 
 def _xml(root) -> bytes:

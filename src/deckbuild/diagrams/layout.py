@@ -414,13 +414,7 @@ def slide_fit(scene: Scene) -> float:
 
 def _describe(graph: Graph) -> str:
     """What alt text says after the diagram's type: the labels a reader would see, in order."""
-    titles = [cluster.title for cluster in _all_clusters(graph.clusters) if cluster.title]
+    titles = [cluster.title for cluster in graph.all_clusters() if cluster.title]
     labels = [node.label for node in graph.nodes.values() if node.label]
     edge_labels = [edge.label for edge in graph.edges if edge.label]
     return ", ".join(text.replace("\n", " ") for text in (*titles, *labels, *edge_labels))
-
-
-def _all_clusters(clusters: list[Cluster]):
-    for cluster in clusters:
-        yield cluster
-        yield from _all_clusters(cluster.clusters)

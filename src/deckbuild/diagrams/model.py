@@ -100,6 +100,10 @@ class Cluster:
     style: Style = field(default_factory=Style)
     line: int = 0
 
+    def members(self) -> list[str]:
+        """Every node id inside the cluster, nested clusters' included."""
+        return [*self.nodes, *(n for child in self.clusters for n in child.members())]
+
 
 @dataclass
 class Graph:
@@ -119,12 +123,20 @@ class Graph:
         """Every text a reader must find in the drawing: labels, edge labels, frame titles."""
         texts = [n.label for n in self.nodes.values()]
         texts += [e.label for e in self.edges if e.line_style != "invisible"]
-        stack = list(self.clusters)
-        while stack:
-            cluster = stack.pop()
-            texts.append(cluster.title)
-            stack.extend(cluster.clusters)
+        texts += [cluster.title for cluster in self.all_clusters()]
         return [t for t in texts if t]
+
+    def all_clusters(self) -> list[Cluster]:
+        """Every cluster, each before the clusters inside it."""
+        found: list[Cluster] = []
+
+        def walk(clusters: list[Cluster]) -> None:
+            for cluster in clusters:
+                found.append(cluster)
+                walk(cluster.clusters)
+
+        walk(self.clusters)
+        return found
 
 
 @dataclass

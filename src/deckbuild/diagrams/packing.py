@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .model import Cluster, Edge, Graph
+from .model import Edge, Graph
 from .scene import Scene
 
 REARRANGE_GAIN = 1.15  # a proposal must read at least this much larger than the strip
@@ -72,7 +72,7 @@ def parts(graph: Graph) -> list[list[str]]:
         return node_id
 
     for cluster in graph.clusters:
-        members = [n for n in _members(cluster) if n in parent]
+        members = [n for n in cluster.members() if n in parent]
         for a, b in zip(members, members[1:]):
             parent[root(a)] = root(b)
     for edge in graph.edges:
@@ -128,7 +128,7 @@ def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, R
     # each segment starts at the first rank again. An edge of no length between nodes of
     # neighbouring segments keeps them in reading order across; dot honours it between nodes
     # outside subgraphs, so each segment is represented by its first node outside one.
-    framed = {n for cluster in graph.clusters for n in _members(cluster)}
+    framed = {n for cluster in graph.clusters for n in cluster.members()}
     firsts = []
     for index in range(len(best[1])):
         members = sorted((n for n in graph.nodes if segment_of[n] == index), key=lambda n: rank[n])
@@ -138,7 +138,7 @@ def _folded(graph: Graph, scene: Scene, across_x: bool, slide) -> tuple[float, R
     # dot starts from the order it reads nodes and frames in: give it the segments' order too
     order = list(graph.nodes)
     nodes = dict(sorted(graph.nodes.items(), key=lambda item: (segment_of[item[0]], order.index(item[0]))))
-    clusters = sorted(graph.clusters, key=lambda c: min((segment_of[n] for n in _members(c) if n in segment_of), default=0))
+    clusters = sorted(graph.clusters, key=lambda c: min((segment_of[n] for n in c.members() if n in segment_of), default=0))
     return best[0], Rearrangement(replace(graph, nodes=nodes, edges=edges, clusters=clusters), tuple(firsts))
 
 
@@ -148,7 +148,7 @@ def _allowed_cuts(graph: Graph, rank: dict[str, int], count: int) -> list[int]:
     arrow from the end of a segment to the start of the next, as along a folded chain."""
     blocked = set()
     for cluster in graph.clusters:
-        ranks = [rank[n] for n in _members(cluster) if n in rank]
+        ranks = [rank[n] for n in cluster.members() if n in rank]
         if ranks:
             blocked.update(range(min(ranks) + 1, max(ranks) + 1))
     crossings = [0] * (count + 1)
@@ -188,31 +188,20 @@ def _holds_rank(graph: Graph, edge: Edge, rank: dict[str, int], segment_of: dict
 # --- shared helpers -------------------------------------------------------------------
 
 
-def _members(cluster: Cluster) -> list[str]:
-    """Every node id inside a cluster, nested ones included."""
-    return [*cluster.nodes, *(n for child in cluster.clusters for n in _members(child))]
-
-
 def _representative(graph: Graph, ref: str) -> str:
     """A node standing for an edge end: the node itself, or the first node inside a cluster."""
     if ref in graph.nodes:
         return ref
-    for cluster in _all(graph.clusters):
+    for cluster in graph.all_clusters():
         if cluster.id == ref:
-            return next(iter(_members(cluster)), ref)
+            return next(iter(cluster.members()), ref)
     return ref
-
-
-def _all(clusters: list[Cluster]):
-    for cluster in clusters:
-        yield cluster
-        yield from _all(cluster.clusters)
 
 
 def _with_frames(graph: Graph, group: list[str]) -> set[str]:
     """Shape ids that draw a group of nodes: the nodes and every top-level frame holding one."""
     ids = set(group)
-    return ids | {c.id for c in graph.clusters if set(_members(c)) & ids}
+    return ids | {c.id for c in graph.clusters if set(c.members()) & ids}
 
 
 def _span(scene: Scene, ids: set[str], across_x: bool) -> Span:
