@@ -100,6 +100,9 @@ class SceneWriter:
         # python-pptx refits the group after every added shape, which makes a
         # diagram quadratic to write; refit once at the end instead.
         group.shapes._recalculate_extents = lambda: None
+        # and it finds each new shape's id by reading every id on the slide; nothing else adds
+        # shapes to the slide while the group fills, so counting on from the largest is safe
+        group.shapes.turbo_add_enabled = True
         placed = {}
         # bare texts (edge labels, titles) go above the lines, which would otherwise strike them through
         for shape in [s for s in scene.shapes if s.kind != "text"]:
