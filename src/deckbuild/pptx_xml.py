@@ -183,13 +183,26 @@ _DEFAULT_INSETS = (("lIns", 91440), ("rIns", 91440), ("tIns", 45720), ("bIns", 4
 
 
 def place(shape, x: int, y: int, cx: int, cy: int) -> None:
-    """Set a shape's position and size (EMU) as its left, top, width and height would, in one step."""
-    transform = shape._element.get_or_add_xfrm()
-    offset, extent = transform.get_or_add_off(), transform.get_or_add_ext()
+    """Set a shape's (p:sp) position and size in EMU as its left, top, width and height would, in one step."""
+    properties = shape._element.spPr
+    transform = properties.find(_XFRM)
+    if transform is None:  # a placeholder inherits its box until given one: xfrm comes first in spPr
+        transform = OxmlElement("a:xfrm")
+        properties.insert(0, transform)
+    offset, extent = transform.find(_OFF), transform.find(_EXT)
+    if offset is None:
+        offset = OxmlElement("a:off")
+        transform.insert(0, offset)
+    if extent is None:
+        extent = OxmlElement("a:ext")
+        offset.addnext(extent)
     offset.set("x", str(x))
     offset.set("y", str(y))
     extent.set("cx", str(cx))
     extent.set("cy", str(cy))
+
+
+_XFRM, _OFF, _EXT = (qn(f"a:{name}") for name in ("xfrm", "off", "ext"))
 
 
 def add_slide_number(paragraph, number: int, lang: str, color: str | None = None) -> None:
@@ -384,8 +397,8 @@ class NewSlide:
 
 
 KEPT_LAYOUTS = 64
-# a layout's XML → the placeholders python-pptx puts on a new slide of it, and each one's (idx, type)
-_LAYOUT_PLACEHOLDERS: dict[bytes, tuple[list, list[tuple[int, object]]]] = {}
+# a layout's XML → the placeholders python-pptx puts on a new slide of it, and each one's (idx, type, proxy class)
+_LAYOUT_PLACEHOLDERS: dict[bytes, tuple[list, list[tuple[int, object, type]]]] = {}
 
 
 class BlankSlides:
@@ -414,7 +427,8 @@ class BlankSlides:
         if blank is None:
             slide = slides.add_slide(layout)
             elements = list(slide.shapes._spTree[2:])  # its shape tree: group properties, then the placeholders
-            blank = [copy.deepcopy(e) for e in elements], [(e.ph_idx, e.ph_type) for e in elements]
+            kinds = [(e.ph_idx, e.ph_type, type(SlideShapeFactory(e, slide.placeholders))) for e in elements]
+            blank = [copy.deepcopy(e) for e in elements], kinds
             if len(_LAYOUT_PLACEHOLDERS) < KEPT_LAYOUTS:
                 _LAYOUT_PLACEHOLDERS[key] = blank
             self.slide_id = int(slides._sldIdLst[-1].get("id"))
@@ -425,9 +439,9 @@ class BlankSlides:
             self.slide_id += 1  # python-pptx gives the largest id in use plus one
             slides._sldIdLst._add_sldId(id=self.slide_id, rId=relationship)
         parent = slide.placeholders
-        title = next((SlideShapeFactory(e, parent) for e, (idx, _) in zip(elements, blank[1]) if idx == 0), None)
-        ordered = sorted(zip(elements, blank[1]), key=lambda pair: pair[1][0])
-        return NewSlide(slide, title, [(kind, SlideShapeFactory(e, parent)) for e, (_, kind) in ordered])
+        shapes = [(idx, kind, proxy(e, parent)) for e, (idx, kind, proxy) in zip(elements, blank[1])]
+        title = next((shape for idx, _, shape in shapes if idx == 0), None)
+        return NewSlide(slide, title, [(kind, shape) for _, kind, shape in sorted(shapes, key=lambda found: found[0])])
 
     def notes_text_frame(self, slide):
         """The text frame of slide's new notes slide (python-pptx's notes_slide.notes_text_frame)."""
