@@ -160,22 +160,51 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int, wrap: bool = True, l
 def set_fill(properties, colour: str | None) -> None:
     """A shape's fill in RGB hex, or none, on its p:spPr: what python-pptx's fill.solid() and
     fore_color.rgb (or fill.background()) write, without their proxies."""
-    if colour:
-        properties.get_or_change_to_solidFill().get_or_change_to_srgbClr().set("val", colour.upper())
-    else:
-        properties.get_or_change_to_noFill()
+    _put_fill(properties, colour, _AFTER_SHAPE_FILL)
 
 
 def set_outline(properties, colour: str | None, width: int = 0):
     """A shape's outline in RGB hex and width (EMU), or none, on its p:spPr: what python-pptx's
     line.color.rgb and line.width (or line.fill.background()) write. Returns the a:ln element."""
-    outline = properties.get_or_add_ln()
+    outline = properties.find(_LN)
+    if outline is None:
+        outline = etree.Element(_LN)
+        _insert_before(properties, outline, _AFTER_LINE)
+    _put_fill(outline, colour, _AFTER_LINE_FILL)
     if colour:
-        outline.get_or_change_to_solidFill().get_or_change_to_srgbClr().set("val", colour.upper())
         outline.set("w", str(width))
-    else:
-        outline.get_or_change_to_noFill()
     return outline
+
+
+def _put_fill(parent, colour: str | None, successors: frozenset[str]) -> None:
+    """parent's fill (any kind) replaced by a solid colour, or by none."""
+    for old in [child for child in parent if child.tag in _FILL_KINDS]:
+        parent.remove(old)
+    fill = etree.Element(_SOLIDFILL if colour else _NOFILL)
+    if colour:
+        etree.SubElement(fill, _SRGBCLR, val=colour.upper())
+    _insert_before(parent, fill, successors)
+
+
+def _insert_before(parent, element, successors: frozenset[str]) -> None:
+    """element into parent before its first child of a kind the schema puts after it."""
+    following = next((child for child in parent if child.tag in successors), None)
+    if following is None:
+        parent.append(element)
+    else:
+        following.addprevious(element)
+
+
+def _clark_names(*tags: str) -> frozenset[str]:
+    return frozenset(qn(f"a:{tag}") for tag in tags)
+
+
+_LN, _NOFILL = qn("a:ln"), qn("a:noFill")
+_FILL_KINDS = _clark_names("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill")
+# what follows a shape's fill, its outline, and an outline's fill, in the schema (CT_ShapeProperties, CT_LineProperties)
+_AFTER_LINE = _clark_names("effectLst", "effectDag", "scene3d", "sp3d", "extLst")
+_AFTER_SHAPE_FILL = _AFTER_LINE | {_LN}
+_AFTER_LINE_FILL = _clark_names("prstDash", "custDash", "round", "bevel", "miter", "headEnd", "tailEnd", "extLst")
 
 
 _ANCHORS = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
