@@ -400,20 +400,25 @@ _ALL_IDS = etree.XPath("//@id", smart_strings=False)
 _NAME_USED = etree.XPath("boolean(//p:cNvPr[@name = $name])", namespaces={"p": P_NAMESPACE})
 
 
-def append_copy(slide, shape_element) -> None:
-    """Append a copy of a shape written before (on another slide) to slide, with the next free shape
-    id and its name renumbered the way python-pptx numbers a placeholder it clones."""
+def append_copies(slide, shape_elements) -> None:
+    """Append copies of shapes written before (on another slide) to slide, each with the next free
+    shape id and its name renumbered the way python-pptx numbers a placeholder it clones."""
     tree = slide.shapes._spTree
-    element = copy.deepcopy(shape_element)
     shape_id = next_shape_id(tree)
-    properties = element.xpath("./*[1]/p:cNvPr")[0]
-    base = properties.get("name").rsplit(" ", 1)[0]
-    number = shape_id - 1
-    while _NAME_USED(tree, name=f"{base} {number}"):
-        number += 1
-    properties.set("id", str(shape_id))
-    properties.set("name", f"{base} {number}")
-    tree.append(element)
+    for shape_element in shape_elements:
+        element = copy.deepcopy(shape_element)
+        properties = element[0].find(_CNVPR)  # p:nvSpPr (or its kin) comes first, and holds p:cNvPr first
+        base = properties.get("name").rsplit(" ", 1)[0]
+        number = shape_id - 1
+        while _NAME_USED(tree, name=f"{base} {number}"):
+            number += 1
+        properties.set("id", str(shape_id))
+        properties.set("name", f"{base} {number}")
+        tree.append(element)
+        shape_id += 1
+
+
+_CNVPR = qn("p:cNvPr")
 
 
 @dataclass(frozen=True)
