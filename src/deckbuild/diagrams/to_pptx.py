@@ -51,19 +51,21 @@ AUTO_SHAPES = {
     "block_label": MSO_SHAPE.SNIP_1_RECTANGLE,
     "cloud": MSO_SHAPE.CLOUD,
     "storage": MSO_SHAPE.CAN,
-    "ring": MSO_SHAPE.DONUT,
     "cross_circle": MSO_SHAPE.FLOWCHART_SUMMING_JUNCTION,
 }
 FLIPPED_HORIZONTALLY = {"parallelogram_alt"}
 FLIPPED_VERTICALLY = {"trapezoid_alt"}
 # Connection-site index of each side, in PowerPoint's preset geometry order: four
-# sites (top, left, bottom, right) for the rectangle family, eight for ellipses.
-# Shapes whose sites do not sit at the middles of their sides are not glued.
+# sites (top, left, bottom, right) for the rectangle family and the can, eight for ellipses.
+# LibreOffice 7.4 numbers these presets' sites the same way: the middles of its box's sides
+# for the rectangle family and the can, the preset's own eight for an ellipse. Shapes whose
+# sites do not sit at the middles of their sides, or that LibreOffice numbers its own way
+# (the cloud, whose first site PowerPoint puts on the right), are not glued.
 BOX_SITES = {"top": 0, "left": 1, "bottom": 2, "right": 3}
 ELLIPSE_SITES = {"top": 0, "left": 2, "bottom": 4, "right": 6}
 SITES_BY_KIND = {kind: ELLIPSE_SITES for kind in ("circle", "double_circle", "start", "end")}
 UNGLUED = {"hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric", "actor", "text",
-           "cloud", "storage", "ring", "cross_circle"}  # LibreOffice numbers these presets' sites its own way
+           "cloud", "cross_circle"}
 ARROW_ENDS = {"arrow": "triangle", "open": "none", "circle": "oval", "cross": "diamond", "async": "arrow", "none": "none",
               # UML ends; PowerPoint fills every line end, so hollow ones come out filled
               "triangle": "triangle", "diamond": "diamond", "diamond_open": "diamond", "vee": "arrow"}
