@@ -147,7 +147,7 @@ def versions_side_by_side(courses: list[Path], sources: list[Path], rounds: int)
         for src in sources if round_number % 2 == 0 else sources[::-1]:
             environment = {**os.environ, "PYTHONPATH": str(src)}
             output = subprocess.run([sys.executable, __file__, "--json", *map(str, courses)], env=environment,
-                                    capture_output=True, text=True, check=True).stdout
+                                    stdout=subprocess.PIPE, text=True, check=True).stdout
             runs[src].append(json.loads(output))
     print(f"versions: {', '.join(map(str, sources))}; {rounds} rounds")
     for course in map(str, courses):
