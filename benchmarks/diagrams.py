@@ -150,17 +150,27 @@ def versions_side_by_side(courses: list[Path], sources: list[Path], rounds: int)
                                     stdout=subprocess.PIPE, text=True, check=True).stdout
             runs[src].append(json.loads(output))
     print(f"versions: {', '.join(map(str, sources))}; {rounds} rounds")
+    every: list[list[tuple[float, float]]] = [[] for _ in sources]  # each version's diagrams of all courses
     for course in map(str, courses):
         per_version = [[run[course] for run in runs[src]] for src in sources]  # version → round → source → times
-        count = len(per_version[0][0])
         drawn = [source for source in per_version[0][0]
                  if all(run.get(source) is not None for version in per_version for run in version)]
-        medians = [[statistics.median(statistics.median(run[source][part] for run in version) for source in drawn)
-                    for part in (0, 1)] for version in per_version]
-        print(f"{course}: {len(drawn)} diagrams every version draws (of {count}); median per diagram")
-        for src, (wall, cpu) in zip(sources, medians):
-            print(f"  {str(src):<40} wall {wall * 1000:6.1f} ms ({wall / medians[0][0]:.2f}×)  "
-                  f"processor {cpu * 1000:6.1f} ms ({cpu / medians[0][1]:.2f}×)")
+        typical = [[tuple(statistics.median(run[source][part] for run in version) for part in (0, 1)) for source in drawn]
+                   for version in per_version]  # each diagram's median over the rounds
+        for collected, timings in zip(every, typical):
+            collected.extend(timings)
+        print_medians(f"{course}: {len(drawn)} diagrams every version draws (of {len(per_version[0][0])})", sources, typical)
+    if len(courses) > 1:
+        print_medians(f"all courses: {len(every[0])} diagrams", sources, every)
+
+
+def print_medians(title: str, sources: list[Path], typical: list[list[tuple[float, float]]]) -> None:
+    """Each version's median wall and processor time per diagram, and its ratios to the first version's."""
+    medians = [[statistics.median(times[part] for times in timings) for part in (0, 1)] for timings in typical]
+    print(f"{title}; median per diagram")
+    for src, (wall, cpu) in zip(sources, medians):
+        print(f"  {str(src):<40} wall {wall * 1000:6.1f} ms ({wall / medians[0][0]:.2f}×)  "
+              f"processor {cpu * 1000:6.1f} ms ({cpu / medians[0][1]:.2f}×)")
 
 
 def time_mermaid_cli(blocks: list[Diagram], limit: int = 5) -> list[float] | None:
