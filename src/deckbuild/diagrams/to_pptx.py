@@ -89,10 +89,9 @@ CONNECTOR_STYLE = ('<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"/></a:ln
                    'val="accent1"/></a:fillRef><a:effectRef idx="1"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
                    'idx="minor"><a:schemeClr val="tx1"/></a:fontRef></p:style>')
 TEXT_BOX = ' txBox="1"'
-EMPTY_TEXT = {  # the text body of a shape without text, as python-pptx makes it
-    True: '<p:txBody><a:bodyPr wrap="none"><a:spAutoFit/></a:bodyPr><a:lstStyle/><a:p/></p:txBody>',
-    False: '<p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p></p:txBody>',
-}
+# the text bodies of a text box and of an autoshape without text, as python-pptx makes them
+EMPTY_TEXT_BOX = '<p:txBody><a:bodyPr wrap="none"><a:spAutoFit/></a:bodyPr><a:lstStyle/><a:p/></p:txBody>'
+EMPTY_SHAPE_TEXT = '<p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p></p:txBody>'
 
 
 def _attribute(value: str) -> str:
@@ -100,7 +99,7 @@ def _attribute(value: str) -> str:
     return escape(xml_safe(value), quote=True).replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
 
 
-def _text(value: str) -> str:
+def _element_text(value: str) -> str:
     """value escaped for XML element text (a carriage return kept, not read as a line end)."""
     return escape(xml_safe(value), quote=False).replace("\r", "&#13;")
 
@@ -160,7 +159,7 @@ class SceneWriter:
         else:
             line = "<a:ln><a:noFill/></a:ln>"
         flat = "" if is_text else "<a:effectLst/>"
-        text = self._text(shape, scale) if shape.text else EMPTY_TEXT[is_text]
+        text = self._text(shape, scale) if shape.text else EMPTY_TEXT_BOX if is_text else EMPTY_SHAPE_TEXT
         return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(f"{shape.kind} {shape.id}")}"/>'
                 f'<p:cNvSpPr{TEXT_BOX if is_text else ""}/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm{flip}>{box}</a:xfrm>'
                 f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill}{line}{flat}</p:spPr>'
@@ -184,7 +183,7 @@ class SceneWriter:
         run = (f'<a:r><a:rPr lang="{_attribute(self.lang)}" altLang="en-US" sz="{int(round(size * 100))}" '
                f'b="{1 if shape.bold else 0}" i="0">{_solid(shape.text_color)}<a:latin typeface="{_attribute(self.latin)}"/>'
                f'<a:ea typeface="{_attribute(self.east_asian)}"/></a:rPr>')
-        lines = "".join(f"{paragraph}{run}<a:t>{_text(line or ' ')}</a:t></a:r></a:p>" for line in shape.text.split("\n"))
+        lines = "".join(f"{paragraph}{run}<a:t>{_element_text(line or ' ')}</a:t></a:r></a:p>" for line in shape.text.split("\n"))
         return f"<p:txBody>{body}<a:noAutofit/></a:bodyPr><a:lstStyle/>{lines}</p:txBody>"
 
     def _connector(self, shape_id: int, connector: SceneConnector, written: dict, ox: float, oy: float, scale: float) -> str:
