@@ -111,6 +111,8 @@ def processor_seconds() -> float:
 def time_each(blocks: list[Diagram]) -> list[tuple[float, float] | None]:
     """Wall and processor seconds of each diagram (parse, layout, PowerPoint group, SVG), None for
     a block the version refuses."""
+    if not blocks:
+        return []
     theme = load_theme("default", ROOT / "slides")
     measure = Measurer(theme.fonts.metrics_body, theme.fonts.metrics_mono)
     writer = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, "ko-KR")
