@@ -94,11 +94,17 @@ def font_advances(font_file: FontFile) -> dict[int, float]:
     """{code point: advance width in ems} for every character of a face.
 
     Reading a CJK font's tables takes most of a second, so the result is kept
-    in the user's cache folder, keyed by the font file's path, size and date;
-    without a writable cache it is simply read each time."""
+    in the user's cache folder, keyed by the font file's path, size and date
+    (without a writable cache it is simply read each time), and in the process
+    for the next caller (every deck's font embedding asks again)."""
     stat = os.stat(font_file.path)
-    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    cached = user_cache("font-metrics") / f"{key.hexdigest()[:24]}.marshal"
+    return _advances(font_file, stat.st_size, stat.st_mtime_ns, user_cache("font-metrics"))
+
+
+@functools.lru_cache(maxsize=16)
+def _advances(font_file: FontFile, size: int, mtime_ns: int, cache_folder: Path) -> dict[int, float]:
+    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{size}|{mtime_ns}".encode())
+    cached = cache_folder / f"{key.hexdigest()[:24]}.marshal"
     try:
         return marshal.loads(cached.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):

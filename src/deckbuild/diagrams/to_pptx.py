@@ -20,7 +20,7 @@ from pptx.oxml import parse_xml
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import A_NAMESPACE, set_alt_text, xml_safe
+from ..pptx_xml import A_NAMESPACE, FLAT_STYLE, P_NAMESPACE, set_alt_text, xml_safe
 from .chart_pptx import ChartWriter
 from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
@@ -79,12 +79,8 @@ TEXT_INSET = 2.0
 LEFT_TEXT_INSET = 6.0  # left-aligned rows start where the SVG writer starts them
 
 
-NAMESPACES = f'xmlns:a="{A_NAMESPACE}" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
-# The theme references python-pptx gives its autoshapes (no effect: LibreOffice would draw a
-# soft shadow) and its connectors
-SHAPE_STYLE = ('<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3"><a:schemeClr '
-               'val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
-               'idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>')
+NAMESPACES = f'xmlns:a="{A_NAMESPACE}" xmlns:p="{P_NAMESPACE}"'
+# The theme references python-pptx gives its connectors
 CONNECTOR_STYLE = ('<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="0"><a:schemeClr '
                    'val="accent1"/></a:fillRef><a:effectRef idx="1"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
                    'idx="minor"><a:schemeClr val="tx1"/></a:fontRef></p:style>')
@@ -163,7 +159,7 @@ class SceneWriter:
         return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(f"{shape.kind} {shape.id}")}"/>'
                 f'<p:cNvSpPr{TEXT_BOX if is_text else ""}/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm{flip}>{box}</a:xfrm>'
                 f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill}{line}{flat}</p:spPr>'
-                f'{"" if is_text else SHAPE_STYLE}{text}</p:sp>')
+                f'{"" if is_text else FLAT_STYLE}{text}</p:sp>')
 
     def _text(self, shape: SceneShape, scale: float) -> str:
         """A shape's text body: unwrapped lines in the theme's fonts, centred, or left-aligned at
