@@ -149,7 +149,7 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
     body.set("wrap", "square")
     body.autofit = MSO_AUTO_SIZE.NONE  # python-pptx's own: the element in its place in the schema
     body.set("anchor", _ANCHORS[anchor])
-    for side, default in _DEFAULT_INSETS:  # python-pptx leaves a margin at its default unwritten
+    for side, default in DEFAULT_INSETS.items():  # python-pptx leaves a margin at its default unwritten
         if inset == default:
             body.attrib.pop(side, None)
         else:
@@ -157,7 +157,7 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
 
 
 _ANCHORS = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
-_DEFAULT_INSETS = (("lIns", 91440), ("rIns", 91440), ("tIns", 45720), ("bIns", 45720))
+DEFAULT_INSETS = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}  # a text body's margins (EMU) unless written
 
 
 def place(shape, x: int, y: int, cx: int, cy: int) -> None:
@@ -361,15 +361,20 @@ class NewSlide:
     placeholders: list  # (placeholder type, placeholder) in idx order, as slide.placeholders lists them
 
 
+KEPT_LAYOUTS = 64
+# a layout's XML → the placeholders python-pptx puts on a new slide of it, and each one's (idx, type)
+_LAYOUT_PLACEHOLDERS: dict[bytes, tuple[list, list[tuple[int, object]]]] = {}
+
+
 class BlankSlides:
     """Slides and notes slides made from copies of the first one made empty: python-pptx clones a
     layout's (or the notes master's) placeholders one by one for every slide, looks them up again
     by searching the slide, numbers each slide by reading every slide id, and searches the whole
-    package for a free notes part name each time: a third of a deck's time."""
+    package for a free notes part name each time: a third of a deck's time. A layout's empty
+    placeholders are kept for the process (every deck of a course has the same layouts)."""
 
     def __init__(self) -> None:
-        # layout part name → its placeholders on a new slide, and each one's (idx, type)
-        self.placeholders: dict[str, tuple[list, list[tuple[int, object]]]] = {}
+        self.layout_keys: dict[str, bytes] = {}  # layout part name → its XML, which names its kept placeholders
         self.slide_id = 0  # the id of the last slide added
         self.blank_notes = None  # the first notes slide's element before any text, its notes master, body index
         self.notes = 0
@@ -377,12 +382,19 @@ class BlankSlides:
     def add_slide(self, presentation, layout) -> NewSlide:
         """presentation.slides.add_slide(layout), with its placeholders."""
         slides = presentation.slides
-        blank = self.placeholders.get(layout.part.partname)
+        partname = layout.part.partname
+        key = self.layout_keys.get(partname)
+        if key is None:
+            key = self.layout_keys[partname] = etree.tostring(layout._element)
+        blank = _LAYOUT_PLACEHOLDERS.get(key)
+        if not self.slide_id:  # python-pptx numbers from 256
+            self.slide_id = max([255, *(int(i) for i in slides._sldIdLst.xpath("./p:sldId/@id"))])
         if blank is None:
             slide = slides.add_slide(layout)
             elements = list(slide.shapes._spTree[2:])  # its shape tree: group properties, then the placeholders
             blank = [copy.deepcopy(e) for e in elements], [(e.ph_idx, e.ph_type) for e in elements]
-            self.placeholders[layout.part.partname] = blank
+            if len(_LAYOUT_PLACEHOLDERS) < KEPT_LAYOUTS:
+                _LAYOUT_PLACEHOLDERS[key] = blank
             self.slide_id = int(slides._sldIdLst[-1].get("id"))
         else:
             relationship, slide = presentation.part.add_slide(layout)

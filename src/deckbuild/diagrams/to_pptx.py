@@ -20,7 +20,7 @@ from pptx.oxml import parse_xml
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import A_NAMESPACE, FLAT_STYLE, P_NAMESPACE, set_alt_text, xml_safe
+from ..pptx_xml import A_NAMESPACE, DEFAULT_INSETS, FLAT_STYLE, P_NAMESPACE, set_alt_text, xml_safe
 from .chart_pptx import ChartWriter
 from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
@@ -164,11 +164,10 @@ class SceneWriter:
     def _text(self, shape: SceneShape, scale: float) -> str:
         """A shape's text body: unwrapped lines in the theme's fonts, centred, or left-aligned at
         the top of a frame."""
-        inset = _emu(TEXT_INSET * scale)
-        left = _emu(LEFT_TEXT_INSET * scale) if shape.align == "left" else inset
         is_frame = shape.kind == "frame"
         anchor = "t" if is_frame else "ctr"
-        margins = f'wrap="none" lIns="{left}" rIns="{inset}" tIns="{inset}" bIns="{inset}"'
+        margins = "".join(f' {side}="{value}"' for side, value in _margins(shape, scale).items())
+        margins = f'wrap="none"{margins}'
         body = (f'<a:bodyPr {margins} anchor="{anchor}">' if shape.kind == "text"
                 else f'<a:bodyPr rtlCol="0" anchor="{anchor}" {margins}>')
         size = round(shape.font_size * scale * 2) / 2
@@ -197,6 +196,25 @@ class SceneWriter:
         return (f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="Connector {shape_id - 1}"/><p:cNvCxnSpPr>{glue}'
                 f'</p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr>{_geometry(preset(connector), ox, oy, scale)}{line}'
                 f'</p:spPr>{CONNECTOR_STYLE}</p:cxnSp>')
+
+
+def _margins(shape: SceneShape, scale: float) -> dict[str, int]:
+    """A text body's margin attributes in the order python-pptx writes them: all four at the inset,
+    then the left one again for left-aligned text; one set to its default is left out, and one
+    written again after that goes last."""
+    margins: dict[str, int] = {}
+
+    def put(side: str, value: int) -> None:
+        if value == DEFAULT_INSETS[side]:
+            margins.pop(side, None)
+        else:
+            margins[side] = value
+
+    for side in ("lIns", "rIns", "tIns", "bIns"):
+        put(side, _emu(TEXT_INSET * scale))
+    if shape.align == "left":
+        put("lIns", _emu(LEFT_TEXT_INSET * scale))
+    return margins
 
 
 def _line_end(tag: str, kind: str, size: str) -> str:
