@@ -1,6 +1,6 @@
 """Whole builds, measured side by side in one run and printed as ratios.
 
-    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--src DIR ...]
+    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--src DIR ...]
 
 For each course (default: the sample course, ../shared/corpus, and the corpus
 copied into nine weeks, 72 sessions), on a fresh copy: a full build with its
@@ -17,6 +17,9 @@ subsets for other courses' code are cut, as part of it. Decks embed their
 fonts (the theme's `[fonts] embed`). Beside each time against Pandoc stands
 the CPU time of the whole process tree, steadier than wall time when other
 jobs share the machine.
+
+--decks measures the decks alone (at one and two jobs, against Pandoc): a few
+minutes instead of half an hour.
 
 --src DIR measures the deckbuild whose package is in DIR/src (give it twice to
 compare two versions, e.g. a checkout of the previous release, measurement by
@@ -172,7 +175,7 @@ def row(name: str, values: list[str]) -> None:
     print(f"  {name:<30}" + "".join(f"{value:<44}" for value in values))
 
 
-def bench(name: str, source: Path, tools: list[Tool], folder: Path) -> None:
+def bench(name: str, source: Path, tools: list[Tool], folder: Path, only_decks: bool = False) -> None:
     sessions = sorted(source.rglob("session*.md"))
     print(f"\n{name}: {len(sessions)} sessions in {len({s.parent for s in sessions})} days; builds at -n 2 unless said")
     row("", [tool.label for tool in tools])
@@ -203,21 +206,22 @@ def bench(name: str, source: Path, tools: list[Tool], folder: Path) -> None:
             return f"{seconds:6.2f} s {ran:4d} tasks  {seconds / full[tool]:6.1%} of full"
         return action
 
-    measure("full build", full_build)
-    measure("no-op build", share(lambda course: None))
-    middle = len(sessions) // 2
-    measure("one session edited", share(lambda course: edit(sorted(course.rglob("session*.md"))[middle], EDIT)))
-    images = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".svg", ".png"))
-    if images:
-        relative = images[0].relative_to(source)
-        measure(f"image edited ({images[0].name})", share(lambda course: edit(course / relative, b"\n" if relative.suffix == ".svg" else b"\0")))
-    measure("theme edited", share(lambda course: edit(course / "themes" / "default" / "theme.toml", "\n# edited\n")))
+    if not only_decks:
+        measure("full build", full_build)
+        measure("no-op build", share(lambda course: None))
+        middle = len(sessions) // 2
+        measure("one session edited", share(lambda course: edit(sorted(course.rglob("session*.md"))[middle], EDIT)))
+        images = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".svg", ".png"))
+        if images:
+            relative = images[0].relative_to(source)
+            measure(f"image edited ({images[0].name})", share(lambda course: edit(course / relative, b"\n" if relative.suffix == ".svg" else b"\0")))
+        measure("theme edited", share(lambda course: edit(course / "themes" / "default" / "theme.toml", "\n# edited\n")))
 
-    def full_one_job(tool: Tool) -> str:
-        seconds, ran, _ = build(tool, courses[tool], folder / f"out1-{tool.label}", 1, fresh=True)
-        return f"{seconds:6.2f} s {ran:4d} tasks  -n 2 is {seconds / full[tool]:.2f}× faster"
+        def full_one_job(tool: Tool) -> str:
+            seconds, ran, _ = build(tool, courses[tool], folder / f"out1-{tool.label}", 1, fresh=True)
+            return f"{seconds:6.2f} s {ran:4d} tasks  -n 2 is {seconds / full[tool]:.2f}× faster"
 
-    measure("full build, -n 1", full_one_job)
+        measure("full build, -n 1", full_one_job)
     decks: dict[Tool, tuple[float, float, float]] = {}
 
     def decks_only(tool: Tool) -> str:
@@ -247,6 +251,7 @@ def main() -> None:
     parser.add_argument("courses", nargs="*", type=Path)
     parser.add_argument("--copies", type=int, default=9, help="copies of the corpus for the large course (0: none)")
     parser.add_argument("--src", type=Path, action="append", help="deckbuild source folder(s) to measure (default: this checkout)")
+    parser.add_argument("--decks", action="store_true", help="only the decks: -n 1 and -n 2 against Pandoc")
     args = parser.parse_args()
     print(f"machine: {machine()}; pandoc: {shutil.which('pandoc') or 'not installed'}")
     with tempfile.TemporaryDirectory() as scratch_name:
@@ -257,7 +262,7 @@ def main() -> None:
         if not args.courses and CORPUS.is_dir() and args.copies:
             courses.append((f"corpus ×{args.copies}", course_copy([CORPUS], args.copies, scratch / "large")))
         for index, (name, course) in enumerate(courses):
-            bench(name, course, tools, scratch / f"bench-{index}")
+            bench(name, course, tools, scratch / f"bench-{index}", args.decks)
 
 
 if __name__ == "__main__":
