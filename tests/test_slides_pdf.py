@@ -81,7 +81,7 @@ def test_code_keeps_its_colours_and_its_spaces(sample_build):
             if shape.name == "Code":
                 code_lines.extend(p.text for p in shape.text_frame.paragraphs if p.text.strip())
     with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
-        text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+        text = " ".join(word for page in pdf.pages for word in page.extract_text().split() if not _symbol(word))
         colours = {char["non_stroking_color"] for page in pdf.pages for char in page.chars if "Mono" in char["fontname"]}
     plain = [" ".join(word for word in line.split() if not _symbol(word)) for line in code_lines if "↪" not in line]
     assert plain and [line for line in plain if line not in text] == []

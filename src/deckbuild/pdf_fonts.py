@@ -279,13 +279,15 @@ def embed_fonts(pdf: pikepdf.Pdf, kept: Path | None = None) -> None:
     """Embed each face the pages of pdf use once, holding every glyph they show; each face's cut is
     kept in the folder kept (when given) for the next assembly of the same document."""
     resources = _font_resources(pdf)
-    faces: dict[str, dict[tuple[int, int], EmbeddedFont]] = {}
+    faces: dict[str, dict[tuple[int, int], EmbeddedFont]] = {}  # by the face's PostScript name: one font per face
+    read: set[tuple[int, int]] = set()
     for fonts in resources:
         for font in fonts.values():
-            if font.objgen not in faces.get(str(font.get("/BaseFont")), {}):
+            if font.objgen not in read:
+                read.add(font.objgen)
                 embedded = _read(font)
                 if embedded is not None:
-                    faces.setdefault(str(font.BaseFont), {})[font.objgen] = embedded
+                    faces.setdefault(postscript_name(embedded.program.read_bytes()), {})[font.objgen] = embedded
     for name in sorted(faces):
         copies = faces[name]
         merged = _merged(pdf, [copies[key] for key in sorted(copies)], kept)
