@@ -88,6 +88,33 @@ def test_code_keeps_its_colours_and_its_spaces(sample_build):
     assert len(colours) >= 3
 
 
+def test_diagrams_and_charts_are_vector_drawings_and_pictures_are_shown(sample_build):
+    """Where the deck has a diagram or chart, the page draws lines and shapes there (no raster copy) with
+    its labels as text; where it has a picture, the page shows one there; every character copies as itself."""
+    checked = {"Diagram": 0, "Chart": 0, "Picture": 0}
+    for deck in decks(sample_build):
+        _, slides = slide_shapes(deck)
+        with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
+            for page, shapes in zip(pdf.pages, slides):
+                assert "(cid:" not in page.extract_text()
+                for name, rect, _ in shapes:
+                    if name not in checked:
+                        continue
+                    inside = [item for item in page.rects + page.lines + page.curves
+                              if rect.contains_point((item["x0"] + item["x1"]) / 2, (item["top"] + item["bottom"]) / 2)]
+                    images = [image for image in page.images
+                              if rect.contains_point((image["x0"] + image["x1"]) / 2, (image["top"] + image["bottom"]) / 2)]
+                    area = (rect.right - rect.left) * (rect.bottom - rect.top)
+                    raster = [image for image in images if image["width"] * image["height"] > area / 2]  # emoji are small
+                    labels = [char for char in page.chars if rect.contains_point(char["x0"], char["top"])]
+                    if name == "Picture":
+                        assert inside or images, (deck.stem, name)
+                    else:
+                        assert len(inside) >= 3 and not raster and labels, (deck.stem, name)
+                    checked[name] += 1
+    assert all(checked.values()), checked
+
+
 def _symbol(text: str) -> bool:
     """Whether text is a drawing rather than a word: a marker (bullet, ↪), emoji or other symbol."""
     return all(unicodedata.category(c) in ("So", "Mn", "Cf") or c in "•◦▪↪" for c in text)
