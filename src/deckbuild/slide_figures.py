@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 import pikepdf
 from markupsafe import Markup
@@ -30,6 +31,14 @@ class Figure:
     inner: Markup = Markup("")
     backdrop: str = ""
     fit: str = ""
+
+
+def drawing(svg: str, width: float, height: float, alt: str) -> Figure:
+    """An SVG drawing (a diagram's or chart's) at its own size in points, from the box's corner. As a
+    data: URL it is read as XML, not by the HTML parser (which took a fifth of WeasyPrint's time)."""
+    source = "data:image/svg+xml;charset=utf-8," + quote(svg)
+    return Figure(Markup(f'<img src="{escape(source, quote=True)}" alt="{escape(alt, quote=True)}" '
+                         f'style="width:{width:.2f}pt;height:{height:.2f}pt">'))
 
 
 def picture(path: Path, alt: str) -> Figure:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
-from markupsafe import Markup
 
 from .code_style import token_colours
 from .deck import plan_deck, plan_marp_deck
@@ -49,7 +48,7 @@ from .pdf_assembly import with_fonts
 from .pdf_canvas import PageCanvas, Piece
 from .pdf_faces import INVISIBLE, FaceChain, FontUse, installed_face
 from .plan import DeckPlan, TitleSlide
-from .slide_figures import Figure, Figures, backdrop, picture
+from .slide_figures import Figures, backdrop, drawing, picture
 from .theme import Theme
 from .timestamps import source_date
 
@@ -334,9 +333,10 @@ class SlidePdf:
             canvas.line(box.x, rule, box.x + width, rule, "FFFFFF", TABLE_RULE)
 
     def _diagram(self, canvas: PageCanvas, frame: DiagramFrame) -> None:
-        svg = scene_to_svg(frame.scene, self.theme.fonts.east_asian, frame.alt_text, scale=frame.scale)
-        box = frame.box
-        self.figures.place(canvas, Figure(Markup(svg)), box.x, box.y, box.width, box.height)
+        scene, box = frame.scene, frame.box
+        svg = scene_to_svg(scene, self.theme.fonts.east_asian, frame.alt_text, scale=frame.scale)
+        figure = drawing(svg, scene.width * frame.scale, scene.height * frame.scale, frame.alt_text)
+        self.figures.place(canvas, figure, box.x, box.y, box.width, box.height)
 
 
 def _joined(spans: list[Span]) -> list[Span]:
