@@ -34,7 +34,7 @@ class PdfFace:
         self.upem = self.face.upem
         extents = self.font.get_font_extents("ltr")
         self.ascent, self.descent = extents.ascender / self.upem, -extents.descender / self.upem
-        self.colour = self.face.has_color_png
+        self.colour = bool(self.face.has_color_png)
         self.postscript_name = self.face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or f"face{index}"
         self._glyphs: dict[str, tuple[int, float] | None] = {}
 
