@@ -58,6 +58,7 @@ ACCENT_BAND = 4.0  # height of the cover's accent band, points
 STRIKE_RISE = 0.3  # a line-through this many ems above the baseline
 UNDERLINE_DROP = 0.1  # an underline this many ems below it
 DECORATION = 0.05  # their thickness, ems
+BREAK_TRIES = 3  # how often a paragraph is broken again when a drawn line comes out wider than the measure said
 
 
 @dataclass(frozen=True)
@@ -233,16 +234,33 @@ class SlidePdf:
             if item[0] != "\n":
                 segment.append(item)
                 continue
-            spans = [Span(char, ink.bold and not ink.mono, ink.mono) for char, ink, _ in segment]
-            position = 0
-            for number, line in enumerate(self.measure.wrap(_joined(spans), width, size)):
-                if number:  # the spaces a break swallowed
-                    while position < len(segment) and segment[position][0] == " " and not line.startswith(" "):
-                        position += 1
-                lines.append(segment[position:position + len(line)])
-                position += len(line)
+            limit = width
+            for _ in range(BREAK_TRIES):  # a line the gaps the measure leaves out make too wide is broken narrower
+                broken = self._broken(segment, limit, size)
+                over = max(self._width(line, size) for line in broken) - width
+                if over <= 0.01:
+                    break
+                limit -= over
+            lines.extend(broken)
             segment = []
         return lines
+
+    def _broken(self, segment: list[tuple[str, Ink, float]], width: float, size: float) -> list[list[tuple[str, Ink, float]]]:
+        """A stretch of characters without hard breaks, in the lines the measure breaks it into."""
+        spans = [Span(char, ink.bold and not ink.mono, ink.mono) for char, ink, _ in segment]
+        lines, position = [], 0
+        for number, line in enumerate(self.measure.wrap(_joined(spans), width, size)):
+            if number:  # the spaces a break swallowed
+                while position < len(segment) and segment[position][0] == " " and not line.startswith(" "):
+                    position += 1
+            lines.append(segment[position:position + len(line)])
+            position += len(line)
+        return lines
+
+    def _width(self, line: list[tuple[str, Ink, float]], size: float) -> float:
+        """How wide a line is drawn, points."""
+        return sum(self.chains[(ink.bold and not ink.mono, ink.mono)].glyph(char).advance * size + gap
+                   for char, ink, gap in line if char not in INVISIBLE)
 
     def _draw_lines(self, canvas: PageCanvas, lines: list[list[tuple[str, Ink, float]]], x: float, top: float,
                     width: float, size: float, colour: str, align: str = "left") -> None:
