@@ -29,22 +29,41 @@ def style_for(name: str) -> StyleMeta:
 
 @lru_cache(maxsize=64)
 def token_colours(language: str, style_name: str, default: str):
-    """A function colouring one code line: [(text, RGB hex)], neighbours of one colour merged (slides and slide PDFs)."""
+    """A function colouring one code line: [(text, RGB hex)], neighbours of one colour merged (slides and slide PDFs).
+
+    Spaces show no colour, so a run of them joins the piece before it (or, at the start of a line,
+    the piece after it): `docker run -d` is one piece, not five, and a code slide holds half the runs."""
     lexer = lexer_for(language, stripnl=False, ensurenl=False)
     style = style_for(style_name)
+    token_colour: dict = {}  # token type → RGB hex, looked up in the style once
+
+    def colour_of(token_type) -> str:
+        styled = token_type
+        while not style.styles_token(styled) and styled.parent is not None:
+            styled = styled.parent
+        token_colour[token_type] = style.style_for_token(styled).get("color") or default
+        return token_colour[token_type]
 
     def colour(line: str) -> list[tuple[str, str]]:
         pieces: list[tuple[str, str]] = []
+        leading = ""  # spaces before the first piece
         for token_type, text in lexer.get_tokens(line):
             if not text:
                 continue
-            while not style.styles_token(token_type) and token_type.parent is not None:
-                token_type = token_type.parent
-            hex_colour = style.style_for_token(token_type).get("color") or default
+            if text.isspace():
+                if pieces:
+                    pieces[-1] = (pieces[-1][0] + text, pieces[-1][1])
+                else:
+                    leading += text
+                continue
+            hex_colour = token_colour.get(token_type) or colour_of(token_type)
             if pieces and pieces[-1][1] == hex_colour:
                 pieces[-1] = (pieces[-1][0] + text, hex_colour)
             else:
-                pieces.append((text, hex_colour))
+                pieces.append((leading + text, hex_colour))
+                leading = ""
+        if leading:  # a line of spaces only
+            pieces.append((leading, default))
         return pieces
 
     return colour

@@ -34,7 +34,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from lxml import etree
 
@@ -174,10 +174,12 @@ def embed_in_entries(
     cache_dir: Path | None = None,
     *,
     code_families: Sequence[str] = (),
+    trees: Mapping[str, etree._Element] | None = None,
 ) -> tuple[tuple[EmbeddedFace, ...], tuple[str, ...]]:
     """embed on a package's members ({member name: bytes}, changed in place), so a writer that has
-    them unzipped zips its deck once; returns the embedded faces and the reasons for faces left out."""
-    usage = deck_usage(entries)
+    them unzipped zips its deck once; returns the embedded faces and the reasons for faces left out.
+    trees, when given, holds members already parsed (the writer's own parts), read instead of their bytes."""
+    usage = deck_usage(entries, code_families, trees)
     sources: list[FaceSource] = []
     skipped: list[str] = []
     seen: set[str] = set()
@@ -247,7 +249,7 @@ class DeckUsage:
 
     families: frozenset[str]
     text: str
-    code_text: dict[str, str]  # text of the runs that name a typeface, per typeface
+    code_text: dict[str, str]  # text of the runs set in a typeface, for the typefaces asked about
     bold_families: frozenset[str]
     bold_inherited: bool  # some bold text names no typeface (it takes the theme's or master's)
 
@@ -255,12 +257,20 @@ class DeckUsage:
         return family in self.bold_families or (self.bold_inherited and not code)
 
 
-def deck_usage(package: bytes | dict[str, bytes]) -> DeckUsage:
+def deck_usage(
+    package: bytes | dict[str, bytes], run_families: Sequence[str] = (), trees: Mapping[str, etree._Element] | None = None
+) -> DeckUsage:
     """What a package shows: every a:t and chart value of slides, layouts, masters, notes and charts,
-    the typefaces its parts name (theme font references resolved) and the typefaces set bold."""
+    the typefaces its parts name (theme font references resolved), the typefaces set bold, and for
+    each of run_families the text of the runs set in it. trees: members already parsed.
+
+    Parts are read with compiled XPath queries, so the thousands of runs of a code or diagram
+    slide are matched inside lxml rather than visited one by one in Python."""
     entries = package if isinstance(package, dict) else _read_package(package)
+    trees = trees or {}
     theme_fonts = _theme_fonts(entries)
-    families: set[str] = set()
+    faces_named = {face: [f for f, named in theme_fonts.items() if named == face] + [face] for face in run_families}
+    named: set[str] = set()
     bold_families: set[str] = set()
     bold_inherited = False
     texts: list[str] = []
@@ -268,31 +278,32 @@ def deck_usage(package: bytes | dict[str, bytes]) -> DeckUsage:
     for name in sorted(entries):
         if not _STYLED_PARTS.match(name):
             continue
-        root = etree.fromstring(entries[name])
-        for element in root.iter(f"{_A}latin", f"{_A}ea", f"{_A}cs"):
-            typeface = theme_fonts.get(element.get("typeface", ""), element.get("typeface", ""))
-            if typeface:
-                families.add(typeface)
-        for element in root.iter(f"{_A}rPr", f"{_A}defRPr"):
-            if element.get("b") in ("1", "true"):
-                named = {theme_fonts.get(c.get("typeface", ""), c.get("typeface", "")) for c in element
-                         if c.tag in (f"{_A}latin", f"{_A}ea", f"{_A}cs")} - {""}
-                bold_families |= named
-                bold_inherited |= not named
+        root = trees[name] if name in trees else etree.fromstring(entries[name])
+        named.update(_TYPEFACES(root))
+        for properties in _BOLD_PROPERTIES(root):
+            families = {theme_fonts.get(face, face) for face in _CHILD_TYPEFACES(properties)} - {""}
+            bold_families |= families
+            bold_inherited |= not families
         if not _TEXT_PARTS.match(name):
             continue
-        for element in root.iter(f"{_A}t", f"{_C}v"):
-            texts.append(element.text or "")
-        for run in root.iter(f"{_A}r"):
-            properties = run.find(f"{_A}rPr")
-            if properties is None:
-                continue
-            for child in properties:
-                if child.tag in (f"{_A}latin", f"{_A}ea"):
-                    typeface = theme_fonts.get(child.get("typeface", ""), child.get("typeface", ""))
-                    run_text.setdefault(typeface, []).append(run.findtext(f"{_A}t") or "")
+        texts.extend(_SHOWN_TEXT(root))
+        for family, spellings in faces_named.items():
+            for spelling in spellings:
+                run_text.setdefault(family, []).extend(_RUN_TEXT_IN(root, face=spelling))
+    families = {theme_fonts.get(face, face) for face in named} - {""}
     return DeckUsage(frozenset(families), "".join(texts), {k: "".join(v) for k, v in run_text.items()},
                      frozenset(bold_families), bold_inherited)
+
+
+_XPATH_NS = {"a": NS["a"], "c": NS["c"]}
+_TYPEFACES = etree.XPath("//a:latin/@typeface | //a:ea/@typeface | //a:cs/@typeface", namespaces=_XPATH_NS,
+                         smart_strings=False)
+_BOLD_PROPERTIES = etree.XPath("//a:rPr[@b='1' or @b='true'] | //a:defRPr[@b='1' or @b='true']", namespaces=_XPATH_NS)
+_CHILD_TYPEFACES = etree.XPath("(a:latin | a:ea | a:cs)/@typeface", namespaces=_XPATH_NS, smart_strings=False)
+_SHOWN_TEXT = etree.XPath("//a:t/text() | //c:v/text()", namespaces=_XPATH_NS, smart_strings=False)
+# The text of the runs whose own properties set a Latin or East Asian typeface (a run's first a:t).
+_RUN_TEXT_IN = etree.XPath("//a:r[a:rPr/a:latin/@typeface = $face or a:rPr/a:ea/@typeface = $face]/a:t[1]/text()",
+                           namespaces=_XPATH_NS, smart_strings=False)
 
 
 def _theme_fonts(entries: dict[str, bytes]) -> dict[str, str]:

@@ -94,11 +94,17 @@ def font_advances(font_file: FontFile) -> dict[int, float]:
     """{code point: advance width in ems} for every character of a face.
 
     Reading a CJK font's tables takes most of a second, so the result is kept
-    in the user's cache folder, keyed by the font file's path, size and date;
-    without a writable cache it is simply read each time."""
+    in the user's cache folder, keyed by the font file's path, size and date
+    (without a writable cache it is simply read each time), and in the process
+    for the next caller (every deck's font embedding asks again)."""
     stat = os.stat(font_file.path)
-    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    cached = user_cache("font-metrics") / f"{key.hexdigest()[:24]}.marshal"
+    return _advances(font_file, stat.st_size, stat.st_mtime_ns, user_cache("font-metrics"))
+
+
+@functools.lru_cache(maxsize=16)
+def _advances(font_file: FontFile, size: int, mtime_ns: int, cache_folder: Path) -> dict[int, float]:
+    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{size}|{mtime_ns}".encode())
+    cached = cache_folder / f"{key.hexdigest()[:24]}.marshal"
     try:
         return marshal.loads(cached.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -143,22 +149,36 @@ class Span:
     mono: bool = False
 
 
+KEPT_MEASURES = 50_000  # widths and wrappings a measurer keeps (a long-lived one starts over past this)
+
+
 class Measurer:
-    """Measures and wraps text set in a theme's body and code fonts."""
+    """Measures and wraps text set in a theme's body and code fonts.
+
+    A planner tries each text in several layouts, so widths (in ems) and wrapped lines are kept
+    for the measurer's life: the same text at the same width is measured once."""
 
     def __init__(self, body_family: str, mono_family: str, safety: float = SAFETY) -> None:
         self.body_family = body_family
         self.mono_family = mono_family
         self.safety = safety
         self._faces: dict[tuple[bool, bool], Face] = {}
+        self._ems: dict[tuple[str, bool, bool], float] = {}
+        self._wrapped: dict[tuple, tuple[str, ...]] = {}
 
     def _face(self, bold: bool, mono: bool) -> Face:
         return face(self.mono_family if mono else self.body_family, bold and not mono)
 
     def width(self, text: str, size: float, bold: bool = False, mono: bool = False) -> float:
         """Width of one line of text in points."""
-        ems = sum(map(self._face_for(bold, mono).char_width_em, text))
-        return (ems * self.safety + _script_gaps(text) * SCRIPT_GAP) * size
+        key = (text, bold, mono)
+        ems = self._ems.get(key)
+        if ems is None:
+            ems = sum(map(self._face_for(bold, mono).char_width_em, text)) * self.safety + _script_gaps(text) * SCRIPT_GAP
+            if len(self._ems) >= KEPT_MEASURES:
+                self._ems.clear()
+            self._ems[key] = ems
+        return ems * size
 
     @staticmethod
     def line_height(size: float) -> float:
@@ -175,10 +195,16 @@ class Measurer:
             span = spans[0]
             if self.width(span.text, size, span.bold, span.mono) <= width:
                 return [span.text.rstrip()]
-        lines: list[str] = []
-        for segment in _split_lines(spans):
-            lines.extend(self._wrap_line(segment, width, size))
-        return lines or [""]
+        key = (tuple(spans), width, size)
+        wrapped = self._wrapped.get(key)
+        if wrapped is None:
+            lines: list[str] = []
+            for segment in _split_lines(spans):
+                lines.extend(self._wrap_line(segment, width, size))
+            if len(self._wrapped) >= KEPT_MEASURES:
+                self._wrapped.clear()
+            wrapped = self._wrapped[key] = tuple(lines or [""])
+        return list(wrapped)
 
     def _wrap_line(self, chars: list[tuple[str, bool, bool]], width: float, size: float) -> list[str]:
         lines: list[str] = []

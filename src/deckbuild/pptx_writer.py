@@ -16,7 +16,7 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE, PP_PLACEHOLDER
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -49,8 +49,8 @@ from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
-    BlankSlides, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries, set_alt_text,
-    set_background_picture, set_coloured_lines, set_paragraph_layout, xml_safe,
+    BlankSlides, add_code_box, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
+    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_paragraph_layout, xml_safe,
 )
 from .template import DeckTemplate
 from .theme import Theme
@@ -104,7 +104,8 @@ class DeckWriter:
             self._add_slide(planned, title_size)
         entries = package_entries(self.presentation)
         if self.fonts.embed:  # the fonts travel with the deck (font_embedding.py)
-            embed_in_entries(entries, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono])
+            embed_in_entries(entries, [self.fonts.latin, self.fonts.east_asian], code_families=[self.fonts.mono],
+                             trees=package_trees(self.presentation))
         write_atomically(target, zip_bytes(entries))
 
     def _add_slide(self, planned, title_size: float) -> None:
@@ -112,17 +113,18 @@ class DeckWriter:
         layout's placeholders, visuals as shapes, then the footer and slide number (and what a
         slide's own look adds: background, colours, header)."""
         layout = self.master_layouts[master_layout(planned)]
-        slide = self.blanks.add_slide(self.presentation, layout)
-        free = [p for p in slide.placeholders if p.placeholder_format.type not in TITLE_KINDS]
+        new = self.blanks.add_slide(self.presentation, layout)
+        slide = new.slide
+        free = [placeholder for kind, placeholder in new.placeholders if kind not in TITLE_KINDS]
         look = getattr(planned, "look", None)
         color = look.color if look else None
         layouts = look.layouts if look and look.layouts else self.plan.layouts
         if isinstance(planned, TitleSlide):
-            self._title_slide(slide, planned, title_size, free)
+            self._title_slide(slide, new.title, planned, title_size, free)
         else:
             lead = planned.layout == "lead"
             title_box = layouts.cover_title_box if lead else layouts.title_box
-            self._set_title(slide, planned.title, title_size, title_box, color, PP_ALIGN.CENTER if lead else PP_ALIGN.LEFT)
+            self._set_title(new.title, planned.title, title_size, title_box, color, PP_ALIGN.CENTER if lead else PP_ALIGN.LEFT)
             if look:
                 self._look(slide, look)
             for frame in planned.frames:
@@ -262,17 +264,14 @@ class DeckWriter:
                 paragraph.runs[-1].hyperlink.address = item.link
 
     def _frame(self, shape, anchor=MSO_ANCHOR.TOP, inset: float = INSET):
+        """shape's text frame, wrapping inside its box, anchored and inset."""
         frame = shape.text_frame
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.vertical_anchor = anchor
-        frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Pt(inset)
+        set_frame_layout(frame, anchor, Pt(inset))
         return frame
 
-    def _set_title(self, slide, title: str, size: float, box: Box, color: str | None = None, align=PP_ALIGN.LEFT) -> None:
-        """The title in the title placeholder, styled by the master (the size only when shrunk, the
+    def _set_title(self, shape, title: str, size: float, box: Box, color: str | None = None, align=PP_ALIGN.LEFT) -> None:
+        """The title in the title placeholder shape, styled by the master (the size only when shrunk, the
         colour only when the slide has its own)."""
-        shape = slide.shapes.title
         _place(shape, box)
         frame = self._frame(shape, MSO_ANCHOR.MIDDLE)
         paragraph = frame.paragraphs[0]
@@ -281,12 +280,12 @@ class DeckWriter:
         own_size = None if self.own_master and size == self.theme.sizes.title else size
         self._run(paragraph, title, own_size, color, bold=True, fonts=TITLE_FONTS)
 
-    def _title_slide(self, slide, planned: TitleSlide, title_size: float, free: list) -> None:
+    def _title_slide(self, slide, title, planned: TitleSlide, title_size: float, free: list) -> None:
         """The cover: the title, the subtitle in the layout's subtitle placeholder (or a text box),
         and on our own master an accent band between them."""
         layouts = self.plan.layouts
         box = layouts.cover_subtitle_box
-        self._set_title(slide, planned.title, title_size, layouts.cover_title_box)
+        self._set_title(title, planned.title, title_size, layouts.cover_title_box)
         subtitle = free.pop(0) if free else slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
         _place(subtitle, box)
         frame = self._frame(subtitle)
@@ -364,17 +363,13 @@ class DeckWriter:
         return caption
 
     def _code(self, slide, planned: CodeFrame):
+        """Code in a filled box, one paragraph per planned line, its tokens coloured."""
         box = planned.box
-        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = RGBColor.from_string(self.colors.code_background)
-        shape.line.color.rgb = RGBColor.from_string(self.colors.code_border)
-        no_shadow(shape)
-        frame = self._frame(shape)
         colours = token_colours(planned.language, self.theme.pygments_style, self.colors.text)
         lines = [code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)] for line in planned.lines]
-        set_coloured_lines(frame, lines, planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
-        return shape
+        return add_code_box(slide, (Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)), _SHAPE_NAMES[CodeFrame],
+                            self.colors.code_background.upper(), self.colors.code_border.upper(), Pt(INSET), lines,
+                            planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
 
     # --- tables -------------------------------------------------------------
 
@@ -418,7 +413,7 @@ class DeckWriter:
     # --- notes --------------------------------------------------------------
 
     def _notes(self, slide, notes: str) -> None:
-        frame = self.blanks.notes_slide(slide).notes_text_frame
+        frame = self.blanks.notes_text_frame(slide)
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
@@ -442,7 +437,7 @@ def _take(free: list, caption: bool):
 
 
 def _place(shape, box: Box) -> None:
-    shape.left, shape.top, shape.width, shape.height = Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)
+    place(shape, Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height))
 
 
 _SHAPE_NAMES = {TextFrame: "Text", CodeFrame: "Code", TableFrame: "Table", PictureFrame: "Picture",

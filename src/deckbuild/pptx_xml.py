@@ -10,8 +10,9 @@ without zipping them. No more.
 from __future__ import annotations
 
 import copy
-from html import escape
+from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 
 from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -19,16 +20,21 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml import parse_xml
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
+from pptx.shapes.placeholder import NotesSlidePlaceholder
+from pptx.shapes.shapetree import SlideShapeFactory
+from pptx.slide import Slide
 from pptx.util import Pt
 
 SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P_NAMESPACE = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _PPR_BULLET_TAGS = ("a:buNone", "a:buAutoNum", "a:buChar", "a:buBlip")
 _PPR_BULLET_SUCCESSORS = ("a:tabLst", "a:defRPr", "a:extLst")
 _PPR_REPLACED = tuple(qn(tag) for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", *_PPR_BULLET_TAGS))
@@ -89,16 +95,18 @@ def add_run(
     return run
 
 
-def set_coloured_lines(
-    frame, lines: list[list[tuple[str, str]]], size: float, line_pitch: float, typeface: str, lang: str
-) -> None:
-    """Replace a text frame's paragraphs by lines of coloured runs (code): left-aligned, no bullet,
-    an exact line pitch (points), each run in typeface at size in its colour (RGB hex).
+def add_code_box(
+    slide, box: tuple[int, int, int, int], name: str, fill: str, border: str, inset: int,
+    lines: list[list[tuple[str, str]]], size: float, line_pitch: float, typeface: str, lang: str,
+):
+    """Add a filled, bordered, flat rectangle at box (x, y, cx, cy in EMU) holding lines of coloured
+    runs (code): the shape python-pptx's add_shape, fill, line, no_shadow, a top-anchored text frame
+    with inset margins and one left-aligned paragraph per line at an exact pitch (points) would make,
+    each run in typeface at size in its colour (RGB hex). Returns the shape.
 
-    The paragraphs are written as XML text and parsed in one go: a code slide holds
-    hundreds of runs, and building them element by element was a quarter of a deck's time.
-    They are the elements set_paragraph_layout and add_run would make.
-    """
+    The shape is written as XML text and parsed in one go: a code slide holds hundreds of runs, and
+    building them element by element was a quarter of a deck's time."""
+    tree = slide.shapes._spTree
     points = str(int(round(size * 100)))
     paragraph = (f'<a:p><a:pPr algn="l" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
                  f'val="{int(round(line_pitch * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef>'
@@ -109,10 +117,121 @@ def set_coloured_lines(
            f'<a:t>{{}}</a:t></a:r>')
     text = "".join(paragraph + "".join(run.format(escape(colour, quote=True), escape(xml_safe(piece), quote=False))
                                        for piece, colour in line) + "</a:p>" for line in lines)
-    body = frame._txBody
-    for old in body.findall(qn("a:p")):
-        body.remove(old)
-    body.extend(parse_xml(f'<a:txBody xmlns:a="{A_NAMESPACE}">{text}</a:txBody>'))
+    x, y, cx, cy = box
+    margins = f'lIns="{inset}" rIns="{inset}" tIns="{inset}" bIns="{inset}"'
+    element = parse_xml(
+        f'<p:sp xmlns:p="{P_NAMESPACE}" xmlns:a="{A_NAMESPACE}"><p:nvSpPr><p:cNvPr id="{next_shape_id(tree)}" '
+        f'name="{escape(name, quote=True)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/>'
+        f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill>'
+        f'<a:srgbClr val="{fill}"/></a:solidFill><a:ln><a:solidFill><a:srgbClr val="{border}"/></a:solidFill></a:ln>'
+        f'<a:effectLst/></p:spPr>{_FLAT_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="t" wrap="square" {margins}>'
+        f'<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>')
+    tree.append(element)
+    return slide.shapes._shape_factory(element)
+
+
+# The style python-pptx gives an autoshape, with the theme's effect (a shadow in LibreOffice) taken away.
+_FLAT_STYLE = ('<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3"><a:schemeClr '
+               'val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
+               'idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>')
+
+
+def next_shape_id(tree) -> int:
+    """The id python-pptx gives the next shape on the slide whose shape tree is tree: one more than any id on it."""
+    return 1 + max((int(i) for i in _ALL_IDS(tree) if i.isdigit()), default=0)
+
+
+def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int, wrap: bool = True, left: int | None = None) -> None:
+    """What setting a text frame's word_wrap, auto_size to NONE, its vertical anchor and its margins
+    to inset (EMU; the left one to left when given) writes, in one step: python-pptx looks the body
+    properties up again for each of the eight."""
+    body = frame._bodyPr
+    body.set("wrap", "square" if wrap else "none")
+    body.autofit = MSO_AUTO_SIZE.NONE  # python-pptx's own: the element in its place in the schema
+    body.set("anchor", _ANCHORS[anchor])
+    for side, default in _DEFAULT_INSETS:  # python-pptx leaves a margin at its default unwritten
+        value = left if side == "lIns" and left is not None else inset
+        if value == default:
+            body.attrib.pop(side, None)
+        else:
+            body.set(side, str(value))
+
+
+def set_fill(properties, colour: str | None) -> None:
+    """A shape's fill in RGB hex, or none, on its p:spPr: what python-pptx's fill.solid() and
+    fore_color.rgb (or fill.background()) write, without their proxies."""
+    _put_fill(properties, colour, _AFTER_SHAPE_FILL)
+
+
+def set_outline(properties, colour: str | None, width: int = 0):
+    """A shape's outline in RGB hex and width (EMU), or none, on its p:spPr: what python-pptx's
+    line.color.rgb and line.width (or line.fill.background()) write. Returns the a:ln element."""
+    outline = properties.find(_LN)
+    if outline is None:
+        outline = etree.Element(_LN)
+        _insert_before(properties, outline, _AFTER_LINE)
+    _put_fill(outline, colour, _AFTER_LINE_FILL)
+    if colour:
+        outline.set("w", str(width))
+    return outline
+
+
+def _put_fill(parent, colour: str | None, successors: frozenset[str]) -> None:
+    """parent's fill (any kind) replaced by a solid colour, or by none."""
+    for old in [child for child in parent if child.tag in _FILL_KINDS]:
+        parent.remove(old)
+    fill = etree.Element(_SOLIDFILL if colour else _NOFILL)
+    if colour:
+        etree.SubElement(fill, _SRGBCLR, val=colour.upper())
+    _insert_before(parent, fill, successors)
+
+
+def _insert_before(parent, element, successors: frozenset[str]) -> None:
+    """element into parent before its first child of a kind the schema puts after it."""
+    following = next((child for child in parent if child.tag in successors), None)
+    if following is None:
+        parent.append(element)
+    else:
+        following.addprevious(element)
+
+
+def _clark_names(*tags: str) -> frozenset[str]:
+    return frozenset(qn(f"a:{tag}") for tag in tags)
+
+
+_LN, _NOFILL = qn("a:ln"), qn("a:noFill")
+_FILL_KINDS = _clark_names("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill")
+# what follows a shape's fill, its outline, and an outline's fill, in the schema (CT_ShapeProperties, CT_LineProperties)
+_AFTER_LINE = _clark_names("effectLst", "effectDag", "scene3d", "sp3d", "extLst")
+_AFTER_SHAPE_FILL = _AFTER_LINE | {_LN}
+_AFTER_LINE_FILL = _clark_names("prstDash", "custDash", "round", "bevel", "miter", "headEnd", "tailEnd", "extLst")
+
+
+_ANCHORS = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
+_DEFAULT_INSETS = (("lIns", 91440), ("rIns", 91440), ("tIns", 45720), ("bIns", 45720))
+
+
+def place(shape, x: int, y: int, cx: int, cy: int) -> None:
+    """Set a shape's (p:sp) position and size in EMU as its left, top, width and height would, in one step."""
+    properties = shape._element.spPr
+    transform = properties.find(_XFRM)
+    if transform is None:  # a placeholder inherits its box until given one: xfrm comes first in spPr
+        transform = OxmlElement("a:xfrm")
+        properties.insert(0, transform)
+    offset, extent = transform.find(_OFF), transform.find(_EXT)
+    if offset is None:
+        offset = OxmlElement("a:off")
+        transform.insert(0, offset)
+    if extent is None:
+        extent = OxmlElement("a:ext")
+        offset.addnext(extent)
+    offset.set("x", str(x))
+    offset.set("y", str(y))
+    extent.set("cx", str(cx))
+    extent.set("cy", str(cy))
+
+
+_XFRM, _OFF, _EXT = (qn(f"a:{name}") for name in ("xfrm", "off", "ext"))
 
 
 def add_slide_number(paragraph, number: int, lang: str, color: str | None = None) -> None:
@@ -270,57 +389,103 @@ def package_entries(presentation) -> dict[str, bytes]:
     return dict(entries)
 
 
+def package_trees(presentation) -> dict[str, etree._Element]:
+    """The XML members of the presentation's package as python-pptx holds them ({member name: root
+    element}), so what reads the package just written (font embedding) need not parse it again."""
+    return {part.partname.membername: part._element for part in presentation.part.package.iter_parts()
+            if hasattr(part, "_element")}
+
+
+_ALL_IDS = etree.XPath("//@id", smart_strings=False)
+_NAME_USED = etree.XPath("boolean(//p:cNvPr[@name = $name])", namespaces={"p": P_NAMESPACE})
+
+
 def append_copy(slide, shape_element) -> None:
     """Append a copy of a shape written before (on another slide) to slide, with the next free shape
     id and its name renumbered the way python-pptx numbers a placeholder it clones."""
     tree = slide.shapes._spTree
     element = copy.deepcopy(shape_element)
-    shape_id = 1 + max((int(i) for i in tree.xpath("//@id") if i.isdigit()), default=0)
+    shape_id = next_shape_id(tree)
     properties = element.xpath("./*[1]/p:cNvPr")[0]
     base = properties.get("name").rsplit(" ", 1)[0]
-    names = set(tree.xpath("//p:cNvPr/@name"))
     number = shape_id - 1
-    while f"{base} {number}" in names:
+    while _NAME_USED(tree, name=f"{base} {number}"):
         number += 1
     properties.set("id", str(shape_id))
     properties.set("name", f"{base} {number}")
     tree.append(element)
 
 
+@dataclass(frozen=True)
+class NewSlide:
+    """A slide just added, with the placeholders its layout gave it (found once per layout)."""
+
+    slide: Slide
+    title: object | None  # the placeholder python-pptx's shapes.title names (idx 0), if any
+    placeholders: list  # (placeholder type, placeholder) in idx order, as slide.placeholders lists them
+
+
+KEPT_LAYOUTS = 64
+# a layout's XML → the placeholders python-pptx puts on a new slide of it, and each one's (idx, type, proxy class)
+_LAYOUT_PLACEHOLDERS: dict[bytes, tuple[list, list[tuple[int, object, type]]]] = {}
+
+
 class BlankSlides:
     """Slides and notes slides made from copies of the first one made empty: python-pptx clones a
-    layout's (or the notes master's) placeholders one by one for every slide, and searches the
-    whole package for a free notes part name each time, a third of a deck's time."""
+    layout's (or the notes master's) placeholders one by one for every slide, looks them up again
+    by searching the slide, numbers each slide by reading every slide id, and searches the whole
+    package for a free notes part name each time: a third of a deck's time. A layout's empty
+    placeholders are kept for the process (every deck of a course has the same layouts)."""
 
     def __init__(self) -> None:
-        self.placeholders: dict[str, list] = {}  # layout part name → its placeholders on a new slide
-        self.blank_notes = None  # the first notes slide's element before any text, and the notes master part
+        self.layout_keys: dict[str, bytes] = {}  # layout part name → its XML, which names its kept placeholders
+        self.slide_id = 0  # the id of the last slide added
+        self.blank_notes = None  # the first notes slide's element before any text, its notes master, body index
         self.notes = 0
 
-    def add_slide(self, presentation, layout):
-        """presentation.slides.add_slide(layout)."""
+    def add_slide(self, presentation, layout) -> NewSlide:
+        """presentation.slides.add_slide(layout), with its placeholders."""
         slides = presentation.slides
-        blank = self.placeholders.get(layout.part.partname)
+        partname = layout.part.partname
+        key = self.layout_keys.get(partname)
+        if key is None:
+            key = self.layout_keys[partname] = etree.tostring(layout._element)
+        blank = _LAYOUT_PLACEHOLDERS.get(key)
+        if not self.slide_id:  # python-pptx numbers from 256
+            self.slide_id = max([255, *(int(i) for i in slides._sldIdLst.xpath("./p:sldId/@id"))])
         if blank is None:
             slide = slides.add_slide(layout)
-            self.placeholders[layout.part.partname] = [copy.deepcopy(e) for e in slide.shapes._spTree[2:]]
-            return slide  # its shape tree: group properties, then the placeholders
-        relationship, slide = presentation.part.add_slide(layout)
-        slide.shapes._spTree.extend(copy.deepcopy(element) for element in blank)
-        slides._sldIdLst.add_sldId(relationship)
-        return slide
+            elements = list(slide.shapes._spTree[2:])  # its shape tree: group properties, then the placeholders
+            kinds = [(e.ph_idx, e.ph_type, type(SlideShapeFactory(e, slide.placeholders))) for e in elements]
+            blank = [copy.deepcopy(e) for e in elements], kinds
+            if len(_LAYOUT_PLACEHOLDERS) < KEPT_LAYOUTS:
+                _LAYOUT_PLACEHOLDERS[key] = blank
+            self.slide_id = int(slides._sldIdLst[-1].get("id"))
+        else:
+            relationship, slide = presentation.part.add_slide(layout)
+            elements = [copy.deepcopy(element) for element in blank[0]]
+            slide.shapes._spTree.extend(elements)
+            self.slide_id += 1  # python-pptx gives the largest id in use plus one
+            slides._sldIdLst._add_sldId(id=self.slide_id, rId=relationship)
+        parent = slide.placeholders
+        shapes = [(idx, kind, proxy(e, parent)) for e, (idx, kind, proxy) in zip(elements, blank[1])]
+        title = next((shape for idx, _, shape in shapes if idx == 0), None)
+        return NewSlide(slide, title, [(kind, shape) for _, kind, shape in sorted(shapes, key=lambda found: found[0])])
 
-    def notes_slide(self, slide):
-        """slide's new notes slide (python-pptx's NotesSlide)."""
+    def notes_text_frame(self, slide):
+        """The text frame of slide's new notes slide (python-pptx's notes_slide.notes_text_frame)."""
         self.notes += 1
         if self.blank_notes is None:
             notes = slide.notes_slide
-            self.blank_notes = copy.deepcopy(notes._element), notes.part.part_related_by(RT.NOTES_MASTER)
-            return notes
-        element, master = self.blank_notes
+            body = notes.notes_placeholder._element
+            self.blank_notes = (copy.deepcopy(notes._element), notes.part.part_related_by(RT.NOTES_MASTER),
+                                list(body.getparent()).index(body))
+            return notes.notes_text_frame
+        element, master, body = self.blank_notes
         part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{self.notes}.xml"), CT.PML_NOTES_SLIDE,
                               slide.part.package, copy.deepcopy(element))
         part.relate_to(master, RT.NOTES_MASTER)
         part.relate_to(slide.part, RT.SLIDE)
         slide.part.relate_to(part, RT.NOTES_SLIDE)
-        return part.notes_slide
+        notes = part.notes_slide
+        return NotesSlidePlaceholder(notes.shapes._spTree[body], notes.placeholders).text_frame

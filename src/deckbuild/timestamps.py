@@ -38,22 +38,23 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
     year, month, day, hour, minute, second = max(source_date().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     dos_time = hour << 11 | minute << 5 | second // 2
     dos_date = (year - 1980) << 9 | month << 5 | day
-    output, directory = bytearray(), bytearray()
+    output: list[bytes] = []  # joined once at the end: a deck carries megabytes of fonts
+    directory: list[bytes] = []
+    offset = 0
     for name in sorted(entries):
         data = entries[name]
         crc, deflated = _deflated(data)
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8_NAME
-        offset = len(output)
-        output += _LOCAL.pack(0x04034B50, VERSION, flags, DEFLATED, dos_time, dos_date, crc, len(deflated), len(data),
-                              len(encoded), 0)
-        output += encoded
-        output += deflated
-        directory += _CENTRAL.pack(0x02014B50, UNIX << 8 | VERSION, VERSION, flags, DEFLATED, dos_time, dos_date, crc,
-                                   len(deflated), len(data), len(encoded), 0, 0, 0, 0, FILE_MODE, offset)
-        directory += encoded
-    end = _END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(directory), len(output), 0)
-    return bytes(output + directory + end)
+        header = _LOCAL.pack(0x04034B50, VERSION, flags, DEFLATED, dos_time, dos_date, crc, len(deflated), len(data),
+                             len(encoded), 0)
+        output += (header, encoded, deflated)
+        directory += (_CENTRAL.pack(0x02014B50, UNIX << 8 | VERSION, VERSION, flags, DEFLATED, dos_time, dos_date, crc,
+                                    len(deflated), len(data), len(encoded), 0, 0, 0, 0, FILE_MODE, offset), encoded)
+        offset += len(header) + len(encoded) + len(deflated)
+    directory_size = sum(map(len, directory))
+    end = _END.pack(0x06054B50, 0, 0, len(entries), len(entries), directory_size, offset, 0)
+    return b"".join([*output, *directory, end])
 
 
 _kept: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()  # (crc, size) → (data, deflated)

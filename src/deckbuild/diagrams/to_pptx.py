@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lxml import etree
-from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import add_run, no_shadow, set_alt_text, set_paragraph_layout
+from ..pptx_xml import add_run, no_shadow, set_alt_text, set_fill, set_frame_layout, set_outline, set_paragraph_layout
 from .chart_pptx import ChartWriter
 from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
@@ -100,6 +99,9 @@ class SceneWriter:
         # python-pptx refits the group after every added shape, which makes a
         # diagram quadratic to write; refit once at the end instead.
         group.shapes._recalculate_extents = lambda: None
+        # and it finds each new shape's id by reading every id on the slide; nothing else adds
+        # shapes to the slide while the group fills, so counting on from the largest is safe
+        group.shapes.turbo_add_enabled = True
         placed = {}
         # bare texts (edge labels, titles) go above the lines, which would otherwise strike them through
         for shape in [s for s in scene.shapes if s.kind != "text"]:
@@ -130,34 +132,21 @@ class SceneWriter:
         return autoshape
 
     def _paint(self, autoshape, shape: SceneShape, scale: float) -> None:
-        if shape.fill:
-            autoshape.fill.solid()
-            autoshape.fill.fore_color.rgb = RGBColor.from_string(shape.fill.upper())
-        else:
-            autoshape.fill.background()
-        line = autoshape.line
-        if shape.stroke:
-            line.color.rgb = RGBColor.from_string(shape.stroke.upper())
-            line.width = Pt(max(shape.stroke_width * scale, 0.5))
-            if shape.dashed:
-                _set_dash(line._get_or_add_ln(), "dash")
-            if shape.kind == "double_circle":
-                line._get_or_add_ln().set("cmpd", "dbl")
-        else:
-            line.fill.background()
+        properties = autoshape._element.spPr
+        set_fill(properties, shape.fill)
+        outline = set_outline(properties, shape.stroke, Pt(max(shape.stroke_width * scale, 0.5)))
+        if shape.stroke and shape.dashed:
+            _set_dash(outline, "dash")
+        if shape.stroke and shape.kind == "double_circle":
+            outline.set("cmpd", "dbl")
         if shape.kind != "text":
             no_shadow(autoshape)
 
     def _text(self, autoshape, shape: SceneShape, scale: float) -> None:
         frame = autoshape.text_frame
-        frame.word_wrap = False
-        frame.auto_size = MSO_AUTO_SIZE.NONE
-        inset = Pt(TEXT_INSET * scale)
-        frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = inset
-        if shape.align == "left":
-            frame.margin_left = Pt(LEFT_TEXT_INSET * scale)
         is_frame = shape.kind == "frame"
-        frame.vertical_anchor = MSO_ANCHOR.TOP if is_frame else MSO_ANCHOR.MIDDLE
+        left = Pt(LEFT_TEXT_INSET * scale) if shape.align == "left" else None
+        set_frame_layout(frame, MSO_ANCHOR.TOP if is_frame else MSO_ANCHOR.MIDDLE, Pt(TEXT_INSET * scale), False, left)
         size = round(shape.font_size * scale * 2) / 2
         for index, line in enumerate(shape.text.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
@@ -176,10 +165,7 @@ class SceneWriter:
             line_shape._connect_begin_to(source.shape, SITES_BY_KIND.get(source.kind_name, BOX_SITES)[connector.source_site])
         if target is not None and connector.target_site and target.kind_name not in UNGLUED:
             line_shape._connect_end_to(target.shape, SITES_BY_KIND.get(target.kind_name, BOX_SITES)[connector.target_site])
-        line = line_shape.line
-        line.color.rgb = RGBColor.from_string(connector.color.upper())
-        line.width = Pt(max(connector.width * scale, 0.5))
-        ln = line._get_or_add_ln()
+        ln = set_outline(line_shape._element.spPr, connector.color, Pt(max(connector.width * scale, 0.5)))
         if connector.dashed:
             _set_dash(ln, "dash")
         _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"), ARROW_SIZES.get(connector.tail, "med"))
