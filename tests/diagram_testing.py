@@ -4,12 +4,15 @@ and reading back what a drawing shows (the scene, the SVG, the shape written to 
 from __future__ import annotations
 
 import io
+import math
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 from conftest import SAMPLE_COURSE
 from deck_reading import squash
 from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Emu
 
 from deckbuild.diagrams.mindmap_layout import slide_scale
 from deckbuild.diagrams.model import MermaidError
@@ -90,3 +93,26 @@ def overlapping(shapes) -> list[tuple[str, str]]:
 def readable(scene) -> bool:
     """Whether the scene's type, enlarged or shrunk to fill a slide, is at least the theme's smallest size."""
     return scene.font_size * slide_scale(scene.width, scene.height) >= STYLE.min_font_size
+
+
+def drawn_ends(connector_element):
+    """Where PowerPoint draws a connector's two ends (points), its preset and adjust values and
+    the first corner of a bent one, from its box, rotation and flips."""
+    transform = connector_element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+    off, ext = transform.find(qn("a:off")), transform.find(qn("a:ext"))
+    x, y = Emu(int(off.get("x"))).pt, Emu(int(off.get("y"))).pt
+    width, height = Emu(int(ext.get("cx"))).pt, Emu(int(ext.get("cy"))).pt
+    turn = math.radians(int(transform.get("rot", "0")) / 60000)
+    flip_x = -1 if transform.get("flipH") == "1" else 1
+    flip_y = -1 if transform.get("flipV") == "1" else 1
+    centre = (x + width / 2, y + height / 2)
+
+    def placed(local_x: float, local_y: float) -> tuple[float, float]:
+        dx, dy = (local_x - width / 2) * flip_x, (local_y - height / 2) * flip_y
+        return (centre[0] + dx * math.cos(turn) - dy * math.sin(turn), centre[1] + dx * math.sin(turn) + dy * math.cos(turn))
+
+    geometry = connector_element.find(f"{qn('p:spPr')}/{qn('a:prstGeom')}")
+    adjust = {gd.get("name"): int(gd.get("fmla").split()[1]) for gd in geometry.iter(qn("a:gd"))}
+    # where the first leg of a bent connector turns (bentConnector3 at its adj1, bentConnector2 at the far side)
+    turn_at = width * adjust.get("adj1", 100000) / 100000
+    return placed(0, 0), placed(width, height), geometry.get("prst"), adjust, placed(turn_at, 0)

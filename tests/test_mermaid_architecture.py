@@ -3,13 +3,18 @@ as a reader sees it (every title drawn, services inside their groups, edges on t
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 from conftest import course_diagrams
-from diagram_testing import MEASURE, STYLE, THEME, mermaid_error, missing, parsed_or_none, scene_text, svg_text
+from diagram_testing import (
+    MEASURE, STYLE, THEME, drawn_ends, mermaid_error, missing, parsed_or_none, scene_text, svg_text, written,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pptx.oxml.ns import qn
+from pptx.util import Emu
 
 from deckbuild.diagrams.architecture_layout import ArchitectureLayout, direction, edge_offset
 from deckbuild.diagrams.build import build_scene
@@ -231,9 +236,74 @@ def test_icons_are_drawn_as_native_shapes():
     scene = ArchitectureLayout(MEASURE, STYLE).scene(parse_architecture(PIPELINE))
     kinds = {shape.id: shape.kind for shape in scene.shapes}
     assert (kinds["git"], kinds["runner"], kinds["db"], kinds["disk1"], kinds["ext"]) == (
-        "circle", "round", "storage", "ring", "round")
+        "circle", "round", "storage", "circle", "round")
     assert kinds["ci@icon"] == "cloud" and kinds["hub"] == "circle"
-    assert kinds["runner@bar1"] == "rect" and kinds["git@meridian"] == "circle"
+    assert kinds["runner@bar1"] == "rect" and kinds["git@meridian"] == "circle" and kinds["disk1@hub"] == "circle"
+
+
+def test_a_cloud_service_is_a_tile_carrying_the_cloud():
+    scene = ArchitectureLayout(MEASURE, STYLE).scene(parse("service web(cloud)[웹]\nservice db(database)[DB]\nweb:R --> L:db\n"))
+    shapes = {shape.id: shape for shape in scene.shapes}
+    tile, cloud = shapes["web"], shapes["web@cloud"]
+    assert (tile.kind, cloud.kind) == ("round", "cloud")
+    assert tile.x < cloud.x and cloud.x + cloud.width < tile.x + tile.width
+    assert tile.y < cloud.y and cloud.y + cloud.height < tile.y + tile.height
+    assert scene.connectors[0].source == "web"
+
+
+# The side of a shape's box each connection site of a preset faces, by index, as
+# PowerPoint's preset geometries list them (None: a site between two sides).
+SITE_SIDES = {
+    "rect": ("top", "left", "bottom", "right"),
+    "roundRect": ("top", "left", "bottom", "right"),
+    "can": ("top", "left", "bottom", "right"),
+    "ellipse": ("top", None, "left", None, "bottom", None, "right", None),
+}
+EVERY_ICON = """architecture-beta
+    group g(cloud)[그룹]
+    service web(cloud)[웹] in g
+    service api(server)[API] in g
+    service db(database)[DB] in g
+    service disk1(disk)[디스크]
+    service net(internet)[인터넷]
+    service other(logos:aws)[외부]
+    junction j
+    net:R --> L:web
+    web:R --> L:api
+    api:B --> T:db
+    db:R -- L:j
+    j:B -- T:disk1
+    disk1:L <-- R:other
+    api{group}:R -- L:other
+"""
+
+
+def side_middle(shape_element, side: str) -> tuple[float, float]:
+    """The middle of one side of a written shape's box, in points."""
+    transform = shape_element.find(f"{qn('p:spPr')}/{qn('a:xfrm')}")
+    off, ext = transform.find(qn("a:off")), transform.find(qn("a:ext"))
+    x, y = Emu(int(off.get("x"))).pt, Emu(int(off.get("y"))).pt
+    width, height = Emu(int(ext.get("cx"))).pt, Emu(int(ext.get("cy"))).pt
+    return {"top": (x + width / 2, y), "bottom": (x + width / 2, y + height),
+            "left": (x, y + height / 2), "right": (x + width, y + height / 2)}[side]
+
+
+@pytest.mark.parametrize("source", [EVERY_ICON, PIPELINE, *(diagram.source for _, diagram in course_diagrams("architecture-beta"))])
+def test_every_connector_is_glued_at_both_ends_to_the_side_it_ends_on(source):
+    """Both ends glued to a shape of the group, at the site on the side where the line ends, so
+    PowerPoint and LibreOffice draw it there and moving the shape drags it."""
+    group = written(build_scene(source, "architecture-beta", MEASURE, STYLE))._element
+    shapes = {element.find(f".//{qn('p:cNvPr')}").get("id"): element for element in group.iter(qn("p:sp"))}
+    connectors = group.findall(f".//{qn('p:cxnSp')}")
+    assert connectors
+    for connector in connectors:
+        start, end, *_ = drawn_ends(connector)
+        for tag, point in (("a:stCxn", start), ("a:endCxn", end)):
+            glue = connector.find(f".//{qn(tag)}")
+            assert glue is not None, tag
+            shape = shapes[glue.get("id")]
+            side = SITE_SIDES[shape.find(f".//{qn('a:prstGeom')}").get("prst")][int(glue.get("idx"))]
+            assert side is not None and math.dist(point, side_middle(shape, side)) < 0.5, (tag, side)
 
 
 def test_edges_leave_and_enter_by_the_named_sides():

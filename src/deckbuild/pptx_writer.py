@@ -49,7 +49,7 @@ from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
-    BlankSlides, add_code_box, add_run, add_slide_number, append_copy, attach_svg, no_shadow, package_entries,
+    BlankSlides, add_code_box, add_run, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
     package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_paragraph_layout, xml_safe,
 )
 from .template import DeckTemplate
@@ -218,8 +218,7 @@ class DeckWriter:
         number = len(self.presentation.slides)
         kept = (layout.part.partname, footer, numbers, layouts, color)
         if kept in self.footers:
-            for element in self.footers[kept]:
-                append_copy(slide, element)
+            append_copies(slide, self.footers[kept])
             for field in slide.shapes._spTree.iterfind(f".//{qn('a:fld')}[@type='slidenum']/{qn('a:t')}"):
                 field.text = str(number)
             return

@@ -124,14 +124,14 @@ def add_code_box(
         f'name="{escape(name, quote=True)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/>'
         f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill>'
         f'<a:srgbClr val="{fill}"/></a:solidFill><a:ln><a:solidFill><a:srgbClr val="{border}"/></a:solidFill></a:ln>'
-        f'<a:effectLst/></p:spPr>{_FLAT_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="t" wrap="square" {margins}>'
+        f'<a:effectLst/></p:spPr>{FLAT_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="t" wrap="square" {margins}>'
         f'<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>')
     tree.append(element)
     return slide.shapes._shape_factory(element)
 
 
 # The style python-pptx gives an autoshape, with the theme's effect (a shadow in LibreOffice) taken away.
-_FLAT_STYLE = ('<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3"><a:schemeClr '
+FLAT_STYLE = ('<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3"><a:schemeClr '
                'val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
                'idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>')
 
@@ -141,74 +141,23 @@ def next_shape_id(tree) -> int:
     return 1 + max((int(i) for i in _ALL_IDS(tree) if i.isdigit()), default=0)
 
 
-def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int, wrap: bool = True, left: int | None = None) -> None:
-    """What setting a text frame's word_wrap, auto_size to NONE, its vertical anchor and its margins
-    to inset (EMU; the left one to left when given) writes, in one step: python-pptx looks the body
-    properties up again for each of the eight."""
+def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
+    """What setting a text frame's word_wrap to True, auto_size to NONE, its vertical anchor and its
+    four margins to inset (EMU) writes, in one step: python-pptx looks the body properties up again
+    for each of the eight."""
     body = frame._bodyPr
-    body.set("wrap", "square" if wrap else "none")
+    body.set("wrap", "square")
     body.autofit = MSO_AUTO_SIZE.NONE  # python-pptx's own: the element in its place in the schema
     body.set("anchor", _ANCHORS[anchor])
-    for side, default in _DEFAULT_INSETS:  # python-pptx leaves a margin at its default unwritten
-        value = left if side == "lIns" and left is not None else inset
-        if value == default:
+    for side, default in DEFAULT_INSETS.items():  # python-pptx leaves a margin at its default unwritten
+        if inset == default:
             body.attrib.pop(side, None)
         else:
-            body.set(side, str(value))
-
-
-def set_fill(properties, colour: str | None) -> None:
-    """A shape's fill in RGB hex, or none, on its p:spPr: what python-pptx's fill.solid() and
-    fore_color.rgb (or fill.background()) write, without their proxies."""
-    _put_fill(properties, colour, _AFTER_SHAPE_FILL)
-
-
-def set_outline(properties, colour: str | None, width: int = 0):
-    """A shape's outline in RGB hex and width (EMU), or none, on its p:spPr: what python-pptx's
-    line.color.rgb and line.width (or line.fill.background()) write. Returns the a:ln element."""
-    outline = properties.find(_LN)
-    if outline is None:
-        outline = etree.Element(_LN)
-        _insert_before(properties, outline, _AFTER_LINE)
-    _put_fill(outline, colour, _AFTER_LINE_FILL)
-    if colour:
-        outline.set("w", str(width))
-    return outline
-
-
-def _put_fill(parent, colour: str | None, successors: frozenset[str]) -> None:
-    """parent's fill (any kind) replaced by a solid colour, or by none."""
-    for old in [child for child in parent if child.tag in _FILL_KINDS]:
-        parent.remove(old)
-    fill = etree.Element(_SOLIDFILL if colour else _NOFILL)
-    if colour:
-        etree.SubElement(fill, _SRGBCLR, val=colour.upper())
-    _insert_before(parent, fill, successors)
-
-
-def _insert_before(parent, element, successors: frozenset[str]) -> None:
-    """element into parent before its first child of a kind the schema puts after it."""
-    following = next((child for child in parent if child.tag in successors), None)
-    if following is None:
-        parent.append(element)
-    else:
-        following.addprevious(element)
-
-
-def _clark_names(*tags: str) -> frozenset[str]:
-    return frozenset(qn(f"a:{tag}") for tag in tags)
-
-
-_LN, _NOFILL = qn("a:ln"), qn("a:noFill")
-_FILL_KINDS = _clark_names("noFill", "solidFill", "gradFill", "blipFill", "pattFill", "grpFill")
-# what follows a shape's fill, its outline, and an outline's fill, in the schema (CT_ShapeProperties, CT_LineProperties)
-_AFTER_LINE = _clark_names("effectLst", "effectDag", "scene3d", "sp3d", "extLst")
-_AFTER_SHAPE_FILL = _AFTER_LINE | {_LN}
-_AFTER_LINE_FILL = _clark_names("prstDash", "custDash", "round", "bevel", "miter", "headEnd", "tailEnd", "extLst")
+            body.set(side, str(inset))
 
 
 _ANCHORS = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
-_DEFAULT_INSETS = (("lIns", 91440), ("rIns", 91440), ("tIns", 45720), ("bIns", 45720))
+DEFAULT_INSETS = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}  # a text body's margins (EMU) unless written
 
 
 def place(shape, x: int, y: int, cx: int, cy: int) -> None:
@@ -400,20 +349,25 @@ _ALL_IDS = etree.XPath("//@id", smart_strings=False)
 _NAME_USED = etree.XPath("boolean(//p:cNvPr[@name = $name])", namespaces={"p": P_NAMESPACE})
 
 
-def append_copy(slide, shape_element) -> None:
-    """Append a copy of a shape written before (on another slide) to slide, with the next free shape
-    id and its name renumbered the way python-pptx numbers a placeholder it clones."""
+def append_copies(slide, shape_elements) -> None:
+    """Append copies of shapes written before (on another slide) to slide, each with the next free
+    shape id and its name renumbered the way python-pptx numbers a placeholder it clones."""
     tree = slide.shapes._spTree
-    element = copy.deepcopy(shape_element)
     shape_id = next_shape_id(tree)
-    properties = element.xpath("./*[1]/p:cNvPr")[0]
-    base = properties.get("name").rsplit(" ", 1)[0]
-    number = shape_id - 1
-    while _NAME_USED(tree, name=f"{base} {number}"):
-        number += 1
-    properties.set("id", str(shape_id))
-    properties.set("name", f"{base} {number}")
-    tree.append(element)
+    for shape_element in shape_elements:
+        element = copy.deepcopy(shape_element)
+        properties = element[0].find(_CNVPR)  # p:nvSpPr (or its kin) comes first, and holds p:cNvPr first
+        base = properties.get("name").rsplit(" ", 1)[0]
+        number = shape_id - 1
+        while _NAME_USED(tree, name=f"{base} {number}"):
+            number += 1
+        properties.set("id", str(shape_id))
+        properties.set("name", f"{base} {number}")
+        tree.append(element)
+        shape_id += 1
+
+
+_CNVPR = qn("p:cNvPr")
 
 
 @dataclass(frozen=True)

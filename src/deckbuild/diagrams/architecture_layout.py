@@ -1,6 +1,12 @@
 """Architecture → Scene through Graphviz `dot`: groups as nested clusters, each service an
 icon drawn from native shapes with its title underneath.
 
+Edges are glued to an icon's main shape, so moving the icon in PowerPoint drags them; that
+shape is always one whose connection sites PowerPoint and LibreOffice number alike (the
+rectangle family, the can, the ellipse): a disk is a circle with its hub drawn on it, and a
+cloud service a rounded tile carrying the cloud (the cloud preset's sites are numbered
+differently by the two).
+
 The sides named in the source decide the layout's direction: when most edges join
 a right side to a left side the diagram runs left to right, otherwise top to
 bottom. Edges along that direction order their ends; edges across it keep their
@@ -210,7 +216,7 @@ class ArchitectureLayout:
             )
             icon = _Icon(main)
         else:
-            icon = self._icon(node_id, service.icon, x + (width - ICON_WIDTH) / 2, y, ICON_WIDTH, ICON_HEIGHT)
+            icon = self._icon(node_id, service.icon, x + (width - ICON_WIDTH) / 2, y, ICON_WIDTH, ICON_HEIGHT, glued=True)
         shapes.extend((icon.main, *icon.extras))
         if not service.title:
             return icon.main, icon.main
@@ -222,8 +228,10 @@ class ArchitectureLayout:
         shapes.append(title)
         return icon.main, title
 
-    def _icon(self, shape_id: str, name: str, x: float, y: float, width: float, height: float) -> _Icon:
-        """A built-in icon drawn inside the box (x, y, width, height); unknown names are a plain box."""
+    def _icon(self, shape_id: str, name: str, x: float, y: float, width: float, height: float,
+              glued: bool = False) -> _Icon:
+        """A built-in icon drawn inside the box (x, y, width, height); unknown names are a plain box.
+        glued: edges attach to the icon, so its main shape must have sites both applications agree on."""
         fill, stroke, ink = self.style.node_fill, self.style.node_stroke, self.style.node_stroke
         scale = height / ICON_HEIGHT
         cx, cy = x + width / 2, y + height / 2
@@ -237,12 +245,18 @@ class ArchitectureLayout:
             return SceneShape(f"{shape_id}@{suffix}", kind, left, top, w, h, fill=ink if filled else None,
                               stroke=None if filled else ink, stroke_width=1.25 * scale)
 
+        if name == "cloud" and glued:
+            tile = box("round", height * 0.9, height * 0.9)
+            cloud = mark("cloud", "cloud", cx - tile.width * 0.35, cy - tile.height * 0.25, tile.width * 0.7, tile.height * 0.5)
+            return _Icon(tile, (cloud,))
         if name == "cloud":
             return _Icon(box("cloud", width, height * 0.8))
         if name == "database":
             return _Icon(box("storage", height * 0.8, height))
         if name == "disk":
-            return _Icon(box("ring", height * 0.92, height * 0.92))
+            main = box("circle", height * 0.92, height * 0.92)
+            hub = mark("hub", "circle", cx - main.width / 4, cy - main.height / 4, main.width / 2, main.height / 2, False)
+            return _Icon(main, (hub,))
         if name == "server":
             main = box("round", height * 0.9, height)
             left, inner = main.x + 4 * scale, main.width - 8 * scale

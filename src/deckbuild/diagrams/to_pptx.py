@@ -4,65 +4,72 @@ Each node becomes the autoshape matching its Mermaid shape, with its text in
 the theme's fonts; each edge becomes a connector glued to its shapes' sides, so
 moving a box in PowerPoint drags its arrows along. The whole scene is scaled
 and placed into a box on the slide; type scales with it.
+
+The group's shapes are written as XML text and parsed in one go: building them
+through python-pptx's properties, element by element, was half of a diagram's
+time. They are the elements python-pptx's autoshapes, text boxes and connectors
+would be, styled as before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from html import escape
+from itertools import count
 
-from lxml import etree
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import add_run, no_shadow, set_alt_text, set_fill, set_frame_layout, set_outline, set_paragraph_layout
+from ..pptx_xml import A_NAMESPACE, DEFAULT_INSETS, FLAT_STYLE, P_NAMESPACE, set_alt_text, xml_safe
 from .chart_pptx import ChartWriter
 from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
 
+# The preset geometry drawing each scene kind (other kinds are rectangles)
 AUTO_SHAPES = {
-    "rect": MSO_SHAPE.RECTANGLE,
-    "round": MSO_SHAPE.ROUNDED_RECTANGLE,
-    "stadium": MSO_SHAPE.FLOWCHART_TERMINATOR,
-    "subroutine": MSO_SHAPE.FLOWCHART_PREDEFINED_PROCESS,
-    "cylinder": MSO_SHAPE.CAN,
-    "circle": MSO_SHAPE.OVAL,
-    "double_circle": MSO_SHAPE.OVAL,
-    "rhombus": MSO_SHAPE.DIAMOND,
-    "hexagon": MSO_SHAPE.HEXAGON,
-    "parallelogram": MSO_SHAPE.PARALLELOGRAM,
-    "parallelogram_alt": MSO_SHAPE.PARALLELOGRAM,
-    "trapezoid": MSO_SHAPE.TRAPEZOID,
-    "trapezoid_alt": MSO_SHAPE.TRAPEZOID,
-    "asymmetric": MSO_SHAPE.PENTAGON,
-    "start": MSO_SHAPE.OVAL,
-    "end": MSO_SHAPE.OVAL,
-    "fork": MSO_SHAPE.RECTANGLE,
-    "join": MSO_SHAPE.RECTANGLE,
-    "choice": MSO_SHAPE.DIAMOND,
-    "note": MSO_SHAPE.FOLDED_CORNER,
-    "frame": MSO_SHAPE.RECTANGLE,
-    "lifeline_head": MSO_SHAPE.RECTANGLE,
-    "actor": MSO_SHAPE.SMILEY_FACE,
-    "activation": MSO_SHAPE.RECTANGLE,
-    "block_label": MSO_SHAPE.SNIP_1_RECTANGLE,
-    "cloud": MSO_SHAPE.CLOUD,
-    "storage": MSO_SHAPE.CAN,
-    "ring": MSO_SHAPE.DONUT,
-    "cross_circle": MSO_SHAPE.FLOWCHART_SUMMING_JUNCTION,
+    "rect": "rect",
+    "round": "roundRect",
+    "stadium": "flowChartTerminator",
+    "subroutine": "flowChartPredefinedProcess",
+    "cylinder": "can",
+    "circle": "ellipse",
+    "double_circle": "ellipse",
+    "rhombus": "diamond",
+    "hexagon": "hexagon",
+    "parallelogram": "parallelogram",
+    "parallelogram_alt": "parallelogram",
+    "trapezoid": "trapezoid",
+    "trapezoid_alt": "trapezoid",
+    "asymmetric": "homePlate",
+    "start": "ellipse",
+    "end": "ellipse",
+    "fork": "rect",
+    "join": "rect",
+    "choice": "diamond",
+    "note": "foldedCorner",
+    "frame": "rect",
+    "lifeline_head": "rect",
+    "actor": "smileyFace",
+    "activation": "rect",
+    "block_label": "snip1Rect",
+    "cloud": "cloud",
+    "storage": "can",
+    "cross_circle": "flowChartSummingJunction",
 }
 FLIPPED_HORIZONTALLY = {"parallelogram_alt"}
 FLIPPED_VERTICALLY = {"trapezoid_alt"}
+
 # Connection-site index of each side, in PowerPoint's preset geometry order: four
-# sites (top, left, bottom, right) for the rectangle family, eight for ellipses.
-# Shapes whose sites do not sit at the middles of their sides are not glued.
+# sites (top, left, bottom, right) for the rectangle family and the can, eight for ellipses.
+# LibreOffice 7.4 numbers these presets' sites the same way: the middles of its box's sides
+# for the rectangle family and the can, the preset's own eight for an ellipse. Shapes whose
+# sites do not sit at the middles of their sides, or that LibreOffice numbers its own way
+# (the cloud, whose first site PowerPoint puts on the right), are not glued.
 BOX_SITES = {"top": 0, "left": 1, "bottom": 2, "right": 3}
 ELLIPSE_SITES = {"top": 0, "left": 2, "bottom": 4, "right": 6}
 SITES_BY_KIND = {kind: ELLIPSE_SITES for kind in ("circle", "double_circle", "start", "end")}
 UNGLUED = {"hexagon", "parallelogram", "parallelogram_alt", "trapezoid", "trapezoid_alt", "asymmetric", "actor", "text",
-           "cloud", "storage", "ring", "cross_circle"}  # LibreOffice numbers these presets' sites its own way
+           "cloud", "cross_circle"}
 ARROW_ENDS = {"arrow": "triangle", "open": "none", "circle": "oval", "cross": "diamond", "async": "arrow", "none": "none",
               # UML ends; PowerPoint fills every line end, so hollow ones come out filled
               "triangle": "triangle", "diamond": "diamond", "diamond_open": "diamond", "vee": "arrow"}
@@ -72,12 +79,33 @@ TEXT_INSET = 2.0
 LEFT_TEXT_INSET = 6.0  # left-aligned rows start where the SVG writer starts them
 
 
-@dataclass(frozen=True)
-class _Placed:
-    """A written shape and the scene kind it was drawn for (which decides its connection sites)."""
+NAMESPACES = f'xmlns:a="{A_NAMESPACE}" xmlns:p="{P_NAMESPACE}"'
+# The theme references python-pptx gives its connectors
+CONNECTOR_STYLE = ('<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="0"><a:schemeClr '
+                   'val="accent1"/></a:fillRef><a:effectRef idx="1"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef '
+                   'idx="minor"><a:schemeClr val="tx1"/></a:fontRef></p:style>')
+TEXT_BOX = ' txBox="1"'
+# the text bodies of a text box and of an autoshape without text, as python-pptx makes them
+EMPTY_TEXT_BOX = '<p:txBody><a:bodyPr wrap="none"><a:spAutoFit/></a:bodyPr><a:lstStyle/><a:p/></p:txBody>'
+EMPTY_SHAPE_TEXT = '<p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p></p:txBody>'
 
-    shape: object
-    kind_name: str
+
+def _attribute(value: str) -> str:
+    """value escaped for a double-quoted XML attribute, white space kept as it is."""
+    return escape(xml_safe(value), quote=True).replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+
+
+def _element_text(value: str) -> str:
+    """value escaped for XML element text (a carriage return kept, not read as a line end)."""
+    return escape(xml_safe(value), quote=False).replace("\r", "&#13;")
+
+
+def _emu(points: float) -> int:
+    return int(Pt(points))
+
+
+def _solid(color: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{_attribute(color.upper())}"/></a:solidFill>'
 
 
 class SceneWriter:
@@ -96,80 +124,102 @@ class SceneWriter:
             set_alt_text(frame, alt_text)
             return frame
         group = slide.shapes.add_group_shape()
-        # python-pptx refits the group after every added shape, which makes a
-        # diagram quadratic to write; refit once at the end instead.
-        group.shapes._recalculate_extents = lambda: None
-        # and it finds each new shape's id by reading every id on the slide; nothing else adds
-        # shapes to the slide while the group fills, so counting on from the largest is safe
-        group.shapes.turbo_add_enabled = True
-        placed = {}
+        ids = count(group.shape_id + 1)  # the group's id is the slide's highest
+        written: dict[str, tuple[int, str]] = {}  # scene shape id → (shape id, kind)
+        parts = []
         # bare texts (edge labels, titles) go above the lines, which would otherwise strike them through
         for shape in [s for s in scene.shapes if s.kind != "text"]:
-            placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
+            written[shape.id] = (next(ids), shape.kind)
+            parts.append(self._shape(written[shape.id][0], shape, x, y, scale))
         for connector in scene.connectors:
-            self._connector(group, connector, placed, x, y, scale)
+            parts.append(self._connector(next(ids), connector, written, x, y, scale))
         for shape in [s for s in scene.shapes if s.kind == "text"]:
-            placed[shape.id] = _Placed(self._shape(group, shape, x, y, scale), shape.kind)
+            parts.append(self._shape(next(ids), shape, x, y, scale))
+        group._element.extend(parse_xml(f'<p:grpSp {NAMESPACES}>{"".join(parts)}</p:grpSp>'))
         _fit_group(group._element)
         set_alt_text(group, alt_text)
         return group
 
-    def _shape(self, group, shape: SceneShape, ox: float, oy: float, scale: float):
-        left, top = Pt(ox + shape.x * scale), Pt(oy + shape.y * scale)
-        width, height = Pt(max(shape.width * scale, 1)), Pt(max(shape.height * scale, 1))
-        if shape.kind == "text":
-            autoshape = group.shapes.add_textbox(left, top, width, height)
+    def _shape(self, shape_id: int, shape: SceneShape, ox: float, oy: float, scale: float) -> str:
+        """An autoshape (a text box for kind 'text') with its fill, outline and text."""
+        is_text = shape.kind == "text"
+        box = (f'<a:off x="{_emu(ox + shape.x * scale)}" y="{_emu(oy + shape.y * scale)}"/>'
+               f'<a:ext cx="{_emu(max(shape.width * scale, 1))}" cy="{_emu(max(shape.height * scale, 1))}"/>')
+        flip = ' flipH="1"' if shape.kind in FLIPPED_HORIZONTALLY else ' flipV="1"' if shape.kind in FLIPPED_VERTICALLY else ""
+        geometry = "rect" if is_text else AUTO_SHAPES.get(shape.kind, "rect")
+        fill = _solid(shape.fill) if shape.fill else "<a:noFill/>"
+        if shape.stroke:
+            compound = ' cmpd="dbl"' if shape.kind == "double_circle" else ""
+            dash = '<a:prstDash val="dash"/>' if shape.dashed else ""
+            line = f'<a:ln w="{_emu(max(shape.stroke_width * scale, 0.5))}"{compound}>{_solid(shape.stroke)}{dash}</a:ln>'
         else:
-            autoshape = group.shapes.add_shape(AUTO_SHAPES.get(shape.kind, MSO_SHAPE.RECTANGLE), left, top, width, height)
-        if shape.kind in FLIPPED_HORIZONTALLY:
-            autoshape._element.spPr.get_or_add_xfrm().set("flipH", "1")
-        if shape.kind in FLIPPED_VERTICALLY:
-            autoshape._element.spPr.get_or_add_xfrm().set("flipV", "1")
-        self._paint(autoshape, shape, scale)
-        if shape.text:
-            self._text(autoshape, shape, scale)
-        autoshape.name = f"{shape.kind} {shape.id}"
-        return autoshape
+            line = "<a:ln><a:noFill/></a:ln>"
+        flat = "" if is_text else "<a:effectLst/>"
+        text = self._text(shape, scale) if shape.text else EMPTY_TEXT_BOX if is_text else EMPTY_SHAPE_TEXT
+        return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(f"{shape.kind} {shape.id}")}"/>'
+                f'<p:cNvSpPr{TEXT_BOX if is_text else ""}/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm{flip}>{box}</a:xfrm>'
+                f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill}{line}{flat}</p:spPr>'
+                f'{"" if is_text else FLAT_STYLE}{text}</p:sp>')
 
-    def _paint(self, autoshape, shape: SceneShape, scale: float) -> None:
-        properties = autoshape._element.spPr
-        set_fill(properties, shape.fill)
-        outline = set_outline(properties, shape.stroke, Pt(max(shape.stroke_width * scale, 0.5)))
-        if shape.stroke and shape.dashed:
-            _set_dash(outline, "dash")
-        if shape.stroke and shape.kind == "double_circle":
-            outline.set("cmpd", "dbl")
-        if shape.kind != "text":
-            no_shadow(autoshape)
-
-    def _text(self, autoshape, shape: SceneShape, scale: float) -> None:
-        frame = autoshape.text_frame
+    def _text(self, shape: SceneShape, scale: float) -> str:
+        """A shape's text body: unwrapped lines in the theme's fonts, centred, or left-aligned at
+        the top of a frame."""
         is_frame = shape.kind == "frame"
-        left = Pt(LEFT_TEXT_INSET * scale) if shape.align == "left" else None
-        set_frame_layout(frame, MSO_ANCHOR.TOP if is_frame else MSO_ANCHOR.MIDDLE, Pt(TEXT_INSET * scale), False, left)
+        anchor = "t" if is_frame else "ctr"
+        margins = "".join(f' {side}="{value}"' for side, value in _margins(shape, scale).items())
+        margins = f'wrap="none"{margins}'
+        body = (f'<a:bodyPr {margins} anchor="{anchor}">' if shape.kind == "text"
+                else f'<a:bodyPr rtlCol="0" anchor="{anchor}" {margins}>')
         size = round(shape.font_size * scale * 2) / 2
-        for index, line in enumerate(shape.text.split("\n")):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = PP_ALIGN.LEFT if is_frame or shape.align == "left" else PP_ALIGN.CENTER
-            set_paragraph_layout(paragraph, 0, 0, 0, LINE_PITCH * size)
-            add_run(paragraph, line or " ", size, shape.text_color.upper(), self.latin, self.east_asian, self.lang, bold=shape.bold)
+        align = "l" if is_frame or shape.align == "left" else "ctr"
+        paragraph = (f'<a:p><a:pPr algn="{align}" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
+                     f'val="{int(round(LINE_PITCH * size * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef>'
+                     f'<a:buNone/></a:pPr>')
+        run = (f'<a:r><a:rPr lang="{_attribute(self.lang)}" altLang="en-US" sz="{int(round(size * 100))}" '
+               f'b="{1 if shape.bold else 0}" i="0">{_solid(shape.text_color)}<a:latin typeface="{_attribute(self.latin)}"/>'
+               f'<a:ea typeface="{_attribute(self.east_asian)}"/></a:rPr>')
+        lines = "".join(f"{paragraph}{run}<a:t>{_element_text(line or ' ')}</a:t></a:r></a:p>" for line in shape.text.split("\n"))
+        return f"<p:txBody>{body}<a:noAutofit/></a:bodyPr><a:lstStyle/>{lines}</p:txBody>"
 
-    def _connector(self, group, connector: SceneConnector, placed: dict, ox: float, oy: float, scale: float) -> None:
-        (x1, y1), (x2, y2) = connector.start, connector.end
-        line_shape = group.shapes.add_connector(
-            MSO_CONNECTOR.STRAIGHT, Pt(ox + x1 * scale), Pt(oy + y1 * scale), Pt(ox + x2 * scale), Pt(oy + y2 * scale)
-        )
-        _set_geometry(line_shape._element.spPr, preset(connector), ox, oy, scale)
-        source, target = placed.get(connector.source), placed.get(connector.target)
-        if source is not None and connector.source_site and source.kind_name not in UNGLUED:
-            line_shape._connect_begin_to(source.shape, SITES_BY_KIND.get(source.kind_name, BOX_SITES)[connector.source_site])
-        if target is not None and connector.target_site and target.kind_name not in UNGLUED:
-            line_shape._connect_end_to(target.shape, SITES_BY_KIND.get(target.kind_name, BOX_SITES)[connector.target_site])
-        ln = set_outline(line_shape._element.spPr, connector.color, Pt(max(connector.width * scale, 0.5)))
-        if connector.dashed:
-            _set_dash(ln, "dash")
-        _set_end(ln, "a:headEnd", ARROW_ENDS.get(connector.tail, "none"), ARROW_SIZES.get(connector.tail, "med"))
-        _set_end(ln, "a:tailEnd", ARROW_ENDS.get(connector.head, "triangle"), ARROW_SIZES.get(connector.head, "med"))
+    def _connector(self, shape_id: int, connector: SceneConnector, written: dict, ox: float, oy: float, scale: float) -> str:
+        """A connector drawn as its route's preset, glued to the sites of the shapes it joins."""
+        glue = ""
+        for tag, end, site in (("stCxn", connector.source, connector.source_site),
+                               ("endCxn", connector.target, connector.target_site)):
+            if end in written and site and written[end][1] not in UNGLUED:
+                end_id, kind = written[end]
+                glue += f'<a:{tag} id="{end_id}" idx="{SITES_BY_KIND.get(kind, BOX_SITES)[site]}"/>'
+        dash = '<a:prstDash val="dash"/>' if connector.dashed else ""
+        ends = "".join(_line_end(tag, ARROW_ENDS.get(kind, default), ARROW_SIZES.get(kind, "med"))
+                       for tag, kind, default in (("headEnd", connector.tail, "none"), ("tailEnd", connector.head, "triangle")))
+        line = f'<a:ln w="{_emu(max(connector.width * scale, 0.5))}">{_solid(connector.color)}{dash}{ends}</a:ln>'
+        return (f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="Connector {shape_id - 1}"/><p:cNvCxnSpPr>{glue}'
+                f'</p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr>{_geometry(preset(connector), ox, oy, scale)}{line}'
+                f'</p:spPr>{CONNECTOR_STYLE}</p:cxnSp>')
+
+
+def _margins(shape: SceneShape, scale: float) -> dict[str, int]:
+    """A text body's margin attributes in the order python-pptx writes them: all four at the inset,
+    then the left one again for left-aligned text; one set to its default is left out, and one
+    written again after that goes last."""
+    margins: dict[str, int] = {}
+
+    def put(side: str, value: int) -> None:
+        if value == DEFAULT_INSETS[side]:
+            margins.pop(side, None)
+        else:
+            margins[side] = value
+
+    for side in ("lIns", "rIns", "tIns", "bIns"):
+        put(side, _emu(TEXT_INSET * scale))
+    if shape.align == "left":
+        put("lIns", _emu(LEFT_TEXT_INSET * scale))
+    return margins
+
+
+def _line_end(tag: str, kind: str, size: str) -> str:
+    """An arrowhead at one end of a line: a:headEnd is the start point, a:tailEnd the end point."""
+    return "" if kind == "none" else f'<a:{tag} type="{kind}" w="{size}" len="{size}"/>'
 
 
 def _fit_group(group) -> None:
@@ -198,16 +248,9 @@ _ORIENTATIONS = [(rotation, flip_h, flip_v) for rotation in (0, 90, 180, 270) fo
 _TURNS = {0: ((1, 0), (0, 1)), 90: ((0, 1), (-1, 0)), 180: ((-1, 0), (0, -1)), 270: ((0, -1), (1, 0))}
 
 
-def _set_geometry(spPr, shape: Preset, ox: float, oy: float, scale: float) -> None:
-    """Write the preset, its adjust values and a box whose rotation and flips carry the preset's own
+def _geometry(shape: Preset, ox: float, oy: float, scale: float) -> str:
+    """The preset, its adjust values and a box whose rotation and flips carry the preset's own
     x and y axes onto the route's, so PowerPoint draws the path connector_path describes."""
-    geometry = spPr.find(qn("a:prstGeom"))
-    geometry.set("prst", shape.name)
-    for old in geometry.findall(qn("a:avLst")):
-        geometry.remove(old)
-    adjustments = etree.SubElement(geometry, qn("a:avLst"))
-    for index, value in enumerate(shape.adjust, start=1):
-        etree.SubElement(adjustments, qn("a:gd"), name=f"adj{index}", fmla=f"val {value}")
     for rotation, flip_h, flip_v in _ORIENTATIONS:
         turned_x, turned_y = _TURNS[rotation]
         x_axis = tuple((-1 if flip_h else 1) * v for v in turned_x)
@@ -215,40 +258,8 @@ def _set_geometry(spPr, shape: Preset, ox: float, oy: float, scale: float) -> No
         if x_axis == shape.x_axis and y_axis == shape.y_axis:
             break
     centre = shape.to_scene((shape.width / 2, shape.height / 2))
-    transform = spPr.find(qn("a:xfrm"))
-    for name in ("rot", "flipH", "flipV"):
-        transform.attrib.pop(name, None)
-    if rotation:
-        transform.set("rot", str(rotation * 60000))
-    if flip_h:
-        transform.set("flipH", "1")
-    if flip_v:
-        transform.set("flipV", "1")
-    transform.find(qn("a:off")).set("x", str(Pt(ox + (centre[0] - shape.width / 2) * scale)))
-    transform.find(qn("a:off")).set("y", str(Pt(oy + (centre[1] - shape.height / 2) * scale)))
-    transform.find(qn("a:ext")).set("cx", str(Pt(shape.width * scale)))
-    transform.find(qn("a:ext")).set("cy", str(Pt(shape.height * scale)))
-
-
-def _set_dash(ln, value: str) -> None:
-    for old in ln.findall(qn("a:prstDash")):
-        ln.remove(old)
-    dash = etree.Element(qn("a:prstDash"), val=value)
-    successor = next((ln.find(qn(t)) for t in ("a:round", "a:bevel", "a:miter", "a:headEnd", "a:tailEnd") if ln.find(qn(t)) is not None), None)
-    if successor is not None:
-        successor.addprevious(dash)
-    else:
-        ln.append(dash)
-
-
-def _set_end(ln, tag: str, kind: str, size: str = "med") -> None:
-    """Arrowhead at one end of a line: a:headEnd is the start point, a:tailEnd the end point."""
-    for old in ln.findall(qn(tag)):
-        ln.remove(old)
-    if kind == "none":
-        return
-    end = etree.Element(qn(tag), type=kind, w=size, len=size)
-    if tag == "a:headEnd" and ln.find(qn("a:tailEnd")) is not None:
-        ln.find(qn("a:tailEnd")).addprevious(end)
-    else:
-        ln.append(end)
+    turn = (f' rot="{rotation * 60000}"' if rotation else "") + (' flipH="1"' if flip_h else "") + (' flipV="1"' if flip_v else "")
+    adjust = "".join(f'<a:gd name="adj{index}" fmla="val {value}"/>' for index, value in enumerate(shape.adjust, start=1))
+    return (f'<a:xfrm{turn}><a:off x="{_emu(ox + (centre[0] - shape.width / 2) * scale)}" '
+            f'y="{_emu(oy + (centre[1] - shape.height / 2) * scale)}"/><a:ext cx="{_emu(shape.width * scale)}" '
+            f'cy="{_emu(shape.height * scale)}"/></a:xfrm><a:prstGeom prst="{shape.name}"><a:avLst>{adjust}</a:avLst></a:prstGeom>')

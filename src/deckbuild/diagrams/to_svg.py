@@ -45,10 +45,6 @@ def _path(shape: SceneShape) -> str:
         r = min(7.0, h / 4) if kind == "cylinder" else min(w, h) / 8  # storage: PowerPoint's can proportions
         return (f'<path d="M{x:.1f},{y + r:.1f} A{w / 2:.1f},{r:.1f} 0 0 1 {right:.1f},{y + r:.1f} L{right:.1f},{bottom - r:.1f} '
                 f'A{w / 2:.1f},{r:.1f} 0 0 1 {x:.1f},{bottom - r:.1f} Z M{x:.1f},{y + r:.1f} A{w / 2:.1f},{r:.1f} 0 0 0 {right:.1f},{y + r:.1f}"')
-    if kind == "ring":  # PowerPoint's donut: the hole is half the width
-        return (f'<path fill-rule="evenodd" d="M{x:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {right:.1f},{cy:.1f} '
-                f'A{w / 2:.1f},{h / 2:.1f} 0 1 1 {x:.1f},{cy:.1f} Z M{x + w / 4:.1f},{cy:.1f} '
-                f'A{w / 4:.1f},{h / 4:.1f} 0 1 0 {right - w / 4:.1f},{cy:.1f} A{w / 4:.1f},{h / 4:.1f} 0 1 0 {x + w / 4:.1f},{cy:.1f} Z"')
     if kind == "cross_circle":  # a circle with an X, as PowerPoint's summing junction
         dx, dy = w * 0.3536, h * 0.3536
         return (f'<path d="M{x:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {right:.1f},{cy:.1f} A{w / 2:.1f},{h / 2:.1f} 0 1 1 {x:.1f},{cy:.1f} Z '
