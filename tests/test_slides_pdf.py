@@ -88,6 +88,30 @@ def test_code_keeps_its_colours_and_its_spaces(sample_build):
     assert len(colours) >= 3
 
 
+def test_bold_words_of_the_deck_are_bold_on_the_page(sample_build):
+    """Every word the deck sets in bold outside its titles (key terms, table headers) is drawn in a bold face,
+    wherever its line broke."""
+    deck = sample_build / "decks" / "week_01" / "day_04" / "session_03.pptx"
+    checked = 0
+    with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
+        for slide, page in zip(Presentation(str(deck)).slides, pdf.pages):
+            bold_text = "".join(char["text"] for char in page.chars if "Bold" in char["fontname"])
+            for shape in slide.shapes:
+                if shape == slide.shapes.title:
+                    continue
+                frames = ([cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table
+                          else [shape.text_frame] if shape.has_text_frame else [])
+                for frame in frames:
+                    for paragraph in frame.paragraphs:
+                        for run in paragraph.runs:
+                            if run.font.bold:
+                                for word in run.text.split():
+                                    if not _symbol(word):
+                                        assert word in bold_text, (page.page_number, word)
+                                        checked += 1
+    assert checked > 20
+
+
 def test_diagrams_and_charts_are_vector_drawings_and_pictures_are_shown(sample_build):
     """Where the deck has a diagram or chart, the page draws lines and shapes there (no raster copy) with
     its labels as text; where it has a picture, the page shows one there; every character copies as itself."""

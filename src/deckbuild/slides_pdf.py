@@ -91,6 +91,7 @@ class SlidePdf:
             (False, False): FaceChain([installed_face(fonts.latin), installed_face(fonts.east_asian), *emoji]),
             (True, False): FaceChain([installed_face(fonts.latin, True), installed_face(fonts.east_asian, True), *emoji]),
             (False, True): FaceChain([installed_face(fonts.mono), *emoji]),
+            (True, True): FaceChain([installed_face(fonts.mono, True), *emoji]),  # the measure counts its widths as regular
         }
         # the fonts' own widths (no safety margin): lines break where the fonts' text reaches the box's edge
         self.measure = Measurer(fonts.metrics_body, fonts.metrics_mono, safety=1.0)
@@ -259,7 +260,7 @@ class SlidePdf:
 
     def _width(self, line: list[tuple[str, Ink, float]], size: float) -> float:
         """How wide a line is drawn, points."""
-        return sum(self.chains[(ink.bold and not ink.mono, ink.mono)].glyph(char).advance * size + gap
+        return sum(self.chains[(ink.bold, ink.mono)].glyph(char).advance * size + gap
                    for char, ink, gap in line if char not in INVISIBLE)
 
     def _draw_lines(self, canvas: PageCanvas, lines: list[list[tuple[str, Ink, float]]], x: float, top: float,
@@ -293,7 +294,7 @@ class SlidePdf:
         glyphs, gaps = [], []
         for index, (char, ink, gap) in enumerate(line):
             if char not in INVISIBLE:
-                glyphs.append(self.chains[(ink.bold and not ink.mono, ink.mono)].glyph(char))
+                glyphs.append(self.chains[(ink.bold, ink.mono)].glyph(char))
                 gaps.append(gap)
             if glyphs and (index + 1 == len(line) or line[index + 1][1] != ink):
                 pieces.append(Piece(tuple(glyphs), tuple(gaps), ink.colour or colour, ink.italic))
