@@ -1,5 +1,5 @@
-"""Time per deck for its slide PDF: deckbuild (planned and drawn by WeasyPrint, in a warm process, as a
-build's worker makes it) against LibreOffice converting the built .pptx (`soffice --headless
+"""Time per deck for its slide PDF: deckbuild (planned and drawn, in a warm process, as a build's worker
+makes it) against LibreOffice converting the built .pptx (`soffice --headless
 --convert-to pdf`, one run per deck with a warm profile, as a person or a script would), side by side.
 
     .venv/bin/python benchmarks/slides_pdf.py [COURSE ...]   (default: slides/ and ../shared/corpus)
@@ -61,7 +61,7 @@ def bench_course(course: Path, scratch: Path) -> None:
     build_slides_pdf(str(course), str(scratch / "warm-up.pdf"), session_path=str(sessions[0].path), scene_dir=str(scenes))  # imports, font caches
     totals = [0.0, 0.0, 0.0, 0.0]
     print(f"{course}: {len(sessions)} decks; seconds as wall-clock (processor)")
-    print(f"  {'deck':36} {'slides':>6} {'deckbuild':>14} {'LibreOffice':>14} {'ratio':>6}")
+    print(f"  {'deck':36} {'slides':>6} {'deckbuild':>14} {'LibreOffice':>14} {'ratio':>13}")
     for session in sessions:
         deck = deck_target(build, session.relative)
         target = slides_target(scratch / "ours", session.relative)
@@ -73,8 +73,9 @@ def bench_course(course: Path, scratch: Path) -> None:
         totals = [a + b for a, b in zip(totals, (*ours, *theirs))]
         pages = int(subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True).stdout.split("Pages:")[1].split()[0])
         print(f"  {session.relative.as_posix():36} {pages:6} {ours[0]:6.2f} ({ours[1]:5.2f}) {theirs[0]:6.2f} ({theirs[1]:5.2f})"
-              f" {ours[0] / theirs[0]:6.2f}")
-    print(f"  {'total':36} {'':6} {totals[0]:6.2f} ({totals[1]:5.2f}) {totals[2]:6.2f} ({totals[3]:5.2f}) {totals[0] / totals[2]:6.2f}")
+              f" {ours[0] / theirs[0]:6.2f} ({ours[1] / theirs[1]:4.2f})")
+    print(f"  {'total':36} {'':6} {totals[0]:6.2f} ({totals[1]:5.2f}) {totals[2]:6.2f} ({totals[3]:5.2f})"
+          f" {totals[0] / totals[2]:6.2f} ({totals[1] / totals[3]:4.2f})")
 
 
 def main() -> None:

@@ -81,11 +81,62 @@ def test_code_keeps_its_colours_and_its_spaces(sample_build):
             if shape.name == "Code":
                 code_lines.extend(p.text for p in shape.text_frame.paragraphs if p.text.strip())
     with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
-        text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+        text = " ".join(word for page in pdf.pages for word in page.extract_text().split() if not _symbol(word))
         colours = {char["non_stroking_color"] for page in pdf.pages for char in page.chars if "Mono" in char["fontname"]}
     plain = [" ".join(word for word in line.split() if not _symbol(word)) for line in code_lines if "↪" not in line]
     assert plain and [line for line in plain if line not in text] == []
     assert len(colours) >= 3
+
+
+def test_bold_words_of_the_deck_are_bold_on_the_page(sample_build):
+    """Every word the deck sets in bold outside its titles (key terms, table headers) is drawn in a bold face,
+    wherever its line broke."""
+    deck = sample_build / "decks" / "week_01" / "day_04" / "session_03.pptx"
+    checked = 0
+    with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
+        for slide, page in zip(Presentation(str(deck)).slides, pdf.pages):
+            bold_text = "".join(char["text"] for char in page.chars if "Bold" in char["fontname"])
+            for shape in slide.shapes:
+                if shape == slide.shapes.title:
+                    continue
+                frames = ([cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table
+                          else [shape.text_frame] if shape.has_text_frame else [])
+                for frame in frames:
+                    for paragraph in frame.paragraphs:
+                        for run in paragraph.runs:
+                            if run.font.bold:
+                                for word in run.text.split():
+                                    if not _symbol(word):
+                                        assert word in bold_text, (page.page_number, word)
+                                        checked += 1
+    assert checked > 20
+
+
+def test_diagrams_and_charts_are_vector_drawings_and_pictures_are_shown(sample_build):
+    """Where the deck has a diagram or chart, the page draws lines and shapes there (no raster copy) with
+    its labels as text; where it has a picture, the page shows one there; every character copies as itself."""
+    checked = {"Diagram": 0, "Chart": 0, "Picture": 0}
+    for deck in decks(sample_build):
+        _, slides = slide_shapes(deck)
+        with pdfplumber.open(deck.with_suffix(".pdf")) as pdf:
+            for page, shapes in zip(pdf.pages, slides):
+                assert "(cid:" not in page.extract_text()
+                for name, rect, _ in shapes:
+                    if name not in checked:
+                        continue
+                    inside = [item for item in page.rects + page.lines + page.curves
+                              if rect.contains_point((item["x0"] + item["x1"]) / 2, (item["top"] + item["bottom"]) / 2)]
+                    images = [image for image in page.images
+                              if rect.contains_point((image["x0"] + image["x1"]) / 2, (image["top"] + image["bottom"]) / 2)]
+                    area = (rect.right - rect.left) * (rect.bottom - rect.top)
+                    raster = [image for image in images if image["width"] * image["height"] > area / 2]  # emoji are small
+                    labels = [char for char in page.chars if rect.contains_point(char["x0"], char["top"])]
+                    if name == "Picture":
+                        assert inside or images, (deck.stem, name)
+                    else:
+                        assert len(inside) >= 3 and not raster and labels, (deck.stem, name)
+                    checked[name] += 1
+    assert all(checked.values()), checked
 
 
 def _symbol(text: str) -> bool:

@@ -1,14 +1,16 @@
-"""One embedded font per face in a PDF made of several WeasyPrint documents.
+"""One embedded font per face in a PDF made of several WeasyPrint documents (or drawn pages).
 
 WeasyPrint embeds each face it uses as a subset holding only the glyphs that
 document shows, with their original glyph ids (the text in the pages names
 glyphs by id), a width array and a ToUnicode map. Pages taken from several
-documents therefore bring several fonts for the same face, each under the
-same name (handout parts are even written with glyph 0 only: see
-pdf.Rendered.pdf). `embed_fonts` replaces them by one: the original font file
-(found by the PostScript name the embedded copy carries, through fontconfig)
-cut to the union of the glyphs, with the union of widths and Unicode maps, the
-way WeasyPrint would have embedded it had it rendered all the pages at once.
+documents therefore bring several fonts for the same face (handout parts are
+even written with glyph 0 only: see pdf.Rendered.pdf), and so do the slide
+PDF's pages, drawn in the same shape by pdf_faces beside WeasyPrint's figures.
+`embed_fonts` replaces the copies of a face (known by the PostScript name its
+program carries: WeasyPrint names one face differently per style and size) by
+one: the original font file (found by that name through fontconfig) cut to the
+union of the glyphs, with the union of widths and Unicode maps, the way
+WeasyPrint would have embedded it had it rendered all the pages at once.
 """
 
 from __future__ import annotations
@@ -279,13 +281,15 @@ def embed_fonts(pdf: pikepdf.Pdf, kept: Path | None = None) -> None:
     """Embed each face the pages of pdf use once, holding every glyph they show; each face's cut is
     kept in the folder kept (when given) for the next assembly of the same document."""
     resources = _font_resources(pdf)
-    faces: dict[str, dict[tuple[int, int], EmbeddedFont]] = {}
+    faces: dict[str, dict[tuple[int, int], EmbeddedFont]] = {}  # by the face's PostScript name: one font per face
+    read: set[tuple[int, int]] = set()
     for fonts in resources:
         for font in fonts.values():
-            if font.objgen not in faces.get(str(font.get("/BaseFont")), {}):
+            if font.objgen not in read:
+                read.add(font.objgen)
                 embedded = _read(font)
                 if embedded is not None:
-                    faces.setdefault(str(font.BaseFont), {})[font.objgen] = embedded
+                    faces.setdefault(postscript_name(embedded.program.read_bytes()), {})[font.objgen] = embedded
     for name in sorted(faces):
         copies = faces[name]
         merged = _merged(pdf, [copies[key] for key in sorted(copies)], kept)
