@@ -81,7 +81,6 @@ class DeckWriter:
         self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
         self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
         self.blanks = BlankSlides()
-        self.footers: dict[tuple, list] = {}  # (layout, footer, look) → its footer shapes as first written, copied later
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -214,13 +213,13 @@ class DeckWriter:
         """The footer text and the slide number (a field PowerPoint keeps up to date), from the
         layout's own footer placeholders, so the master places and styles them (moved into
         layouts' boxes when the slide has its own, coloured when it has its own text colour).
-        Written once per layout and look, then copied with the slide's number."""
+        Written once per layout and look in a process, then copied with the slide's number."""
         number = len(self.presentation.slides)
-        kept = (layout.part.partname, footer, numbers, layouts, color)
-        if kept in self.footers:
-            append_copies(slide, self.footers[kept])
-            for field in slide.shapes._spTree.iterfind(f".//{qn('a:fld')}[@type='slidenum']/{qn('a:t')}"):
-                field.text = str(number)
+        kept = (self.blanks.layout_key(layout), footer, numbers, layouts, color, self.own_master, self.lang)
+        if kept in _KEPT_FOOTERS:
+            for copied in append_copies(slide, _KEPT_FOOTERS[kept]):
+                for field in copied.iterfind(_SLIDE_NUMBER_TEXT):
+                    field.text = str(number)
             return
         tree = slide.shapes._spTree
         written = len(tree)
@@ -238,7 +237,8 @@ class DeckWriter:
                 add_run(paragraph, footer, None if self.own_master else FOOTER_SIZE, color, *BODY_FONTS, self.lang)
             else:
                 add_slide_number(paragraph, number, self.lang, color)
-        self.footers[kept] = [copy.deepcopy(element) for element in tree[written:]]
+        if len(_KEPT_FOOTERS) < KEPT_FOOTERS:
+            _KEPT_FOOTERS[kept] = [copy.deepcopy(element) for element in tree[written:]]
 
     # --- text primitives --------------------------------------------------
 
@@ -416,6 +416,12 @@ class DeckWriter:
         for index, line in enumerate(notes.split("\n")):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self._run(paragraph, line, self.theme.sizes.caption, self.colors.text)
+
+
+KEPT_FOOTERS = 64
+# (layout, footer, look, master, language) → the footer shapes as first written on it, copied since
+_KEPT_FOOTERS: dict[tuple, list] = {}
+_SLIDE_NUMBER_TEXT = f".//{qn('a:fld')}[@type='slidenum']/{qn('a:t')}"
 
 
 def master_layout(planned) -> str:

@@ -349,11 +349,12 @@ _ALL_IDS = etree.XPath("//@id", smart_strings=False)
 _NAME_USED = etree.XPath("boolean(//p:cNvPr[@name = $name])", namespaces={"p": P_NAMESPACE})
 
 
-def append_copies(slide, shape_elements) -> None:
+def append_copies(slide, shape_elements) -> list:
     """Append copies of shapes written before (on another slide) to slide, each with the next free
-    shape id and its name renumbered the way python-pptx numbers a placeholder it clones."""
+    shape id and its name renumbered the way python-pptx numbers a placeholder it clones; returns the copies."""
     tree = slide.shapes._spTree
     shape_id = next_shape_id(tree)
+    copies = []
     for shape_element in shape_elements:
         element = copy.deepcopy(shape_element)
         properties = element[0].find(_CNVPR)  # p:nvSpPr (or its kin) comes first, and holds p:cNvPr first
@@ -364,7 +365,9 @@ def append_copies(slide, shape_elements) -> None:
         properties.set("id", str(shape_id))
         properties.set("name", f"{base} {number}")
         tree.append(element)
+        copies.append(element)
         shape_id += 1
+    return copies
 
 
 _CNVPR = qn("p:cNvPr")
@@ -397,13 +400,18 @@ class BlankSlides:
         self.blank_notes = None  # the first notes slide's element before any text, its notes master, body index
         self.notes = 0
 
-    def add_slide(self, presentation, layout) -> NewSlide:
-        """presentation.slides.add_slide(layout), with its placeholders."""
-        slides = presentation.slides
+    def layout_key(self, layout) -> bytes:
+        """What names a layout across decks: its XML."""
         partname = layout.part.partname
         key = self.layout_keys.get(partname)
         if key is None:
             key = self.layout_keys[partname] = etree.tostring(layout._element)
+        return key
+
+    def add_slide(self, presentation, layout) -> NewSlide:
+        """presentation.slides.add_slide(layout), with its placeholders."""
+        slides = presentation.slides
+        key = self.layout_key(layout)
         blank = _LAYOUT_PLACEHOLDERS.get(key)
         if not self.slide_id:  # python-pptx numbers from 256
             self.slide_id = max([255, *(int(i) for i in slides._sldIdLst.xpath("./p:sldId/@id"))])
