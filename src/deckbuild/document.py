@@ -650,13 +650,40 @@ def parse_markdown(text: str, path: Path) -> Document:
 
 
 def read_document(path: Path) -> Document:
-    """Read and parse a markdown file; unreadable files give an empty Document with an error."""
+    """Read and parse a markdown file; unreadable files give an empty Document with an error.
+
+    A parsed file is kept in the process while its bytes are unchanged: a build scans every
+    session before forking its workers, and the deck and slide PDF tasks read it again."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        problem = Diagnostic(path, 0, Severity.ERROR, f"not UTF-8 (byte {error.start}); file skipped")
-        return Document(path, (), (problem,))
+        data = path.read_bytes()
     except OSError as error:
         problem = Diagnostic(path, 0, Severity.ERROR, f"cannot read: {error.strerror}")
         return Document(path, (), (problem,))
-    return parse_markdown(text, path)
+    kept = _kept_documents.get(path)
+    if kept is not None and kept[0] == data:
+        return kept[1]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = Diagnostic(path, 0, Severity.ERROR, f"not UTF-8 (byte {error.start}); file skipped")
+        return Document(path, (), (problem,))
+    document = parse_markdown(text, path)
+    keep_document(path, data, document)
+    return document
+
+
+def kept_document(path: Path) -> tuple[bytes, Document] | None:
+    """The bytes and Document of path as this process last parsed them, if it did."""
+    return _kept_documents.get(path)
+
+
+def keep_document(path: Path, data: bytes, document: Document) -> None:
+    """Keep document, parsed from data (path's bytes), for the next read_document of path in this
+    process (and in processes forked from it)."""
+    if len(_kept_documents) >= KEPT_DOCUMENTS:
+        _kept_documents.clear()
+    _kept_documents[path] = (data, document)
+
+
+KEPT_DOCUMENTS = 2_000  # parsed files a process keeps (a course's sessions and READMEs)
+_kept_documents: dict[Path, tuple[bytes, Document]] = {}

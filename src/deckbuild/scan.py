@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Severity, from_records, to_records
 from .diagrams.build import parse_only
 from .diagrams.mermaid.config import diagram_config
 from .diagrams.model import MermaidError
-from .document import Diagram, Image, Paragraph, Table, iter_blocks, read_document
+from .document import Diagram, Image, Paragraph, Table, iter_blocks, keep_document, kept_document, read_document
 from .images import REMOTE, locate_image, resolve_image
 from .lint import fence_problems, link_problems, linked_files, structure_problems
 from .marp import read_marp
@@ -121,6 +121,11 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True, remote:
                        tuple(dict.fromkeys(fetched)), tuple(linked_files(document, course_root)))
 
 
+def _scan_and_parsed(path: Path, course_root: Path, is_session: bool, marp: bool):
+    """scan_session in a scanning process, with the file's bytes and Document as it parsed them."""
+    return scan_session(path, course_root, is_session, None, marp), None if marp else kept_document(path)
+
+
 def readme_problems(day: Day, course_root: Path, scanner: Callable[..., SessionScan] = scan_session) -> list[Diagnostic]:
     """A day README's own problems (fences, links) and the sessions it gives no discussion topic,
     whose slides then show the session's own questions. scanner: scan_session or a cache's scan."""
@@ -178,11 +183,12 @@ class ScanCache:
             return
         stamps = [self._stamp([str(path)]) for path, _, _ in stale]
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(scan_session, [path for path, _, _ in stale], [course_root] * len(stale),
-                               [is_session for _, is_session, _ in stale], [None] * len(stale),
-                               [marp for _, _, marp in stale])
-            for (path, _, _), stamp, result in zip(stale, stamps, results):
+            results = pool.map(_scan_and_parsed, [path for path, _, _ in stale], [course_root] * len(stale),
+                               [is_session for _, is_session, _ in stale], [marp for _, _, marp in stale])
+            for (path, _, _), stamp, (result, parsed) in zip(stale, stamps, results):
                 self._keep(path, stamp, result)
+                if parsed is not None:  # the build's workers are forked from this process: they read it from here
+                    keep_document(path, *parsed)
 
     def _kept(self, path: Path) -> SessionScan | None:
         key = str(path)
