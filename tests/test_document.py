@@ -133,3 +133,36 @@ def test_bom_and_crlf_are_accepted():
     document = parse("\ufeff# 제목\r\n\r\n본문\r\n")
     assert isinstance(document.blocks[0], Heading) and document.blocks[0].title == "제목"
     assert document.blocks[1].line == 3
+
+
+def test_a_file_is_parsed_once_while_its_bytes_stay_the_same(tmp_path, monkeypatch):
+    """The scan, the deck and the slide PDF read a session in one process (or in workers forked from
+    it): it is parsed once, and parsed again as soon as its bytes change, whatever its date says."""
+    import os
+
+    from deckbuild import document as module
+
+    parsed = []
+    real = module.parse_markdown
+    monkeypatch.setattr(module, "parse_markdown", lambda text, path: parsed.append(path) or real(text, path))
+    path = tmp_path / "session_01.md"
+    path.write_text("# Session 1: 처음\n\n본문입니다.\n", encoding="utf-8")
+    first = read_document(path)
+    assert read_document(path) is first and len(parsed) == 1
+    stat = path.stat()
+    path.write_text("# Session 1: 고침\n\n본문입니다.\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # an edit within the same timestamp
+    assert read_document(path).blocks[0].title == "Session 1: 고침" and len(parsed) == 2
+
+
+def test_scanning_processes_hand_their_parsed_documents_to_the_build(tmp_path, monkeypatch):
+    """Sessions scanned by other processes (-n 2) are not parsed again by the build process."""
+    from deckbuild import document as module
+    from deckbuild.scan import ScanCache
+
+    for number in (1, 2, 3):
+        (tmp_path / f"session_{number:02d}.md").write_text(f"# Session {number}: 제목\n\n## 개념\n\n본문.\n", encoding="utf-8")
+    paths = sorted(tmp_path.glob("session_*.md"))
+    ScanCache(tmp_path / "scan.json").scan_many([(path, True, False) for path in paths], tmp_path, jobs=2)
+    monkeypatch.setattr(module, "parse_markdown", lambda text, path: (_ for _ in ()).throw(AssertionError(path)))
+    assert [read_document(path).blocks[0].title for path in paths] == [f"Session {n}: 제목" for n in (1, 2, 3)]
