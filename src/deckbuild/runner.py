@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,23 +39,11 @@ def run_doit(
 
 
 def _run(namespace: dict, graph: Graph, arguments: list[str], started: float) -> BuildResult:
-    """doit over namespace's tasks with our reporter, and what came of it; the build (and the
-    workers doit forks) collects cyclic garbage less often while it runs."""
+    """doit over namespace's tasks with our reporter, and what came of it."""
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
-    previous = gc.get_threshold()
-    gc.set_threshold(*BUILD_GC_THRESHOLDS)
-    try:
-        status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
-    finally:
-        gc.set_threshold(*previous)
+    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
-
-
-# Writing decks and PDFs allocates millions of short-lived objects (XML proxies, runs, boxes) and
-# makes few cycles: collecting the young ones every 100,000 allocations instead of Python's 700
-# takes a few percent off a build, for a few megabytes of garbage held a little longer.
-BUILD_GC_THRESHOLDS = (100_000, 50, 100)
 
 
 def export_course_markdown(course: Path, out: Path, jobs: int = 1, image_format: str = "svg", base_url: str = "") -> BuildResult:
