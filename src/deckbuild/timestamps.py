@@ -57,14 +57,20 @@ def zip_bytes(entries: dict[str, bytes]) -> bytes:
     return b"".join([*output, *directory, end])
 
 
-_kept: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()  # (crc, size) → (data, deflated)
+_kept: OrderedDict[tuple[int, int], tuple[bytes, bytes, int]] = OrderedDict()  # (crc, size) → (data, deflated, crc)
+_kept_objects: dict[int, tuple[bytes, bytes, int]] = {}  # id(data) → the same entry, for the very bytes object seen before
 _kept_bytes = 0
 
 
 def _deflated(data: bytes) -> tuple[int, bytes]:
     """CRC-32 and raw deflate stream of data (level 6, as zipfile writes), reused when the same
-    bytes were compressed before in this process."""
+    bytes were compressed before in this process. The same bytes object (a font face every deck
+    embeds) is not even checksummed again."""
     global _kept_bytes
+    known = _kept_objects.get(id(data))
+    if known is not None and known[0] is data:
+        _kept.move_to_end((known[2], len(data)))
+        return known[2], known[1]
     crc = zlib.crc32(data)
     key = (crc, len(data))
     kept = _kept.get(key)
@@ -74,10 +80,18 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
     deflated = compressor.compress(data) + compressor.flush()
     if KEPT_FROM <= len(data) <= KEPT_BYTES:
-        replaced = _kept.pop(key, None)
-        _kept_bytes -= len(replaced[0]) if replaced else 0
-        _kept[key] = (data, deflated)
+        _forget(_kept.pop(key, None))
+        _kept[key] = _kept_objects[id(data)] = (data, deflated, crc)
         _kept_bytes += len(data)
         while _kept_bytes > KEPT_BYTES:
-            _kept_bytes -= len(_kept.popitem(last=False)[1][0])
+            _forget(_kept.popitem(last=False)[1])
     return crc, deflated
+
+
+def _forget(entry: tuple[bytes, bytes, int] | None) -> None:
+    """Drop an entry from the kept ones' byte count and identity index."""
+    global _kept_bytes
+    if entry is not None:
+        _kept_bytes -= len(entry[0])
+        if _kept_objects.get(id(entry[0])) is entry:
+            del _kept_objects[id(entry[0])]
