@@ -107,27 +107,54 @@ def add_code_box(
     The shape is written as XML text and parsed in one go: a code slide holds hundreds of runs, and
     building them element by element was a quarter of a deck's time."""
     tree = slide.shapes._spTree
-    points = str(int(round(size * 100)))
-    paragraph = (f'<a:p><a:pPr algn="l" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
-                 f'val="{int(round(line_pitch * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef>'
-                 f'<a:buNone/></a:pPr>')
-    face = escape(typeface, quote=True)
-    run = (f'<a:r><a:rPr lang="{escape(lang, quote=True)}" altLang="en-US" sz="{points}" b="0" i="0"><a:solidFill>'
-           f'<a:srgbClr val="{{}}"/></a:solidFill><a:latin typeface="{face}"/><a:ea typeface="{face}"/></a:rPr>'
-           f'<a:t>{{}}</a:t></a:r>')
-    text = "".join(paragraph + "".join(run.format(escape(colour, quote=True), escape(xml_safe(piece), quote=False))
-                                       for piece, colour in line) + "</a:p>" for line in lines)
+    paragraph = paragraph_start_xml("l", line_pitch)
+    runs: dict[str, str] = {}  # colour → the run's start, made once per colour
+
+    def run(piece: str, colour: str) -> str:
+        start = runs.get(colour) or runs.setdefault(colour, run_start_xml(lang, size, False, colour, typeface, typeface))
+        return f"{start}<a:t>{xml_text(piece)}</a:t></a:r>"
+
+    text = "".join(paragraph + "".join(run(piece, colour) for piece, colour in line) + "</a:p>" for line in lines)
     x, y, cx, cy = box
     margins = f'lIns="{inset}" rIns="{inset}" tIns="{inset}" bIns="{inset}"'
     element = parse_xml(
         f'<p:sp xmlns:p="{P_NAMESPACE}" xmlns:a="{A_NAMESPACE}"><p:nvSpPr><p:cNvPr id="{next_shape_id(tree)}" '
-        f'name="{escape(name, quote=True)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/>'
+        f'name="{xml_attribute(name)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/>'
         f'<a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill>'
         f'<a:srgbClr val="{fill}"/></a:solidFill><a:ln><a:solidFill><a:srgbClr val="{border}"/></a:solidFill></a:ln>'
         f'<a:effectLst/></p:spPr>{FLAT_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="t" wrap="square" {margins}>'
         f'<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>')
     tree.append(element)
     return slide.shapes._shape_factory(element)
+
+
+def xml_attribute(value: str) -> str:
+    """value escaped for a double-quoted XML attribute, white space kept as it is."""
+    return escape(xml_safe(value), quote=True).replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+
+
+def xml_text(value: str) -> str:
+    """value escaped for XML element text (a carriage return kept, not read as a line end)."""
+    return escape(xml_safe(value), quote=False).replace("\r", "&#13;")
+
+
+def solid_fill_xml(colour: str) -> str:
+    """A solid fill of an RGB hex colour (written as given), as XML text."""
+    return f'<a:solidFill><a:srgbClr val="{xml_attribute(colour)}"/></a:solidFill>'
+
+
+def paragraph_start_xml(align: str, line_pitch: float) -> str:
+    """The start of a paragraph as XML text: aligned (l, ctr), no bullet or indent, lines an exact
+    pitch (points) apart: what set_paragraph_layout writes."""
+    return (f'<a:p><a:pPr algn="{align}" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
+            f'val="{int(round(line_pitch * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef><a:buNone/></a:pPr>')
+
+
+def run_start_xml(lang: str, size: float, bold: bool, colour: str, latin: str, east_asian: str) -> str:
+    """The start of a run as XML text, up to its a:t: what add_run writes for a stated size and colour."""
+    return (f'<a:r><a:rPr lang="{xml_attribute(lang)}" altLang="en-US" sz="{int(round(size * 100))}" '
+            f'b="{1 if bold else 0}" i="0">{solid_fill_xml(colour)}<a:latin typeface="{xml_attribute(latin)}"/>'
+            f'<a:ea typeface="{xml_attribute(east_asian)}"/></a:rPr>')
 
 
 # The style python-pptx gives an autoshape, with the theme's effect (a shadow in LibreOffice) taken away.

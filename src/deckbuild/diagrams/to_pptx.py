@@ -13,14 +13,16 @@ would be, styled as before.
 
 from __future__ import annotations
 
-from html import escape
 from itertools import count
 
 from pptx.oxml import parse_xml
 from pptx.util import Pt
 
 from ..measure import LINE_PITCH
-from ..pptx_xml import A_NAMESPACE, DEFAULT_INSETS, FLAT_STYLE, P_NAMESPACE, set_alt_text, xml_safe
+from ..pptx_xml import (
+    A_NAMESPACE, DEFAULT_INSETS, FLAT_STYLE, P_NAMESPACE, paragraph_start_xml, run_start_xml, set_alt_text,
+    solid_fill_xml, xml_attribute, xml_text,
+)
 from .chart_pptx import ChartWriter
 from .connector_path import Preset, preset
 from .scene import Scene, SceneConnector, SceneShape
@@ -90,22 +92,8 @@ EMPTY_TEXT_BOX = '<p:txBody><a:bodyPr wrap="none"><a:spAutoFit/></a:bodyPr><a:ls
 EMPTY_SHAPE_TEXT = '<p:txBody><a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p></p:txBody>'
 
 
-def _attribute(value: str) -> str:
-    """value escaped for a double-quoted XML attribute, white space kept as it is."""
-    return escape(xml_safe(value), quote=True).replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
-
-
-def _element_text(value: str) -> str:
-    """value escaped for XML element text (a carriage return kept, not read as a line end)."""
-    return escape(xml_safe(value), quote=False).replace("\r", "&#13;")
-
-
 def _emu(points: float) -> int:
     return int(Pt(points))
-
-
-def _solid(color: str) -> str:
-    return f'<a:solidFill><a:srgbClr val="{_attribute(color.upper())}"/></a:solidFill>'
 
 
 class SceneWriter:
@@ -147,16 +135,16 @@ class SceneWriter:
                f'<a:ext cx="{_emu(max(shape.width * scale, 1))}" cy="{_emu(max(shape.height * scale, 1))}"/>')
         flip = ' flipH="1"' if shape.kind in FLIPPED_HORIZONTALLY else ' flipV="1"' if shape.kind in FLIPPED_VERTICALLY else ""
         geometry = "rect" if is_text else AUTO_SHAPES.get(shape.kind, "rect")
-        fill = _solid(shape.fill) if shape.fill else "<a:noFill/>"
+        fill = solid_fill_xml(shape.fill.upper()) if shape.fill else "<a:noFill/>"
         if shape.stroke:
             compound = ' cmpd="dbl"' if shape.kind == "double_circle" else ""
             dash = '<a:prstDash val="dash"/>' if shape.dashed else ""
-            line = f'<a:ln w="{_emu(max(shape.stroke_width * scale, 0.5))}"{compound}>{_solid(shape.stroke)}{dash}</a:ln>'
+            line = f'<a:ln w="{_emu(max(shape.stroke_width * scale, 0.5))}"{compound}>{solid_fill_xml(shape.stroke.upper())}{dash}</a:ln>'
         else:
             line = "<a:ln><a:noFill/></a:ln>"
         flat = "" if is_text else "<a:effectLst/>"
         text = self._text(shape, scale) if shape.text else EMPTY_TEXT_BOX if is_text else EMPTY_SHAPE_TEXT
-        return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(f"{shape.kind} {shape.id}")}"/>'
+        return (f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{xml_attribute(f"{shape.kind} {shape.id}")}"/>'
                 f'<p:cNvSpPr{TEXT_BOX if is_text else ""}/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm{flip}>{box}</a:xfrm>'
                 f'<a:prstGeom prst="{geometry}"><a:avLst/></a:prstGeom>{fill}{line}{flat}</p:spPr>'
                 f'{"" if is_text else FLAT_STYLE}{text}</p:sp>')
@@ -172,13 +160,9 @@ class SceneWriter:
                 else f'<a:bodyPr rtlCol="0" anchor="{anchor}" {margins}>')
         size = round(shape.font_size * scale * 2) / 2
         align = "l" if is_frame or shape.align == "left" else "ctr"
-        paragraph = (f'<a:p><a:pPr algn="{align}" hangingPunct="0" marL="0" indent="0"><a:lnSpc><a:spcPts '
-                     f'val="{int(round(LINE_PITCH * size * 100))}"/></a:lnSpc><a:spcBef><a:spcPts val="0"/></a:spcBef>'
-                     f'<a:buNone/></a:pPr>')
-        run = (f'<a:r><a:rPr lang="{_attribute(self.lang)}" altLang="en-US" sz="{int(round(size * 100))}" '
-               f'b="{1 if shape.bold else 0}" i="0">{_solid(shape.text_color)}<a:latin typeface="{_attribute(self.latin)}"/>'
-               f'<a:ea typeface="{_attribute(self.east_asian)}"/></a:rPr>')
-        lines = "".join(f"{paragraph}{run}<a:t>{_element_text(line or ' ')}</a:t></a:r></a:p>" for line in shape.text.split("\n"))
+        paragraph = paragraph_start_xml(align, LINE_PITCH * size)
+        run = run_start_xml(self.lang, size, shape.bold, shape.text_color.upper(), self.latin, self.east_asian)
+        lines = "".join(f"{paragraph}{run}<a:t>{xml_text(line or ' ')}</a:t></a:r></a:p>" for line in shape.text.split("\n"))
         return f"<p:txBody>{body}<a:noAutofit/></a:bodyPr><a:lstStyle/>{lines}</p:txBody>"
 
     def _connector(self, shape_id: int, connector: SceneConnector, written: dict, ox: float, oy: float, scale: float) -> str:
@@ -192,7 +176,7 @@ class SceneWriter:
         dash = '<a:prstDash val="dash"/>' if connector.dashed else ""
         ends = "".join(_line_end(tag, ARROW_ENDS.get(kind, default), ARROW_SIZES.get(kind, "med"))
                        for tag, kind, default in (("headEnd", connector.tail, "none"), ("tailEnd", connector.head, "triangle")))
-        line = f'<a:ln w="{_emu(max(connector.width * scale, 0.5))}">{_solid(connector.color)}{dash}{ends}</a:ln>'
+        line = f'<a:ln w="{_emu(max(connector.width * scale, 0.5))}">{solid_fill_xml(connector.color.upper())}{dash}{ends}</a:ln>'
         return (f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="Connector {shape_id - 1}"/><p:cNvCxnSpPr>{glue}'
                 f'</p:cNvCxnSpPr><p:nvPr/></p:nvCxnSpPr><p:spPr>{_geometry(preset(connector), ox, oy, scale)}{line}'
                 f'</p:spPr>{CONNECTOR_STYLE}</p:cxnSp>')
