@@ -190,6 +190,34 @@ def test_conversion_is_deterministic():
     assert first == second
 
 
+def test_glyphs_converted_for_one_deck_serve_the_next(tmp_path):
+    """A CID-keyed CFF face's glyphs are converted once and kept: a later subset converts only the
+    glyphs no subset had, and comes out byte for byte as converting all of it would."""
+    mono = locate(MONO)
+    first_deck = font_embedding.CODE_TYPABLE | set(map(ord, "print('안녕하세요')"))
+    second_deck = font_embedding.CODE_TYPABLE | set(map(ord, "echo '반갑습니다 안녕'"))
+    converted = []
+    original = font_embedding.cff_to_truetype
+
+    def counting(font, known=None):
+        made = original(font, known)
+        converted.append(set(made))
+        return made
+
+    font_embedding._converted.clear()
+    try:
+        font_embedding.cff_to_truetype = counting
+        kept = [font_embedding.eot_face(mono, frozenset(wanted), tmp_path, MONO)[0] for wanted in (first_deck, second_deck)]
+    finally:
+        font_embedding.cff_to_truetype = original
+        font_embedding._converted.clear()
+    assert kept == [font_embedding.eot_face(mono, frozenset(wanted), None, MONO)[0] for wanted in (first_deck, second_deck)]
+    cmap = TTFont(mono.path, fontNumber=mono.index, lazy=True).getBestCmap()
+    new_in_second = {cmap[ord(c)] for c in "반갑습니다"} - {cmap[ord(c)] for c in "안녕하세요"}
+    assert converted[1] == new_in_second  # CIDs, as named in the face itself
+    assert len(converted[0]) > 200 and len(list((tmp_path / "glyphs").glob("*.marshal"))) == 1
+
+
 def test_malformed_eot_is_rejected():
     data = to_eot(open(locate("DejaVu Sans").path, "rb").read(), subset=False)
     with pytest.raises(ValueError, match="magic"):

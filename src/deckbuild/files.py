@@ -4,7 +4,9 @@ target, then renamed into place), and the user's cache folder for what is slow t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -29,3 +31,42 @@ def user_cache(name: str) -> Path:
     """A folder of the user's cache for one kind of cached result ($XDG_CACHE_HOME or ~/.cache, then deckbuild/name)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "deckbuild" / name
+
+
+def cached_bytes(target: Path, make: Callable[[], bytes]) -> tuple[bytes, bool]:
+    """(bytes, taken from the cache) of the cached result at target, made by make() when absent.
+
+    Build processes that want the same result at once make it once: the first
+    takes a lock on the result's name and makes it, the others wait for it and
+    read what it wrote. Results of different names never wait for each other
+    (the names share 256 lock files in the folder). Without a writable folder
+    every call makes."""
+    with contextlib.suppress(OSError):
+        return target.read_bytes(), True
+    lock = target.with_name(f".{hashlib.sha256(target.name.encode()).hexdigest()[:2]}.lock")
+    with locked(lock):
+        with contextlib.suppress(OSError):
+            return target.read_bytes(), True
+        data = make()
+        with contextlib.suppress(OSError):
+            write_atomically(target, data)
+    return data, False
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock on the file at path for the block; none where files cannot be locked."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -13,7 +13,9 @@ type (`TYPABLE`: Latin, punctuation, symbols, all 11,172 Hangul syllables; code
 fonts get `CODE_TYPABLE`, Latin and box drawing). Fonts whose licence forbids
 embedding (OS/2 fsType) are refused with a reason. The converted, subset, EOT
 wrapped face is cached by a digest of the source file's bytes, the face index
-and the character set, so only the first build on a machine pays for it.
+and the character set, so only the first build on a machine pays for it. The
+glyphs converted from a CID-keyed face are kept too (a glyph store per face), so
+a deck whose code shows characters no deck showed before converts only those.
 
 `embed(pptx, families, …)` embeds into a saved package and says what was
 embedded and what was not (and why). The deck writer calls `embed_in_entries`
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import marshal
 import os
 import posixpath
 import re
@@ -38,6 +41,7 @@ from typing import Iterable, Mapping, Sequence
 
 from lxml import etree
 
+from .files import cached_bytes, locked, user_cache, write_atomically
 from .measure import FontFile, FontNotFound, font_advances, locate
 from .timestamps import zip_bytes
 
@@ -221,7 +225,7 @@ def _embed_faces_in_entries(
     code_text: dict[str, str] | None,
     skipped: Iterable[str],
 ) -> tuple[tuple[EmbeddedFace, ...], tuple[str, ...]]:
-    cache = cache_dir if cache_dir is not None else default_cache_dir()
+    cache = cache_dir if cache_dir is not None else user_cache("embedded-fonts")
     code_text = code_text or {}
     skipped = list(skipped)
     prepared: list[tuple[FaceSource, bytes, bool, int]] = []
@@ -379,11 +383,6 @@ def may_subset(fs_type: int) -> bool:
 # --- converting, subsetting and caching a face ------------------------------------------------
 
 
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "deckbuild" / "embedded-fonts"
-
-
 @lru_cache(maxsize=None)
 def _file_digest(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
@@ -406,8 +405,8 @@ def eot_face(
     named family in the EOT header (default: the face's own family name).
 
     Cached by a digest of the source file's bytes, the face index, the family and the
-    character set; a lock per source face lets one build process convert while the
-    others wait for its result. A process also keeps the last faces it took from the
+    character set (files.cached_bytes: build processes wanting the same subset at once
+    convert it once, while different subsets convert side by side). A process also keeps the last faces it took from the
     cache, so the next deck with the same characters reads nothing. Without a
     cache folder every call converts."""
     characters = frozenset(wanted & font_advances(font_file).keys())
@@ -436,41 +435,14 @@ def _stored_eot_face(
     key = hashlib.sha256(
         f"{CACHE_VERSION}|{source}|{family or ''}|".encode() + ",".join(f"{c:x}" for c in sorted(characters)).encode()
     ).hexdigest()[:32]
-    target = cache_dir / f"{key}.fntdata"
-    with contextlib.suppress(OSError):
-        return target.read_bytes(), True
-    lock = cache_dir / f".{hashlib.sha256(source.encode()).hexdigest()[:16]}.lock"
-    with _locked(lock):
-        with contextlib.suppress(OSError):
-            return target.read_bytes(), True
-        eot = _convert(font_file, characters, family)
-        with contextlib.suppress(OSError):
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(eot)
-            temporary.replace(target)
-    return eot, False
+    return cached_bytes(cache_dir / f"{key}.fntdata", lambda: _convert(font_file, characters, family, cache_dir))
 
 
-@contextlib.contextmanager
-def _locked(path: Path):
-    try:
-        import fcntl
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+b")
-    except (ImportError, OSError):
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _convert(font_file: FontFile, characters: frozenset[int], family: str | None = None) -> bytes:
-    """The face as an EOT: checked, subset (unless its licence forbids), CFF converted to TrueType."""
+def _convert(
+    font_file: FontFile, characters: frozenset[int], family: str | None = None, cache_dir: Path | None = None
+) -> bytes:
+    """The face as an EOT: checked, subset (unless its licence forbids), CFF converted to TrueType
+    (taking the glyphs converted before from cache_dir's glyph store, see converted_glyphs)."""
     from fontTools.ttLib import TTFont
 
     font = _open_face(font_file, lazy=True)
@@ -483,10 +455,56 @@ def _convert(font_file: FontFile, characters: frozenset[int], family: str | None
     if subset:
         font = TTFont(io.BytesIO(_subset(font_file, characters)), recalcTimestamp=False)
     if "CFF " in font:
-        cff_to_truetype(font)
+        store = _glyph_store(font_file, font, cache_dir)
+        made = cff_to_truetype(font, converted_glyphs(store) if store else None)
+        if store and made:
+            _keep_glyphs(store, made)
     buffer = io.BytesIO()
     font.save(buffer, reorderTables=True)
     return to_eot(buffer.getvalue(), subset=subset, family=family)
+
+
+def _glyph_store(font_file: FontFile, font, cache_dir: Path | None) -> Path | None:
+    """The file of cache_dir keeping the TrueType glyphs converted from font_file's face, when the
+    face is CID-keyed CFF: HarfBuzz's subsets keep every glyph's CID as its name, so a glyph
+    converted for one deck serves every later subset. None without a cache folder, and for a
+    name-keyed face (few glyphs, quick to convert). The name holds the face's bytes and the versions
+    of everything the glyphs come out of."""
+    import fontTools
+    import uharfbuzz
+
+    if cache_dir is None or not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+        return None
+    versions = f"{CACHE_VERSION}|{MAX_ERROR}|{fontTools.version}|{uharfbuzz.__version__}"
+    key = hashlib.sha256(f"{versions}|{file_digest(font_file.path)}|{font_file.index}".encode()).hexdigest()[:32]
+    return cache_dir / "glyphs" / f"{key}.marshal"
+
+
+_converted: dict[Path, dict[str, bytes]] = {}  # glyph stores this process has read
+
+
+def converted_glyphs(store: Path) -> dict[str, bytes]:
+    """The glyphs a glyph store holds (compiled glyf data by CID name), read once per process."""
+    if store not in _converted:
+        _converted[store] = _read_glyphs(store)
+    return _converted[store]
+
+
+def _read_glyphs(store: Path) -> dict[str, bytes]:
+    try:
+        glyphs = marshal.loads(store.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return glyphs if isinstance(glyphs, dict) else {}
+
+
+def _keep_glyphs(store: Path, made: dict[str, bytes]) -> None:
+    """Add the glyphs just converted to the store, with those other build processes added meanwhile."""
+    kept = converted_glyphs(store)
+    kept.update(made)
+    with contextlib.suppress(OSError), locked(store.with_suffix(".lock")):
+        kept.update(_read_glyphs(store))
+        write_atomically(store, marshal.dumps(kept))
 
 
 def _open_face(font_file: FontFile, lazy: bool | None = None):
@@ -519,25 +537,35 @@ def _subset(font_file: FontFile, characters: frozenset[int]) -> bytes:
     return subset.blob.data
 
 
-def cff_to_truetype(font) -> None:
+def cff_to_truetype(font, converted: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """Replace the CFF outlines of font with quadratic TrueType outlines, keeping every advance width.
 
     Left side bearings follow the converted outlines' bounds (TrueType places a
     glyph by its lsb), and vertical top side bearings carry the CFF vertical
-    origins (VORG), which TrueType has no table for."""
+    origins (VORG), which TrueType has no table for. converted, when given, holds
+    glyphs of the same face converted before (compiled glyf data by glyph name),
+    taken instead of converting again; the glyphs converted now are returned
+    (compiled) when it is given."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyf = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
+    made: dict[str, bytes] = {}
     for name in order:
+        if converted is not None and name in converted:
+            glyf[name] = Glyph(converted[name])
+            continue
         pen = TTGlyphPen(None)
         glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
         glyf[name] = pen.glyph()
+        if converted is not None:
+            made[name] = glyf[name].compile(glyf)
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
     vertical_origins = font["VORG"] if "VORG" in font else None
@@ -565,6 +593,7 @@ def cff_to_truetype(font) -> None:
             origin = vertical_origins.VOriginRecords.get(name, vertical_origins.defaultVertOriginY)
             height, _ = vmtx[name]
             vmtx[name] = (height, origin - glyph.yMax if has_outline else 0)
+    return made
 
 
 # --- Embedded OpenType ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from PIL import ImageFile
 
 from .remote import fetched_picture
 
-from .files import user_cache, write_atomically
+from .files import cached_bytes, user_cache
 from .measure import locate
 
 REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://|^//", re.IGNORECASE)
@@ -254,7 +254,8 @@ def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     for text that names none, and the last choice of every font list.
     Rasterising is a good part of a deck's time, so PNGs are kept in the user's
     cache, named by the SVG, the width, the font file and the tool's versions; a
-    deck built again (or another deck showing the same picture) takes it from there.
+    deck built again (or another deck showing the same picture) takes it from there,
+    and decks built side by side that want it at once rasterise it once.
     """
     import resvg_py
 
@@ -263,17 +264,8 @@ def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     versions = f"{PNG_VERSION}|{getattr(resvg_py, '__version__', '')}"
     key = hashlib.sha256(f"{versions}|{width_px}|{font_family}|{font.path}|{font.index}|{stamp}|".encode() + svg)
     cached = user_cache("svg-png") / f"{key.hexdigest()[:32]}.png"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    png = bytes(resvg_py.svg_to_bytes(
-        svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family))
-    try:
-        write_atomically(cached, png)
-    except OSError:
-        pass  # no writable cache: rasterise every time
-    return png
+    return cached_bytes(cached, lambda: bytes(resvg_py.svg_to_bytes(
+        svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family)))[0]
 
 
 def side_by_side(pictures: tuple[tuple[Path, str], ...], width_px: int, height_px: int, font_family: str) -> bytes:
