@@ -199,8 +199,8 @@ def test_glyphs_converted_for_one_deck_serve_the_next(tmp_path):
     converted = []
     original = font_embedding.cff_to_truetype
 
-    def counting(font, known=None):
-        made = original(font, known)
+    def counting(font, kept=None):
+        made = original(font, kept)
         converted.append(set(made))
         return made
 

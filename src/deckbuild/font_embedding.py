@@ -54,6 +54,7 @@ DEFAULT_CHARSET = 1  # the EOT header's charset, as the EOT specification asks
 FONTDATA_CONTENT_TYPE = "application/x-fontdata"
 FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
 MAX_ERROR = 1.0  # font units: how far a quadratic curve may stray from the cubic it replaces
+GLYPH_STORE_VERSION = 2  # bump when a kept glyph changes shape (2: with its extents)
 
 # OS/2 fsType embedding bits
 FS_RESTRICTED = 0x0002
@@ -464,6 +465,9 @@ def _convert(
     return to_eot(buffer.getvalue(), subset=subset, family=family)
 
 
+KeptGlyph = tuple  # (compiled glyf data, contours, points, xMin, yMin, xMax, yMax) of one converted glyph
+
+
 def _glyph_store(font_file: FontFile, font, cache_dir: Path | None) -> Path | None:
     """The file of cache_dir keeping the TrueType glyphs converted from font_file's face, when the
     face is CID-keyed CFF: HarfBuzz's subsets keep every glyph's CID as its name, so a glyph
@@ -475,22 +479,22 @@ def _glyph_store(font_file: FontFile, font, cache_dir: Path | None) -> Path | No
 
     if cache_dir is None or not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
         return None
-    versions = f"{CACHE_VERSION}|{MAX_ERROR}|{fontTools.version}|{uharfbuzz.__version__}"
+    versions = f"{GLYPH_STORE_VERSION}|{CACHE_VERSION}|{MAX_ERROR}|{fontTools.version}|{uharfbuzz.__version__}"
     key = hashlib.sha256(f"{versions}|{file_digest(font_file.path)}|{font_file.index}".encode()).hexdigest()[:32]
     return cache_dir / "glyphs" / f"{key}.marshal"
 
 
-_converted: dict[Path, dict[str, bytes]] = {}  # glyph stores this process has read
+_converted: dict[Path, dict[str, KeptGlyph]] = {}  # glyph stores this process has read
 
 
-def converted_glyphs(store: Path) -> dict[str, bytes]:
-    """The glyphs a glyph store holds (compiled glyf data by CID name), read once per process."""
+def converted_glyphs(store: Path) -> dict[str, KeptGlyph]:
+    """The glyphs a glyph store holds (KeptGlyph by CID name), read once per process."""
     if store not in _converted:
         _converted[store] = _read_glyphs(store)
     return _converted[store]
 
 
-def _read_glyphs(store: Path) -> dict[str, bytes]:
+def _read_glyphs(store: Path) -> dict[str, KeptGlyph]:
     try:
         glyphs = marshal.loads(store.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
@@ -498,7 +502,7 @@ def _read_glyphs(store: Path) -> dict[str, bytes]:
     return glyphs if isinstance(glyphs, dict) else {}
 
 
-def _keep_glyphs(store: Path, made: dict[str, bytes]) -> None:
+def _keep_glyphs(store: Path, made: dict[str, KeptGlyph]) -> None:
     """Add the glyphs just converted to the store, with those other build processes added meanwhile."""
     kept = converted_glyphs(store)
     kept.update(made)
@@ -537,15 +541,17 @@ def _subset(font_file: FontFile, characters: frozenset[int]) -> bytes:
     return subset.blob.data
 
 
-def cff_to_truetype(font, converted: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+def cff_to_truetype(font, converted: Mapping[str, KeptGlyph] | None = None) -> dict[str, KeptGlyph]:
     """Replace the CFF outlines of font with quadratic TrueType outlines, keeping every advance width.
 
     Left side bearings follow the converted outlines' bounds (TrueType places a
     glyph by its lsb), and vertical top side bearings carry the CFF vertical
-    origins (VORG), which TrueType has no table for. converted, when given, holds
-    glyphs of the same face converted before (compiled glyf data by glyph name),
-    taken instead of converting again; the glyphs converted now are returned
-    (compiled) when it is given."""
+    origins (VORG), which TrueType has no table for.
+
+    converted, when given, holds glyphs of the same face converted before, by
+    glyph name: they are taken as they are, and the font is set to be saved
+    without unpacking any outline again (_set_extents). The glyphs converted now
+    are then returned, kept the same way."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
@@ -556,16 +562,19 @@ def cff_to_truetype(font, converted: Mapping[str, bytes] | None = None) -> dict[
     glyf = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
-    made: dict[str, bytes] = {}
+    made: dict[str, KeptGlyph] = {}
+    extents: dict[str, tuple] = {}
     for name in order:
-        if converted is not None and name in converted:
-            glyf[name] = Glyph(converted[name])
-            continue
-        pen = TTGlyphPen(None)
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
-        glyf[name] = pen.glyph()
-        if converted is not None:
-            made[name] = glyf[name].compile(glyf)
+        kept = converted.get(name) if converted is not None else None
+        if kept is None:
+            pen = TTGlyphPen(None)
+            glyph_set[name].draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+            glyf[name] = pen.glyph()
+            if converted is None:
+                continue
+            kept = made[name] = _kept_glyph(glyf[name], glyf)
+        glyf[name] = Glyph(kept[0])
+        extents[name] = kept[1:]
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
     vertical_origins = font["VORG"] if "VORG" in font else None
@@ -584,16 +593,69 @@ def cff_to_truetype(font, converted: Mapping[str, bytes] | None = None) -> dict[
     hmtx = font["hmtx"].metrics
     vmtx = font["vmtx"].metrics if "vmtx" in font else None
     for name in order:
-        glyph = glyf[name]
-        glyph.recalcBounds(glyf)
-        has_outline = glyph.numberOfContours != 0
+        if converted is None:
+            glyph = glyf[name]
+            glyph.recalcBounds(glyf)
+            contours = glyph.numberOfContours
+            x_min, y_max = (glyph.xMin, glyph.yMax) if contours else (0, 0)
+        else:
+            contours, _, x_min, _, _, y_max = extents[name]
         advance, _ = hmtx[name]
-        hmtx[name] = (advance, glyph.xMin if has_outline else 0)
+        hmtx[name] = (advance, x_min if contours else 0)
         if vmtx is not None and vertical_origins is not None:
             origin = vertical_origins.VOriginRecords.get(name, vertical_origins.defaultVertOriginY)
             height, _ = vmtx[name]
-            vmtx[name] = (height, origin - glyph.yMax if has_outline else 0)
+            vmtx[name] = (height, origin - y_max if contours else 0)
+    if converted is not None:
+        _set_extents(font, extents)
     return made
+
+
+def _kept_glyph(glyph, glyf) -> KeptGlyph:
+    """A glyph just converted, compiled as saving would compile it, with the extents saving reads."""
+    data = glyph.compile(glyf)
+    if not glyph.numberOfContours:
+        return (data, 0, 0, 0, 0, 0, 0)
+    return (data, glyph.numberOfContours, len(glyph.coordinates), glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax)
+
+
+def _set_extents(font, extents: Mapping[str, tuple]) -> None:
+    """Set what fontTools works out from every outline as it saves a TrueType font (maxp's maxima,
+    head's bounding box and its "lsb is xMin" flag, hhea's and vhea's extremes) from the glyphs'
+    extents (contours, points, xMin, yMin, xMax, yMax), the same values, and have it save each
+    glyph's compiled data as it is: unpacking every outline again took half the conversion."""
+    head, maxp, hmtx = font["head"], font["maxp"], font["hmtx"].metrics
+    outlined = {name: extent for name, extent in extents.items() if extent[0]}
+    if outlined:
+        head.xMin = min(extent[2] for extent in outlined.values())
+        head.yMin = min(extent[3] for extent in outlined.values())
+        head.xMax = max(extent[4] for extent in outlined.values())
+        head.yMax = max(extent[5] for extent in outlined.values())
+    else:
+        head.xMin = head.yMin = head.xMax = head.yMax = 0
+    maxp.maxPoints = max((extent[1] for extent in outlined.values()), default=0)
+    maxp.maxContours = max((extent[0] for extent in outlined.values()), default=0)
+    maxp.maxCompositePoints = maxp.maxCompositeContours = maxp.maxComponentElements = maxp.maxComponentDepth = 0
+    if all(hmtx[name][1] == extent[2] for name, extent in outlined.items()):
+        head.flags |= 0x2
+    else:
+        head.flags &= ~0x2
+    _set_side_extremes(font["hhea"], hmtx, {name: extent[4] - extent[2] for name, extent in outlined.items()},
+                       ("advanceWidthMax", "minLeftSideBearing", "minRightSideBearing", "xMaxExtent"))
+    if "vhea" in font and "vmtx" in font:
+        _set_side_extremes(font["vhea"], font["vmtx"].metrics, {name: extent[5] - extent[3] for name, extent in outlined.items()},
+                           ("advanceHeightMax", "minTopSideBearing", "minBottomSideBearing", "yMaxExtent"))
+    font.recalcBBoxes = False
+
+
+def _set_side_extremes(table, metrics: Mapping[str, tuple[int, int]], sizes: Mapping[str, int], fields: tuple[str, ...]) -> None:
+    """hhea's (or vhea's) largest advance, smallest bearings on both sides and largest extent, from
+    the metrics (advance, near-side bearing) and the outlined glyphs' sizes along that axis."""
+    largest, near, far, extent = fields
+    setattr(table, largest, max(advance for advance, _ in metrics.values()))
+    setattr(table, near, min((metrics[name][1] for name in sizes), default=0))
+    setattr(table, far, min((metrics[name][0] - metrics[name][1] - size for name, size in sizes.items()), default=0))
+    setattr(table, extent, max((metrics[name][1] + size for name, size in sizes.items()), default=0))
 
 
 # --- Embedded OpenType ------------------------------------------------------------------------
