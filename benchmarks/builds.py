@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--src DIR ...]
 
-For each course (default: the sample course, ../shared/corpus, and the corpus
-copied into nine weeks, 72 sessions), on a fresh copy: a full build with its
+For each course (default: the sample course, ../shared/corpus, the corpus
+copied into nine weeks, 72 sessions, and those 72 sessions each made its own), on a fresh copy: a full build with its
 peak memory (the whole process tree, shared pages counted once), a no-op build, a one-session text edit,
 an image edit and a theme edit (each as a share of the full build), a full
 build with one job against two, and the decks alone at one and two jobs
@@ -11,9 +11,16 @@ against Pandoc's pptx writer on the same sessions, one and two at a time, when
 `pandoc` is installed. Every build is a `deckbuild build` process, as a user
 runs it. Each full build starts with an empty user cache except what a first
 build of the sample course's decks leaves on a machine (font metrics, and the
-theme's faces converted for embedding with that course's code-font subsets), so
-it is a first build of the course: its pictures are rasterised, and code-font
-subsets for other courses' code are cut, as part of it. Decks embed their
+theme's faces converted for embedding with that course's code-font subsets, but
+not the glyphs converted for them), so it is a first build of the course: its
+pictures are rasterised, and code-font subsets for other courses' code are cut
+and converted, as part of it.
+
+Copies of one course share more than a real course's sessions do: a picture
+and a code font subset are made once for all nine copies. "Each made its own"
+adds to every copied session a closing section with Hangul and a code line of
+its own, and to every copied picture a comment, so each copy's pictures are
+rasterised and its code-font subset cut, as a real course of 72 sessions needs. Decks embed their
 fonts (the theme's `[fonts] embed`). Beside each time against Pandoc stands
 the CPU time of the whole process tree, steadier than wall time when other
 jobs share the machine.
@@ -32,6 +39,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import resource
 import shutil
 import subprocess
@@ -46,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 EDIT = "\n\n편집: 수업 직전에 고친 문장 하나입니다.\n"
 MACHINE_CACHES = ("font-metrics", "embedded-fonts")  # user caches a first build of any course fills
+FIRST_BUILD_CACHES = ("glyphs",)  # inside those, what each course's first build makes for itself
 
 
 def machine() -> str:
@@ -87,11 +96,14 @@ class Tool:
         self.cache = scratch / "cache"
         self.cpu = 0.0
         self.label = "this checkout" if src == ROOT / "src" else str(src.parent.name)
+        # byte-compiled as pip installs a package (where PYTHONDONTWRITEBYTECODE is set, nothing else would)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=True, stdout=subprocess.DEVNULL)
         self.run(["build", str(ROOT / "slides"), "-o", str(scratch / "warm-up"), "--only", "decks"])  # measures the fonts
         self.machine_cache.mkdir()
         for kept in MACHINE_CACHES:
             if (self.cache / "deckbuild" / kept).is_dir():  # older versions embed no fonts
-                shutil.copytree(self.cache / "deckbuild" / kept, self.machine_cache / kept)
+                shutil.copytree(self.cache / "deckbuild" / kept, self.machine_cache / kept,
+                                ignore=shutil.ignore_patterns(*FIRST_BUILD_CACHES))
 
     def environment(self) -> dict:
         return {**os.environ, "PYTHONPATH": str(self.src), "XDG_CACHE_HOME": str(self.cache)}
@@ -158,8 +170,9 @@ def pandoc_seconds(course: Path, folder: Path, jobs: int) -> tuple[float, float]
     return time.perf_counter() - started, children_cpu() - cpu
 
 
-def course_copy(sources: list[Path], copies: int, target: Path) -> Path:
-    """A course made of the sources' weeks, each repeated copies times as weeks of its own."""
+def course_copy(sources: list[Path], copies: int, target: Path, own: bool = False) -> Path:
+    """A course made of the sources' weeks, each repeated copies times as weeks of its own; own makes
+    every copied week differ from the others (made_own)."""
     target.mkdir(parents=True)
     week = 0
     for _ in range(copies):
@@ -167,10 +180,24 @@ def course_copy(sources: list[Path], copies: int, target: Path) -> Path:
             for folder in sorted(p for p in source.iterdir() if p.is_dir() and p.name.startswith("week")):
                 week += 1
                 shutil.copytree(folder, target / f"week_{week:02d}")
+                if own:
+                    made_own(target / f"week_{week:02d}", week)
     for extra in ("course.toml",):
         if (sources[0] / extra).is_file():
             shutil.copy(sources[0] / extra, target / extra)
     return target
+
+
+def made_own(week: Path, number: int) -> None:
+    """Make a copied week differ from the other copies as a real course's weeks do: each picture by a
+    comment, each session by a closing section whose Hangul and code line no other copy shows."""
+    chosen = random.Random(number)
+    for picture in sorted(week.rglob("*.svg")):
+        picture.write_bytes(picture.read_bytes() + f"\n<!-- week {number} -->\n".encode())
+    for session in sorted(week.rglob("session*.md")):
+        words = "".join(chr(0xAC00 + chosen.randrange(11172)) for _ in range(40))
+        closing = f"\n\n## 복습 {number}\n\n{words}\n\n```python\nprint('{words[:12]}')\n```\n"
+        session.write_text(session.read_text(encoding="utf-8") + closing, encoding="utf-8")
 
 
 def edit(path: Path, text: str | bytes) -> None:
@@ -267,6 +294,8 @@ def main() -> None:
             ("sample course (slides/)", ROOT / "slides"), *([("../shared/corpus", CORPUS)] if CORPUS.is_dir() else [])]
         if not args.courses and CORPUS.is_dir() and args.copies:
             courses.append((f"corpus ×{args.copies}", course_copy([CORPUS], args.copies, scratch / "large")))
+            courses.append((f"corpus ×{args.copies}, each copy its own",
+                            course_copy([CORPUS], args.copies, scratch / "large-own", own=True)))
         for index, (name, course) in enumerate(courses):
             bench(name, course, tools, scratch / f"bench-{index}", args.decks)
 
