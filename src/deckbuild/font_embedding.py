@@ -864,13 +864,17 @@ def _with_content_type(content_types: bytes) -> bytes:
 @lru_cache(maxsize=KEPT_FACES)
 def _font_attributes(eot: bytes) -> dict[str, str]:
     """panose, pitchFamily and charset for p:font, as PowerPoint writes them (Windows LOGFONT values);
-    kept per face, as reading a CJK face's character map takes a tenth of a second."""
+    kept per face. The printable ASCII widths come from HarfBuzz: fontTools would read a CJK
+    face's whole character map and metrics for them, a tenth of a second."""
+    import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
     header = read_eot(eot)
     font = TTFont(io.BytesIO(header.font_data), lazy=True)
     family_type, serif_style, proportion = header.panose[0], header.panose[1], header.panose[3]
-    widths = {font["hmtx"].metrics[g][0] for c, g in font.getBestCmap().items() if 0x21 <= c <= 0x7E}
+    shaper = hb.Font(hb.Face(header.font_data))
+    glyphs = (shaper.get_nominal_glyph(c) for c in range(0x21, 0x7F))
+    widths = {shaper.get_glyph_h_advance(glyph) for glyph in glyphs if glyph is not None}
     fixed = proportion == 9 or bool(font["post"].isFixedPitch) or len(widths) == 1
     if fixed:
         family = 0x30  # FF_MODERN

@@ -3,16 +3,21 @@
 Zips are written here rather than with `zipfile`, so that an entry compressed
 once is not compressed again: every deck carries the same master, theme and
 embedded font parts (megabytes of font data per deck), and a build process
-keeps their compressed form for the next deck.
+keeps their compressed form for the next deck. The largest (the embedded CJK
+faces) are also kept in the user's cache, so that each build process, and each
+later build, does not compress them again either.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 import struct
 import zlib
 from collections import OrderedDict
+
+from .files import cached_bytes, user_cache
 
 DEFAULT_EPOCH = 946684800  # 2000-01-01, used when SOURCE_DATE_EPOCH is not set
 DEFLATED = 8
@@ -22,6 +27,7 @@ UTF8_NAME = 0x800
 FILE_MODE = 0o644 << 16
 KEPT_BYTES = 32 << 20  # compressed entries a process keeps for reuse, counted by their uncompressed size
 KEPT_FROM = 16 << 10  # smaller entries are compressed again: quick, and each deck's own slides would crowd the rest out
+STORED_FROM = 1 << 20  # entries this large (embedded CJK faces) keep their compressed form in the user's cache too
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
@@ -77,8 +83,7 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     if kept is not None and kept[0] == data:
         _kept.move_to_end(key)
         return crc, kept[1]
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    deflated = compressor.compress(data) + compressor.flush()
+    deflated = _stored_deflate(data) if len(data) >= STORED_FROM else _deflate(data)
     if KEPT_FROM <= len(data) <= KEPT_BYTES:
         _forget(_kept.pop(key, None))
         _kept[key] = _kept_objects[id(data)] = (data, deflated, crc)
@@ -86,6 +91,18 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
         while _kept_bytes > KEPT_BYTES:
             _forget(_kept.popitem(last=False)[1])
     return crc, deflated
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _stored_deflate(data: bytes) -> bytes:
+    """data deflated, read from the user's cache when a build process compressed the same bytes before
+    (a tenth of a second for each embedded CJK face)."""
+    name = hashlib.sha256(data).hexdigest()[:32]
+    return cached_bytes(user_cache("deflated") / f"{name}.deflate", lambda: _deflate(data))[0]
 
 
 def _forget(entry: tuple[bytes, bytes, int] | None) -> None:
