@@ -406,10 +406,10 @@ def eot_face(
     named family in the EOT header (default: the face's own family name).
 
     Cached by a digest of the source file's bytes, the face index, the family and the
-    character set (files.cached_bytes: build processes wanting the same subset at once
-    convert it once, while different subsets convert side by side). A process also keeps the last faces it took from the
-    cache, so the next deck with the same characters reads nothing. Without a
-    cache folder every call converts."""
+    character set (files.cached_bytes: build processes wanting the same subset at
+    once convert it once, different subsets convert side by side). A process also
+    keeps the last faces it took from the cache, so the next deck with the same
+    characters reads nothing. Without a cache folder every call converts."""
     characters = frozenset(wanted & font_advances(font_file).keys())
     if cache_dir is None:
         return _convert(font_file, characters, family), False, len(characters)
@@ -443,7 +443,7 @@ def _convert(
     font_file: FontFile, characters: frozenset[int], family: str | None = None, cache_dir: Path | None = None
 ) -> bytes:
     """The face as an EOT: checked, subset (unless its licence forbids), CFF converted to TrueType
-    (taking the glyphs converted before from cache_dir's glyph store, see converted_glyphs)."""
+    (taking the glyphs converted before from cache_dir's glyph store, see _glyph_store)."""
     from fontTools.ttLib import TTFont
 
     font = _open_face(font_file, lazy=True)
@@ -457,7 +457,7 @@ def _convert(
         font = TTFont(io.BytesIO(_subset(font_file, characters)), recalcTimestamp=False)
     if "CFF " in font:
         store = _glyph_store(font_file, font, cache_dir)
-        made = cff_to_truetype(font, converted_glyphs(store) if store else None)
+        made = cff_to_truetype(font, _converted_glyphs(store) if store else None)
         if store and made:
             _keep_glyphs(store, made)
     buffer = io.BytesIO()
@@ -487,7 +487,7 @@ def _glyph_store(font_file: FontFile, font, cache_dir: Path | None) -> Path | No
 _converted: dict[Path, dict[str, KeptGlyph]] = {}  # glyph stores this process has read
 
 
-def converted_glyphs(store: Path) -> dict[str, KeptGlyph]:
+def _converted_glyphs(store: Path) -> dict[str, KeptGlyph]:
     """The glyphs a glyph store holds (KeptGlyph by CID name), read once per process."""
     if store not in _converted:
         _converted[store] = _read_glyphs(store)
@@ -504,7 +504,7 @@ def _read_glyphs(store: Path) -> dict[str, KeptGlyph]:
 
 def _keep_glyphs(store: Path, made: dict[str, KeptGlyph]) -> None:
     """Add the glyphs just converted to the store, with those other build processes added meanwhile."""
-    kept = converted_glyphs(store)
+    kept = _converted_glyphs(store)
     kept.update(made)
     with contextlib.suppress(OSError), locked(store.with_suffix(".lock")):
         kept.update(_read_glyphs(store))
