@@ -218,6 +218,31 @@ def test_glyphs_converted_for_one_deck_serve_the_next(tmp_path):
     assert len(converted[0]) > 200 and len(list((tmp_path / "glyphs").glob("*.marshal"))) == 1
 
 
+def _convert_in_a_process(cache, code: str, done) -> None:
+    font_embedding._converted.clear()  # a build process of its own: nothing read yet
+    font_embedding.eot_face(locate(MONO), frozenset(font_embedding.CODE_TYPABLE | set(map(ord, code))), cache, MONO)
+    done.put(code)
+
+
+def test_build_processes_converting_at_once_keep_all_their_glyphs(tmp_path):
+    """Two processes adding glyphs to one store at once: neither loses what the other added."""
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    done = fork.Queue()
+    codes = ["echo '반갑습니다'", "print('고맙습니다')"]
+    processes = [fork.Process(target=_convert_in_a_process, args=(tmp_path, code, done)) for code in codes]
+    for process in processes:
+        process.start()
+    assert sorted(done.get(timeout=120) for _ in processes) == sorted(codes)
+    for process in processes:
+        process.join(timeout=60)
+    (store,) = (tmp_path / "glyphs").glob("*.marshal")
+    kept = font_embedding._read_glyphs(store)
+    cmap = TTFont(locate(MONO).path, fontNumber=locate(MONO).index, lazy=True).getBestCmap()
+    assert {cmap[ord(c)] for c in "반갑습니다고맙"} <= kept.keys()
+
+
 def test_malformed_eot_is_rejected():
     data = to_eot(open(locate("DejaVu Sans").path, "rb").read(), subset=False)
     with pytest.raises(ValueError, match="magic"):
