@@ -187,12 +187,19 @@ def test_a_folder_that_cannot_be_written_is_named_in_one_line(place):
     assert list(decks.iterdir()) == []
 
 
+def _ctrl_c_reaches_it() -> None:
+    """Run in the child before deckbuild starts: Ctrl-C as a terminal delivers it, even when the tests
+    themselves run where it is ignored (a shell's background job), which the child would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_ends_a_build_with_one_line(place):
     for number in range(2, 9):
         (place / "course" / "week_01" / "day_01" / f"session_0{number}.md").write_text(SESSION, encoding="utf-8")
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     process = subprocess.Popen([sys.executable, "-m", "deckbuild.cli", "build", "course", "-o", "out", "-n", "1"],
-                               cwd=place, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+                               cwd=place, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+                               preexec_fn=_ctrl_c_reaches_it)
     deadline = time.monotonic() + 60
     while not (place / "out" / ".deckbuild").is_dir() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -206,7 +213,8 @@ def test_watch_ignores_its_output_folder_inside_the_course(place):
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "deckbuild.cli", "watch", "course", "-o", "course/out", "--only", "decks", "-n", "1"],
-        cwd=place, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment)
+        cwd=place, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment,
+        preexec_fn=_ctrl_c_reaches_it)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
     reader.start()
