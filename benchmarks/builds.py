@@ -1,6 +1,6 @@
 """Whole builds, measured side by side in one run and printed as ratios.
 
-    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--src DIR ...]
+    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--src SRC ...]
 
 For each course (default: the sample course, ../shared/corpus, the corpus
 copied into nine weeks, 72 sessions, and those 72 sessions each made its own), on a fresh copy: a full build with its
@@ -28,7 +28,7 @@ jobs share the machine.
 --decks measures the decks alone (at one and two jobs, against Pandoc): a few
 minutes instead of half an hour.
 
---src DIR measures the deckbuild whose package is in DIR/src (give it twice to
+--src SRC measures the deckbuild whose package is SRC/deckbuild, a checkout's src (give it twice to
 compare two versions, e.g. a checkout of the previous release, measurement by
 measurement, so both see the same machine load). The machine is noisy: read
 ratios from one run, and repeat.
@@ -289,7 +289,11 @@ def main() -> None:
     print(f"machine: {machine()}; pandoc: {shutil.which('pandoc') or 'not installed'}")
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        tools = [Tool(src.resolve(), scratch / f"tool-{index}") for index, src in enumerate(args.src or [ROOT / "src"])]
+        sources = [src.resolve() for src in args.src or [ROOT / "src"]]
+        for src in sources:
+            if not (src / "deckbuild" / "cli.py").is_file():  # else the installed deckbuild would be measured instead
+                raise SystemExit(f"--src {src}: no deckbuild package in it (give a checkout's src folder)")
+        tools = [Tool(src, scratch / f"tool-{index}") for index, src in enumerate(sources)]
         courses = [(str(course), course) for course in args.courses] or [
             ("sample course (slides/)", ROOT / "slides"), *([("../shared/corpus", CORPUS)] if CORPUS.is_dir() else [])]
         if not args.courses and CORPUS.is_dir() and args.copies:

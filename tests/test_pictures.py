@@ -69,6 +69,8 @@ BROKEN = {
                   "SVG refers to a file outside the course (../../../../../../etc/passwd)"),
     "network.svg": (f'{SVG_OPEN}<image href="https://example.com/tracker.png" width="9" height="9"/></svg>'.encode(),
                     "SVG refers to the network (https://example.com/tracker.png)"),
+    "thread.svg": (b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="20000"><rect width="1" height="20000"/></svg>',
+                   "SVG too thin to show: 1 × 20000 (at most 1000:1 either way)"),
     "css.svg": (f'{SVG_OPEN}<style>@import url("http://example.com/x.css");</style><rect width="9" height="9"/></svg>'.encode(),
                 "SVG refers to the network (http://example.com/x.css)"),
 }

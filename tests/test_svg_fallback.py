@@ -14,7 +14,7 @@ from conftest import SAMPLE_COURSE
 from deck_reading import open_deck
 from PIL import Image, ImageChops, ImageStat
 
-from deckbuild.images import prepared_svg, svg_to_png
+from deckbuild.images import prepared_svg, rasterise, svg_to_png
 from deckbuild.runner import build_course
 from deckbuild.theme import load_theme
 
@@ -109,3 +109,22 @@ def test_the_deck_carries_a_colour_fallback(tmp_path):
     pictures = [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
     assert colourful(png(pictures[0].image.blob)) > 500
+
+
+def test_the_png_is_as_wide_as_asked_and_covered_to_its_last_row_and_column():
+    """700 × 500 at 1,658 px is 1,184.3 px tall: the PNG is 1,185 rows, and a rectangle filling the
+    SVG fills every one of them (no transparent strip at an edge)."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="700" height="500"><rect width="700" height="500" fill="#c00"/></svg>'
+    image = Image.open(io.BytesIO(rasterise(svg, 1658, FAMILY))).convert("RGBA")
+    assert image.size == (1658, 1185)
+    assert image.getextrema() == ((204, 204), (0, 0), (0, 0), (255, 255))
+
+
+def test_a_picture_shown_less_than_a_pixel_wide_still_gets_a_png():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="900"><rect width="10" height="900"/></svg>'
+    assert png(svg_to_png(svg, 0, FAMILY)).size == (1, 90)
+
+
+def test_an_svg_resvg_cannot_read_is_a_value_error_not_a_panic():
+    with pytest.raises(ValueError, match="resvg cannot draw this SVG"):
+        rasterise("<html/>", 100, FAMILY)

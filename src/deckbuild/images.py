@@ -13,8 +13,10 @@ glyph to the installed fonts: Hangul, and emoji in colour).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import math
 import os
 import re
 import warnings
@@ -41,12 +43,15 @@ DEFAULT_SVG_SIZE = (800.0, 600.0)
 # A picture's pixel budget: 50 megapixels (~200 MB decoded) is far beyond what a slide or an A4
 # page shows, and keeps a decompression bomb from taking the build's memory.
 MAX_PIXELS = 50_000_000
+# An SVG far longer than wide (or the reverse) would show as a line on a slide, and its PNG
+# fallback would be a pixel wide; such a picture is refused.
+MAX_SVG_PROPORTION = 1000
 # What python-pptx can put in a deck (and WeasyPrint in a handout), by the format Pillow detects.
 PICTURE_FORMATS = {"PNG", "JPEG", "GIF", "BMP"}
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""")
 _HREFS = ("href", "{http://www.w3.org/1999/xlink}href")
-PNG_VERSION = 2  # bump when the PNG made for an SVG changes without resvg changing
+PNG_VERSION = 3  # bump when the PNG made for an SVG changes without resvg changing
 
 
 def resolve_image(src: str, markdown_file: Path, course_root: Path) -> tuple[Path | None, str | None]:
@@ -158,6 +163,9 @@ def _svg_problem(path: Path, course_root: Path) -> str | None:
         value = (root.get(name) or "").strip()
         if value.startswith("-") or _svg_length(value) == 0:
             return f"SVG has no size ({name}=\"{value}\")"
+    width, height = _root_size(root)
+    if max(width / height, height / width) > MAX_SVG_PROPORTION:
+        return f"SVG too thin to show: {width:g} × {height:g} (at most {MAX_SVG_PROPORTION}:1 either way)"
     for element in root.iter():
         references = [element.get(name) for name in _HREFS if element.get(name)]
         for text in (element.get("style"), element.text if _local_name(element.tag) == "style" else None):
@@ -198,12 +206,18 @@ def svg_size(path: Path) -> tuple[float, float]:
         root = ElementTree.parse(path).getroot()
     except ElementTree.ParseError:
         return DEFAULT_SVG_SIZE
+    return _root_size(root)
+
+
+def _root_size(root: ElementTree.Element) -> tuple[float, float]:
+    """The size of an SVG root element: width and height, else its viewBox's, else the default."""
     width, height = _svg_length(root.get("width")), _svg_length(root.get("height"))
     if width and height:
         return width, height
     view_box = (root.get("viewBox") or "").replace(",", " ").split()
-    if len(view_box) == 4:
-        return float(view_box[2]), float(view_box[3])
+    with contextlib.suppress(ValueError):
+        if len(view_box) == 4 and float(view_box[2]) > 0 and float(view_box[3]) > 0:
+            return float(view_box[2]), float(view_box[3])
     return DEFAULT_SVG_SIZE
 
 
@@ -257,15 +271,44 @@ def svg_to_png(svg: bytes, width_px: int, font_family: str) -> bytes:
     deck built again (or another deck showing the same picture) takes it from there,
     and decks built side by side that want it at once rasterise it once.
     """
-    import resvg_py
+    import resvg
 
     font = locate(font_family)
     stamp = os.stat(font.path).st_mtime_ns
-    versions = f"{PNG_VERSION}|{getattr(resvg_py, '__version__', '')}"
+    versions = f"{PNG_VERSION}|{resvg.__version__}"
     key = hashlib.sha256(f"{versions}|{width_px}|{font_family}|{font.path}|{font.index}|{stamp}|".encode() + svg)
     cached = user_cache("svg-png") / f"{key.hexdigest()[:32]}.png"
-    return cached_bytes(cached, lambda: bytes(resvg_py.svg_to_bytes(
-        svg_string=prepared_svg(svg, font_family), width=width_px, font_family=font_family)))[0]
+    return cached_bytes(cached, lambda: rasterise(prepared_svg(svg, font_family), width_px, font_family))[0]
+
+
+def rasterise(svg: str, width_px: int, font_family: str) -> bytes:
+    """resvg's PNG of svg (prepared_svg's text) width_px wide and as tall as its proportions ask,
+    rounded up to whole pixels and stretched that fraction of a pixel so that the last row is
+    filled. Nothing is cached: svg_to_png is what the writers call."""
+    from resvg import render, usvg
+
+    try:
+        tree = usvg.Tree.from_str(svg, _resvg_options(font_family))
+        width, height = tree.int_size()
+        width_px = max(1, width_px)
+        height_px = max(1, math.ceil(width_px * height / width))
+        # The binding takes an affine transform in row order (a, b, c, d, e, f): x' = a·x + b·y + c, y' = d·x + e·y + f.
+        return bytes(render(tree, (width_px / width, 0, 0, 0, height_px / height, 0), bg_size=(width_px, height_px)))
+    except BaseException as error:  # the binding reports an SVG it cannot draw as a Rust panic, not an Exception
+        if type(error).__name__ != "PanicException":
+            raise
+        raise ValueError(f"resvg cannot draw this SVG: {error}") from None
+
+
+@lru_cache(maxsize=4)
+def _resvg_options(font_family: str):
+    """resvg's options with the installed fonts listed once per process (not once per picture)."""
+    from resvg import usvg
+
+    options = usvg.Options.default()
+    options.load_system_fonts()
+    options.font_family = font_family
+    return options
 
 
 def side_by_side(pictures: tuple[tuple[Path, str], ...], width_px: int, height_px: int, font_family: str) -> bytes:
