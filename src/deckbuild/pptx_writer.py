@@ -50,7 +50,7 @@ from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
     BlankSlides, add_code_box, add_run, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
-    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_paragraph_layout, xml_safe,
+    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout, xml_safe,
 )
 from .template import DeckTemplate
 from .theme import Theme
@@ -207,7 +207,7 @@ class DeckWriter:
             shape = self._image(slide, frame)
         else:
             shape = self.scenes.add(slide, frame.scene, frame.box.x, frame.box.y, frame.scale, frame.alt_text)
-        shape.name = _SHAPE_NAMES[type(frame)] if not isinstance(frame, DiagramFrame) or frame.scene.chart is None else "Chart"
+        set_name(shape, _SHAPE_NAMES[type(frame)] if not isinstance(frame, DiagramFrame) or frame.scene.chart is None else "Chart")
 
     def _footer(self, slide, layout, footer: str, numbers: bool, layouts: SlideLayouts | None = None,
                 color: str | None = None) -> None:

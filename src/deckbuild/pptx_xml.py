@@ -20,11 +20,12 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.opc.serialized import PackageWriter
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml import parse_xml
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.oxml.ns import qn
 from pptx.parts.slide import NotesSlidePart
+from pptx.shapes.autoshape import Shape
 from pptx.shapes.placeholder import NotesSlidePlaceholder
 from pptx.shapes.shapetree import SlideShapeFactory
 from pptx.slide import Slide
@@ -125,7 +126,13 @@ def add_code_box(
         f'<a:effectLst/></p:spPr>{FLAT_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="t" wrap="square" {margins}>'
         f'<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>')
     tree.append(element)
-    return slide.shapes._shape_factory(element)
+    return Shape(element, slide.shapes)  # what python-pptx's shape factory gives, without its placeholder lookup
+
+
+def set_name(shape, name: str) -> None:
+    """What `shape.name = name` writes (the cNvPr of any p:sp, p:pic, p:graphicFrame or p:grpSp),
+    without python-pptx's XPath lookup of the non-visual properties."""
+    shape._element[0][0].set("name", name)
 
 
 def xml_attribute(value: str) -> str:
@@ -174,7 +181,10 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
     for each of the eight."""
     body = frame._bodyPr
     body.set("wrap", "square")
-    body.autofit = MSO_AUTO_SIZE.NONE  # python-pptx's own: the element in its place in the schema
+    for fitting in body.iterchildren(*_AUTOFITS):
+        body.remove(fitting)
+    # noAutofit's place in the schema: after a text warp, before everything else a bodyPr holds
+    body.insert(1 if len(body) and body[0].tag == _TEXT_WARP else 0, etree.Element(_AUTOFITS[0]))
     body.set("anchor", _ANCHORS[anchor])
     for side, default in DEFAULT_INSETS.items():  # python-pptx leaves a margin at its default unwritten
         if inset == default:
@@ -184,6 +194,8 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
 
 
 _ANCHORS = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
+_AUTOFITS = tuple(qn(f"a:{name}") for name in ("noAutofit", "normAutofit", "spAutoFit"))
+_TEXT_WARP = qn("a:prstTxWarp")
 DEFAULT_INSETS = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}  # a text body's margins (EMU) unless written
 
 
