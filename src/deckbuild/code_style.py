@@ -27,12 +27,18 @@ def style_for(name: str) -> StyleMeta:
         return get_style_by_name("default")
 
 
+LEXED_LINES = 20_000  # coloured lines a process keeps per language and style before starting afresh
+
+
 @lru_cache(maxsize=64)
 def token_colours(language: str, style_name: str, default: str):
-    """A function colouring one code line: [(text, RGB hex)], neighbours of one colour merged (slides and slide PDFs).
+    """A function colouring one code line: ((text, RGB hex), …), neighbours of one colour merged (slides
+    and slide PDFs).
 
     Spaces show no colour, so a run of them joins the piece before it (or, at the start of a line,
-    the piece after it): `docker run -d` is one piece, not five, and a code slide holds half the runs."""
+    the piece after it): `docker run -d` is one piece, not five, and a code slide holds half the runs.
+    A line is lexed once per build process: lines repeat within a deck (blank lines, closing
+    brackets, a block shown again) and across a course's decks (its commands and file headers)."""
     lexer = lexer_for(language, stripnl=False, ensurenl=False)
     style = style_for(style_name)
     token_colour: dict = {}  # token type → RGB hex, looked up in the style once
@@ -44,7 +50,17 @@ def token_colours(language: str, style_name: str, default: str):
         token_colour[token_type] = style.style_for_token(styled).get("color") or default
         return token_colour[token_type]
 
-    def colour(line: str) -> list[tuple[str, str]]:
+    lexed: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def colour(line: str) -> tuple[tuple[str, str], ...]:
+        pieces = lexed.get(line)
+        if pieces is None:
+            if len(lexed) >= LEXED_LINES:
+                lexed.clear()
+            pieces = lexed[line] = tuple(lex(line))
+        return pieces
+
+    def lex(line: str) -> list[tuple[str, str]]:
         pieces: list[tuple[str, str]] = []
         leading = ""  # spaces before the first piece
         for token_type, text in lexer.get_tokens(line):

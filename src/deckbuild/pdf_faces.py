@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pikepdf
 import uharfbuzz as hb
 
-from .measure import locate
+from .measure import harfbuzz_face, locate
 
 INVISIBLE = frozenset("\u200d\ufe0f\ufe0e\u200b\u2060")  # joiners and selectors: no glyph, no advance
 
@@ -29,7 +29,7 @@ class PdfFace:
 
     def __init__(self, path: str, index: int) -> None:
         self.path, self.index = path, index
-        self.face = hb.Face(hb.Blob.from_file_path(path), index)
+        self.face = harfbuzz_face(path, index)
         self.font = hb.Font(self.face)
         self.upem = self.face.upem
         extents = self.font.get_font_extents("ltr")

@@ -31,6 +31,7 @@ from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 from .files import write_atomically
+from .measure import harfbuzz_face
 
 # What WeasyPrint drops from an embedded font, and where its colour glyphs live (emptied when embedded).
 DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
@@ -104,7 +105,7 @@ def postscript_name(program: bytes) -> str:
 def subset_font(path: str, index: int, glyphs: list[int]) -> bytes:
     """The face cut down to glyphs with their ids kept, as WeasyPrint cuts it (HarfBuzz, hinting
     and layout tables dropped); colour glyphs emptied."""
-    face = hb.Face(hb.Blob.from_file_path(path), index)
+    face = harfbuzz_face(path, index)
     tables = set(face.table_tags)
     if "fvar" in tables:  # WeasyPrint instantiates a variable font at the variations the text used
         raise FontError(f"{path} is a variable font")
@@ -148,7 +149,7 @@ def _code_digest() -> str:
 
 def glyph_count(path: str, index: int) -> int:
     """How many glyphs a face has; WeasyPrint numbers the characters no font has past them."""
-    return hb.Face(hb.Blob.from_file_path(path), index).glyph_count
+    return harfbuzz_face(path, index).glyph_count
 
 
 def _emptied_colour_glyphs(data: bytes) -> bytes:

@@ -81,7 +81,6 @@ class DeckWriter:
         self.master_layouts = {ours: by_name[theirs] for ours, theirs in names.items()}
         self.own_master = template is None  # on a school's master, sizes are stated: its own are not the ones the plan measured
         self.blanks = BlankSlides()
-        self.coloured_lines: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (language, code line) → pieces
         self._set_properties(author)
 
     def _set_properties(self, author: str) -> None:
@@ -366,19 +365,10 @@ class DeckWriter:
         """Code in a filled box, one paragraph per planned line, its tokens coloured."""
         box = planned.box
         colours = token_colours(planned.language, self.theme.pygments_style, self.colors.text)
-        lines = [self._coloured_line(planned.language, colours, line) for line in planned.lines]
+        lines = [code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)] for line in planned.lines]
         return add_code_box(slide, (Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)), _SHAPE_NAMES[CodeFrame],
                             self.colors.code_background.upper(), self.colors.code_border.upper(), Pt(INSET), lines,
                             planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
-
-    def _coloured_line(self, language: str, colours, line: str) -> list[tuple[str, str]]:
-        """A code line's coloured pieces, lexed once per deck: a third of a deck's code lines are
-        repeats (blank lines, closing brackets, a block shown again)."""
-        key = (language, line)
-        pieces = self.coloured_lines.get(key)
-        if pieces is None:
-            pieces = self.coloured_lines[key] = code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)]
-        return pieces
 
     # --- tables -------------------------------------------------------------
 
