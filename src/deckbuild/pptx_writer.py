@@ -50,7 +50,8 @@ from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
     BlankSlides, add_code_box, add_run, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
-    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout, xml_safe,
+    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout,
+    set_table_grid, xml_safe,
 )
 from .template import DeckTemplate
 from .theme import Theme
@@ -378,10 +379,7 @@ class DeckWriter:
         height = sum(planned.row_heights)
         frame = slide.shapes.add_table(len(rows), len(planned.column_widths), Pt(box.x), Pt(box.y), Pt(box.width), Pt(height))
         table = frame.table
-        for index, width in enumerate(planned.column_widths):
-            table.columns[index].width = Pt(width)
-        for index, row_height in enumerate(planned.row_heights):
-            table.rows[index].height = Pt(row_height)
+        set_table_grid(frame, [Pt(width) for width in planned.column_widths], [Pt(row_height) for row_height in planned.row_heights])
         for row_index, row in enumerate(rows):
             for column, runs in enumerate(row):
                 cell = table.cell(row_index, column)

@@ -29,7 +29,7 @@ from pptx.shapes.autoshape import Shape
 from pptx.shapes.placeholder import NotesSlidePlaceholder
 from pptx.shapes.shapetree import SlideShapeFactory
 from pptx.slide import Slide
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 SVG_EXTENSION_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
@@ -127,6 +127,18 @@ def add_code_box(
         f'<a:noAutofit/></a:bodyPr><a:lstStyle/>{text}</p:txBody></p:sp>')
     tree.append(element)
     return Shape(element, slide.shapes)  # what python-pptx's shape factory gives, without its placeholder lookup
+
+
+def set_table_grid(frame, widths: list[int], heights: list[int]) -> None:
+    """What setting each column's width and each row's height (EMU) of frame's table through
+    python-pptx writes, the frame as wide and tall as their sums, in one step: python-pptx adds
+    up every row again after each one it sets."""
+    table = frame.table._tbl
+    for column, width in zip(table.tblGrid.gridCol_lst, widths):
+        column.w = width
+    for row, height in zip(table.tr_lst, heights):
+        row.h = height
+    frame.width, frame.height = Emu(sum(widths)), Emu(sum(heights))
 
 
 def set_name(shape, name: str) -> None:
