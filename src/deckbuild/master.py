@@ -81,6 +81,7 @@ def _master_package(theme: Theme, layouts: SlideLayouts) -> bytes:
     _write_master(master._element, theme, layouts)
     for number, (name, kind, placeholders) in enumerate(_layout_specs(layouts), start=1):
         _add_layout(master.part, number, name, kind, placeholders)
+    presentation.notes_master  # python-pptx's default, made here once rather than for each deck's first notes
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()
