@@ -11,6 +11,7 @@ from pathlib import Path
 from . import __version__
 from .course import STATE_DIR, discover, find_marp_decks, read_settings
 from .diagnostics import Diagnostic, Severity, worst
+from .interrupt import catch_ctrl_c, stop_if_interrupted
 from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
 from .lms import IMAGE_FORMATS
@@ -241,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     problem = invocation_problem(args)
     if problem:
         args.command_parser.error(problem)
+    catch_ctrl_c()
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        stop_if_interrupted()
+        return status
     except OSError as error:
         print(f"deckbuild: {error.filename}: {error.strerror}" if error.filename else f"deckbuild: {error}", file=sys.stderr)
         return 1

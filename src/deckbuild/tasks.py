@@ -17,6 +17,7 @@ from doit.tools import config_changed
 from . import __version__
 from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
 from .diagnostics import Diagnostic, Severity, read_report
+from .interrupt import stop_if_interrupted
 from .diagrams.cache import SceneCache
 from .measure import Measurer
 from .remote import RemoteImages, active_cache, fetched_entries
@@ -74,6 +75,7 @@ def file_errors_fail(action):
 
     @functools.wraps(action)
     def run(**arguments):
+        stop_if_interrupted()  # a Ctrl-C that library code swallowed during an earlier task
         try:
             return action(**arguments)
         except OSError as error:
