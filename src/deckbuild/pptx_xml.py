@@ -193,7 +193,7 @@ def set_frame_layout(frame, anchor: MSO_ANCHOR, inset: int) -> None:
     for each of the eight."""
     body = frame._bodyPr
     body.set("wrap", "square")
-    for fitting in body.iterchildren(*_AUTOFITS):
+    for fitting in list(body.iterchildren(*_AUTOFITS)):  # removed after the walk, not during it
         body.remove(fitting)
     # noAutofit's place in the schema: after a text warp, before everything else a bodyPr holds
     body.insert(1 if len(body) and body[0].tag == _TEXT_WARP else 0, etree.Element(_AUTOFITS[0]))
