@@ -1,4 +1,5 @@
-"""A Ctrl-C that library code swallows still stops the build at its next task."""
+"""Ctrl-C ends the command in one line: pressed while its modules import, or swallowed by library code
+(then the build stops at its next task)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,28 @@ def test_where_ctrl_c_is_ignored_it_stays_ignored():
               "print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=environment)
     assert result.stdout.split() == ["True"]
+
+
+WHILE_IMPORTING = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+class CtrlCOnImport:
+    \"\"\"Presses Ctrl-C when the command line's build modules start importing.\"\"\"
+    def find_spec(self, name, path=None, target=None):
+        if name == "deckbuild.runner":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnImport())
+from deckbuild.command import main
+sys.exit(main(["build", "nowhere"]))
+"""
+
+
+def test_ctrl_c_while_the_command_imports_its_modules_ends_in_one_line():
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run([sys.executable, "-c", WHILE_IMPORTING], capture_output=True, text=True, timeout=60,
+                            env=environment)
+    assert result.returncode == 130
+    assert result.stderr == "deckbuild: interrupted\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import __version__
 from .course import STATE_DIR, discover, find_marp_decks, read_settings
 from .diagnostics import Diagnostic, Severity, worst
-from .interrupt import catch_ctrl_c, stop_if_interrupted
+from .interrupt import catch_ctrl_c, say_interrupted, stop_if_interrupted
 from .invocation import bundle_problem, course_problem, folder_problem, output_problem
 from .scan import readme_problems, scan_session
 from .lms import IMAGE_FORMATS
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deckbuild: {error.filename}: {error.strerror}" if error.filename else f"deckbuild: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("deckbuild: interrupted", file=sys.stderr)
-        return 130
+        return say_interrupted()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ build stops at its next task when one was swallowed."""
 from __future__ import annotations
 
 import signal
+import sys
+
+EXIT_STATUS = 130  # what a shell reports for a command ended by Ctrl-C
 
 _noted = False
 
@@ -31,3 +34,9 @@ def stop_if_interrupted() -> None:
     """Raise KeyboardInterrupt here, at a safe point, for a Ctrl-C that was swallowed elsewhere."""
     if _noted:
         raise KeyboardInterrupt
+
+
+def say_interrupted() -> int:
+    """The one line a Ctrl-C ends the command with; returns the exit status to end with."""
+    print("deckbuild: interrupted", file=sys.stderr)
+    return EXIT_STATUS
