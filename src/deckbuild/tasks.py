@@ -20,6 +20,7 @@ from .diagnostics import Diagnostic, Severity, read_report
 from .interrupt import stop_if_interrupted
 from .diagrams.cache import SceneCache
 from .measure import Measurer
+from .memory import release_freed_memory
 from .remote import RemoteImages, active_cache, fetched_entries
 from .scan import ScanCache, readme_problems
 from .templating import TEMPLATES
@@ -84,6 +85,22 @@ def file_errors_fail(action):
     return run
 
 
+def gives_memory_back(action):
+    """The action, then the memory it freed given back to the system (memory.release_freed_memory).
+    For the tasks that render PDFs: each frees a hundred megabytes and more (WeasyPrint's layouts,
+    page pictures), which its process would otherwise hold through the rest of the build. A deck
+    frees little, and taking its pages back would only cost the next deck the time to fault them in."""
+
+    @functools.wraps(action)
+    def run(**arguments):
+        try:
+            return action(**arguments)
+        finally:
+            release_freed_memory()
+
+    return run
+
+
 @file_errors_fail
 def build_deck(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's deck (deck.build_deck), remote pictures from remote_dir."""
@@ -94,6 +111,7 @@ def build_deck(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+@gives_memory_back
 def build_slides_pdf(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's slide PDF (slides_pdf.build_slides_pdf), remote pictures from remote_dir."""
     from .slides_pdf import build_slides_pdf as build
@@ -103,6 +121,7 @@ def build_slides_pdf(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+@gives_memory_back
 def build_notes(**arguments) -> None:
     """doit action: one session's note-taking handout from its slide PDF (notes.build_notes)."""
     from .notes import build_notes as build
@@ -119,6 +138,7 @@ def build_marp_deck(**arguments) -> None:
 
 
 @file_errors_fail
+@gives_memory_back
 def build_handout_part(remote_dir: str = "", **arguments) -> None:
     """doit action: one session's part of its day's handout (handout.build_handout_part), remote
     pictures from remote_dir."""
@@ -129,6 +149,7 @@ def build_handout_part(remote_dir: str = "", **arguments) -> None:
 
 
 @file_errors_fail
+@gives_memory_back
 def build_handout(**arguments) -> None:
     """doit action: one day's (or session's) handout from its parts (handout.build_handout)."""
     from .handout import build_handout as build
@@ -137,6 +158,7 @@ def build_handout(**arguments) -> None:
 
 
 @file_errors_fail
+@gives_memory_back
 def build_assignment(**arguments) -> None:
     """doit action: one assignment sheet (assignment.build_assignment)."""
     from .assignment import build_assignment as build
