@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
 
+from fontTools.ttLib import TTFont
 from lxml import etree
 
 import pytest
@@ -13,7 +17,11 @@ from deck_reading import NAMESPACE, notes_text, open_deck, shapes_inside_slide, 
 from deckbuild.course import discover
 from deckbuild.discussion import find_discussion
 from deckbuild.document import Heading, Paragraph, iter_blocks, plain_text, read_document
+from deckbuild.font_embedding import read_eot
+from deckbuild.theme import BUILTIN_THEMES, load_theme
 
+HANGUL = re.compile("[\uac00-\ud7a3]+")
+RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
 
 
@@ -85,6 +93,64 @@ def test_every_run_names_east_asian_font_and_language(sample_build):
                     assert run_properties.get("lang") == "ko-KR"
                     assert run_properties.find("a:ea", NAMESPACE) is not None
                     assert run_properties.get("sz") or in_placeholder
+
+
+def test_code_shows_its_hangul_in_the_body_face_so_decks_share_one_code_face_cut(built):
+    """The default theme's code face draws Hangul with the body face's very glyphs (one collection,
+    see font_embedding.same_hangul): code's Hangul is in runs of the body face, which every deck
+    embeds with all syllables, and no deck cuts Hangul into its code face, so most decks embed the
+    same code face bytes (converted once on a machine, not once per deck)."""
+    root, out = built
+    theme = load_theme("default", BUILTIN_THEMES.parent)
+    code_faces: dict[bytes, int] = {}
+    for _, _, deck in decks_of(root, out):
+        hangul_in_code = 0
+        for slide in open_deck(deck).slides:
+            for shape in slide._element.iterfind(".//p:sp", NAMESPACE):
+                if shape.find("p:nvSpPr/p:cNvPr", NAMESPACE).get("name") != "Code":
+                    continue
+                for run in shape.iterfind(".//a:r", NAMESPACE):
+                    text = run.findtext("a:t", namespaces=NAMESPACE)
+                    faces = {run.find(f"a:rPr/a:{slot}", NAMESPACE).get("typeface") for slot in ("latin", "ea")}
+                    if HANGUL.search(text):
+                        hangul_in_code += 1
+                        assert faces == {theme.fonts.east_asian} and HANGUL.fullmatch(text), text
+                    else:
+                        assert faces == {theme.fonts.mono}, text
+        if hangul_in_code:
+            code_face = embedded_face(deck, theme.fonts.mono)
+            assert not any(0xAC00 <= code <= 0xD7A3 for code in TTFont(io.BytesIO(code_face)).getBestCmap())
+            code_faces[code_face] = code_faces.get(code_face, 0) + 1
+    assert code_faces and max(code_faces.values()) >= 2
+
+
+def test_a_linked_code_span_with_hangul_is_linked_in_every_run(tmp_path):
+    from conftest import build
+
+    day = tmp_path / "course" / "week_01" / "day_01"
+    day.mkdir(parents=True)
+    (day / "session_01.md").write_text(
+        "# Session 1: 링크\n\n## 설치 (10분)\n\n문서는 [`설치 guide 보기`](https://example.com/install)에 있습니다.\n",
+        encoding="utf-8")
+    assert build(tmp_path / "course", tmp_path / "out") == 0
+    deck = open_deck(tmp_path / "out" / "decks" / "week_01" / "day_01" / "session_01.pptx")
+    runs = [run for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+            for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    linked = [run for run in runs if run.hyperlink.address == "https://example.com/install"]
+    assert "".join(run.text for run in linked) == "설치 guide 보기"
+    assert len(linked) == 3  # Hangul, the rest, Hangul
+
+
+def embedded_face(deck, typeface: str) -> bytes:
+    """The font data of typeface's regular face embedded in deck (EOT header taken off)."""
+    with zipfile.ZipFile(deck) as archive:
+        presentation = etree.fromstring(archive.read("ppt/presentation.xml"))
+        relationships = etree.fromstring(archive.read("ppt/_rels/presentation.xml.rels"))
+        font = next(f for f in presentation.iterfind(".//p:embeddedFont", NAMESPACE)
+                    if f.find("p:font", NAMESPACE).get("typeface") == typeface)
+        part_id = font.find("p:regular", NAMESPACE).get(RELATIONSHIP_ID)
+        target = next(r.get("Target") for r in relationships if r.get("Id") == part_id)
+        return read_eot(archive.read(f"ppt/{target}")).font_data
 
 
 def test_pictures_have_alt_text_and_svg_keeps_png_fallback(sample_build):

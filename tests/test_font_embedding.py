@@ -30,6 +30,7 @@ from deckbuild.font_embedding import (
     embed,
     embed_faces,
     may_subset,
+    same_hangul,
     read_eot,
     to_eot,
 )
@@ -323,3 +324,16 @@ def test_libreoffice_opens_the_deck(embedded, tmp_path):
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=240)
     assert (tmp_path / "embedded.pdf").stat().st_size > 1000
+
+
+def test_the_theme_code_face_draws_hangul_with_the_body_faces_glyphs():
+    """Noto Sans Mono CJK KR and Noto Sans CJK KR are faces of one collection sharing outlines and
+    advances; a face of another file, or a family not installed, is not taken for the same."""
+    assert same_hangul(MONO, BODY)
+    assert not same_hangul(MONO, "No Such Family 12345")
+    other = next((family for family in ("DejaVu Sans Mono", "Noto Color Emoji", "Noto Serif CJK KR")
+                  if locate(family).path != locate(MONO).path and family.lower() in
+                  font_embedding._face_names(locate(family).path, locate(family).index)[0]), None)
+    if other is None:
+        pytest.skip("no font of another file installed")
+    assert not same_hangul(MONO, other)

@@ -11,7 +11,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from deckbuild.pptx_xml import set_frame_layout, set_name, set_table_grid
+from deckbuild.pptx_xml import add_code_box, hangul_pieces, set_frame_layout, set_name, set_table_grid
 
 
 def blank_slide():
@@ -63,3 +63,27 @@ def test_a_shapes_name_is_written_as_python_pptx_writes_it():
                   slide.shapes.add_group_shape()):
         set_name(shape, "Code & <Diagram>")
         assert shape.name == "Code & <Diagram>"
+
+
+def test_hangul_pieces_cut_text_into_hangul_and_the_rest_in_order():
+    assert hangul_pieces("print('안녕 세상')  # 인사") == [
+        ("print('", False), ("안녕", True), (" ", False), ("세상", True), ("')  # ", False), ("인사", True)]
+    assert hangul_pieces("plain") == [("plain", False)]
+    assert hangul_pieces("") == [("", False)]
+
+
+@pytest.mark.parametrize("hangul_typeface", ["", "Body Face"])
+def test_a_code_boxs_hangul_goes_in_runs_of_the_hangul_typeface_when_one_is_given(hangul_typeface):
+    lines = [[("echo ", "0000FF"), ("'빌드 완료'", "008000")], [("# 끝", "808080")]]
+    shape = add_code_box(blank_slide(), (0, 0, 914400, 914400), "Code", "F5F7FA", "D0D7E2", 45720, lines, 14, 16.8,
+                         "Mono Face", "ko-KR", hangul_typeface)
+    runs = [(run.text, run._r.rPr.find(qn("a:latin")).get("typeface"), run._r.rPr.find(qn("a:ea")).get("typeface"),
+             str(run.font.color.rgb)) for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    if not hangul_typeface:
+        assert runs == [("echo ", "Mono Face", "Mono Face", "0000FF"), ("'빌드 완료'", "Mono Face", "Mono Face", "008000"),
+                        ("# 끝", "Mono Face", "Mono Face", "808080")]
+    else:
+        mono, body = ("Mono Face",) * 2, ("Body Face",) * 2
+        assert runs == [("echo ", *mono, "0000FF"), ("'", *mono, "008000"), ("빌드", *body, "008000"),
+                        (" ", *mono, "008000"), ("완료", *body, "008000"), ("'", *mono, "008000"),
+                        ("# ", *mono, "808080"), ("끝", *body, "808080")]

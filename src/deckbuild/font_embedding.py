@@ -349,6 +349,43 @@ def installed_face(family: str, bold: bool) -> FontFile:
 
 
 @lru_cache(maxsize=None)
+def same_hangul(family: str, other: str) -> bool:
+    """Whether the installed regular faces of family and other draw every Hangul syllable alike:
+    faces of one collection that share their outlines and advance widths, have the same vertical
+    metrics and map each syllable to the same glyph (Noto Sans Mono CJK KR and Noto Sans CJK KR).
+    The deck writer then sets code's Hangul in the body face, which every deck embeds whole, so
+    the code face's cut holds only the rest of the code's characters and is the same in most decks."""
+    import uharfbuzz as hb
+
+    try:
+        faces = installed_face(family, False), installed_face(other, False)
+    except EmbeddingRefused:
+        return False
+    if faces[0].path != faces[1].path:
+        return False
+    opened = [_open_face(face, lazy=True) for face in faces]
+    if len({_shared_tables(font) for font in opened}) != 1 or len({_vertical_metrics(font) for font in opened}) != 1:
+        return False
+    fonts = [hb.Font(harfbuzz_face(face.path, face.index)) for face in faces]
+    return all(fonts[0].get_nominal_glyph(code) == fonts[1].get_nominal_glyph(code) for code in HANGUL_SYLLABLES)
+
+
+HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
+
+
+def _shared_tables(font) -> tuple:
+    """Where a face's outline and advance tables sit in its file: the same places, the same glyphs."""
+    return tuple((tag, entry.offset, entry.length) for tag, entry in sorted(font.reader.tables.items())
+                 if tag in ("CFF ", "CFF2", "glyf", "loca", "hmtx"))
+
+
+def _vertical_metrics(font) -> tuple:
+    hhea, os2 = font["hhea"], font["OS/2"]
+    return (hhea.ascent, hhea.descent, hhea.lineGap, os2.sTypoAscender, os2.sTypoDescender, os2.sTypoLineGap,
+            os2.usWinAscent, os2.usWinDescent)
+
+
+@lru_cache(maxsize=None)
 def _face_names(path: str, index: int) -> tuple[frozenset[str], int]:
     """The legacy family names (name ID 1, every language: what Windows matches a typeface against)
     and the weight class of one face."""

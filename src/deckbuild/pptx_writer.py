@@ -26,7 +26,7 @@ from .diagrams.to_pptx import SceneWriter
 from .document import Run
 from .images import image_size, side_by_side, svg_to_png
 from .measure import LINE_PITCH
-from .font_embedding import embed_in_entries
+from .font_embedding import embed_in_entries, same_hangul
 from .frames import (
     CELL_INSET,
     CODE_IN_TEXT,
@@ -49,7 +49,7 @@ from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
-    BlankSlides, add_code_box, add_run, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
+    BlankSlides, add_code_box, add_run, hangul_pieces, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
     package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout,
     set_table_grid, xml_safe,
 )
@@ -75,6 +75,10 @@ class DeckWriter:
         self.colors = theme.colors
         self.lang = LANGUAGE_TAGS.get(plan.language, plan.language)
         self.scenes = SceneWriter(theme.fonts.latin, theme.fonts.east_asian, self.lang)
+        # Code's Hangul is set in the body's East Asian face when the code face draws it with the same
+        # glyphs (font_embedding.same_hangul): the deck looks the same, the body face it embeds has every
+        # syllable, and the code face's cut then differs little from deck to deck (it is made once).
+        self.code_hangul = theme.fonts.east_asian if same_hangul(theme.fonts.mono, theme.fonts.east_asian) else ""
         package = template.package if template else master_package(theme, plan.layouts)
         self.presentation = Presentation(io.BytesIO(package))
         by_name = {layout.name: layout for layout in self.presentation.slide_layouts}
@@ -244,24 +248,29 @@ class DeckWriter:
     # --- text primitives --------------------------------------------------
 
     def _run(self, paragraph, text: str, size: float | None, color: str | None, bold=False, italic=False, mono=False,
-             strike=False, fonts: tuple[str, str] = BODY_FONTS):
-        """Add one run in the theme's fonts (or the code font) and the course language; a size or
-        colour of None is left to the master."""
-        latin, east_asian = (self.fonts.mono, self.fonts.mono) if mono else fonts
-        return add_run(paragraph, text, size, color, latin, east_asian, self.lang, bold, italic, strike)
+             strike=False, fonts: tuple[str, str] = BODY_FONTS) -> list:
+        """Add text as a run in the theme's fonts (or the code font) and the course language, and return
+        its a:r elements: code's Hangul goes in runs of its own (see code_hangul). A size or colour of
+        None is left to the master."""
+        if not mono:
+            return [add_run(paragraph, text, size, color, *fonts, self.lang, bold, italic, strike)]
+        pieces = hangul_pieces(text) if self.code_hangul else [(text, False)]
+        return [add_run(paragraph, piece, size, color, *(2 * (self.code_hangul if hangul else self.fonts.mono,)),
+                        self.lang, bold, italic, strike) for piece, hangul in pieces]
 
     def _add_runs(self, paragraph, runs: tuple[Run, ...], size: float | None, color: str | None, role: str = "body") -> None:
         for item in runs:
             if item.text == "\n":
                 paragraph.add_line_break()
                 continue
-            self._run(
+            added = len(self._run(
                 paragraph, item.text, size, self.colors.accent if item.code and role != "code" else color,
                 bold=item.bold or role == "subheading", italic=item.italic or role == "quote",
                 mono=item.code or role == "code", strike=item.strike,
-            )
+            ))  # a count, not the runs: python-pptx's proxies for them are made on asking (paragraph.runs)
             if item.link and not item.link.startswith("#"):
-                paragraph.runs[-1].hyperlink.address = item.link
+                for run in paragraph.runs[-added:]:
+                    run.hyperlink.address = item.link
 
     def _frame(self, shape, anchor=MSO_ANCHOR.TOP, inset: float = INSET):
         """shape's text frame, wrapping inside its box, anchored and inset."""
@@ -369,7 +378,7 @@ class DeckWriter:
         lines = [code_line_pieces(line, colours, self.colors.muted) or [(" ", self.colors.text)] for line in planned.lines]
         return add_code_box(slide, (Pt(box.x), Pt(box.y), Pt(box.width), Pt(box.height)), _SHAPE_NAMES[CodeFrame],
                             self.colors.code_background.upper(), self.colors.code_border.upper(), Pt(INSET), lines,
-                            planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang)
+                            planned.size, LINE_PITCH * planned.size, self.fonts.mono, self.lang, self.code_hangul)
 
     # --- tables -------------------------------------------------------------
 

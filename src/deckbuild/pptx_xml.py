@@ -10,6 +10,7 @@ without zipping them. No more.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -96,24 +97,40 @@ def add_run(
     return run
 
 
+_HANGUL_RUN = re.compile("([\uac00-\ud7a3]+)")
+
+
+def hangul_pieces(text: str) -> list[tuple[str, bool]]:
+    """text cut into its stretches of Hangul syllables and the rest, in order: (piece, is Hangul)."""
+    return [(piece, index % 2 == 1) for index, piece in enumerate(_HANGUL_RUN.split(text)) if piece] or [(text, False)]
+
+
 def add_code_box(
     slide, box: tuple[int, int, int, int], name: str, fill: str, border: str, inset: int,
     lines: list[list[tuple[str, str]]], size: float, line_pitch: float, typeface: str, lang: str,
+    hangul_typeface: str = "",
 ):
     """Add a filled, bordered, flat rectangle at box (x, y, cx, cy in EMU) holding lines of coloured
     runs (code): the shape python-pptx's add_shape, fill, line, no_shadow, a top-anchored text frame
     with inset margins and one left-aligned paragraph per line at an exact pitch (points) would make,
-    each run in typeface at size in its colour (RGB hex). Returns the shape.
+    each run in typeface at size in its colour (RGB hex); with hangul_typeface, Hangul syllables in
+    runs of their own in that typeface. Returns the shape.
 
     The shape is written as XML text and parsed in one go: a code slide holds hundreds of runs, and
     building them element by element was a quarter of a deck's time."""
     tree = slide.shapes._spTree
     paragraph = paragraph_start_xml("l", line_pitch)
-    runs: dict[str, str] = {}  # colour → the run's start, made once per colour
+    starts: dict[tuple[str, bool], str] = {}  # (colour, Hangul) → the run's start, made once
+
+    def start(colour: str, hangul: bool) -> str:
+        face = hangul_typeface if hangul else typeface
+        return starts.get((colour, hangul)) or starts.setdefault(
+            (colour, hangul), run_start_xml(lang, size, False, colour, face, face))
 
     def run(piece: str, colour: str) -> str:
-        start = runs.get(colour) or runs.setdefault(colour, run_start_xml(lang, size, False, colour, typeface, typeface))
-        return f"{start}<a:t>{xml_text(piece)}</a:t></a:r>"
+        if not hangul_typeface:
+            return f"{start(colour, False)}<a:t>{xml_text(piece)}</a:t></a:r>"
+        return "".join(f"{start(colour, hangul)}<a:t>{xml_text(part)}</a:t></a:r>" for part, hangul in hangul_pieces(piece))
 
     text = "".join(paragraph + "".join(run(piece, colour) for piece, colour in line) + "</a:p>" for line in lines)
     x, y, cx, cy = box
