@@ -61,7 +61,8 @@ def test_type_never_below_the_minimums(rendered):
             chrome = ".//p:ph[@type='ftr' or @type='sldNum' or @type='dt'] or p:nvSpPr/p:cNvPr[@name='Header']"
             for run in slide._element.xpath(f"./p:cSld/p:spTree/p:sp[not({chrome})]//a:rPr"):
                 latin = run.find("a:latin", NAMESPACE)
-                minimum = 1200 if latin is not None and latin.get("typeface") == MONO else 1600
+                in_code_box = run.xpath("ancestor::p:sp[1]/p:nvSpPr/p:cNvPr/@name") == ["Code"]
+                minimum = 1200 if in_code_box or (latin is not None and latin.get("typeface") == MONO) else 1600
                 size = int(run.get("sz") or MASTER_BODY_SIZE)
                 assert size >= minimum, (deck, number, run.getparent().findtext("a:t", namespaces=NAMESPACE))
 
