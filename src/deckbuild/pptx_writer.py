@@ -49,8 +49,8 @@ from .layouts import FOOTER_SIZE, Box, SlideLayouts
 from .plan import DeckPlan, TitleSlide
 from .master import MASTER_LAYOUTS, master_package
 from .pptx_xml import (
-    BlankSlides, add_code_box, add_run, hangul_pieces, add_slide_number, append_copies, attach_svg, no_shadow, package_entries,
-    package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout,
+    BlankSlides, add_code_box, add_run, add_slide_number, append_copies, attach_svg, hangul_pieces, no_shadow,
+    package_entries, package_trees, place, set_alt_text, set_background_picture, set_frame_layout, set_name, set_paragraph_layout,
     set_table_grid, xml_safe,
 )
 from .template import DeckTemplate
@@ -254,9 +254,11 @@ class DeckWriter:
         None is left to the master."""
         if not mono:
             return [add_run(paragraph, text, size, color, *fonts, self.lang, bold, italic, strike)]
-        pieces = hangul_pieces(text) if self.code_hangul else [(text, False)]
-        return [add_run(paragraph, piece, size, color, *(2 * (self.code_hangul if hangul else self.fonts.mono,)),
-                        self.lang, bold, italic, strike) for piece, hangul in pieces]
+        runs = []
+        for piece, hangul in hangul_pieces(text) if self.code_hangul else [(text, False)]:
+            face = self.code_hangul if hangul else self.fonts.mono
+            runs.append(add_run(paragraph, piece, size, color, face, face, self.lang, bold, italic, strike))
+        return runs
 
     def _add_runs(self, paragraph, runs: tuple[Run, ...], size: float | None, color: str | None, role: str = "body") -> None:
         for item in runs:
