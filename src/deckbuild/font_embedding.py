@@ -364,6 +364,8 @@ def same_hangul(family: str, other: str) -> bool:
     if faces[0].path != faces[1].path:
         return False
     opened = [_open_face(face, lazy=True) for face in faces]
+    if any("hhea" not in font or "OS/2" not in font for font in opened):
+        return False
     if len({_shared_tables(font) for font in opened}) != 1 or len({_vertical_metrics(font) for font in opened}) != 1:
         return False
     fonts = [hb.Font(harfbuzz_face(face.path, face.index)) for face in faces]
