@@ -125,14 +125,14 @@ def test_code_shows_its_hangul_in_the_body_face_so_decks_share_one_code_face_cut
 
 
 def test_a_linked_code_span_with_hangul_is_linked_in_every_run(tmp_path):
-    from conftest import build
+    from deckbuild.cli import main
 
     day = tmp_path / "course" / "week_01" / "day_01"
     day.mkdir(parents=True)
     (day / "session_01.md").write_text(
         "# Session 1: 링크\n\n## 설치 (10분)\n\n문서는 [`설치 guide 보기`](https://example.com/install)에 있습니다.\n",
         encoding="utf-8")
-    assert build(tmp_path / "course", tmp_path / "out") == 0
+    assert main(["build", str(tmp_path / "course"), "-o", str(tmp_path / "out"), "--only", "decks"]) == 0
     deck = open_deck(tmp_path / "out" / "decks" / "week_01" / "day_01" / "session_01.pptx")
     runs = [run for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
             for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
