@@ -1,14 +1,18 @@
-"""A task that rendered a PDF gives the memory it freed back to the system."""
+"""A build leaves what lives through it out of the garbage collector's walks, and a task that rendered
+a PDF gives the memory it freed back to the system."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import weakref
+from types import SimpleNamespace
 
 import pytest
 
-from deckbuild import memory, tasks
+from deckbuild import memory, runner, tasks
 
 FRAGMENTED_HEAP = """
 import sys
@@ -47,3 +51,43 @@ def test_a_pdf_task_gives_memory_back_even_when_it_fails(monkeypatch):
         failing_render(target="handout.pdf")
     assert released == [True]
 
+
+
+class Node:
+    """An object that can sit in a reference cycle."""
+
+    partner: "Node | None" = None
+
+
+def test_what_lives_through_the_block_is_frozen_then_collectable_again():
+    first, second = Node(), Node()
+    first.partner, second.partner = second, first  # a cycle: only the collector frees it
+    gone = weakref.ref(first)
+    with memory.long_lived_frozen():
+        assert gc.get_freeze_count() > 0
+        del first, second
+        gc.collect()
+        assert gone() is not None  # frozen: a collection inside the block leaves it alone
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert gone() is None  # a process that builds again (watch) frees what the last build left
+
+
+def test_doit_runs_the_tasks_with_the_graph_frozen(monkeypatch):
+    seen = []
+
+    class Doit:
+        """doit's command, noting how many objects are frozen while it runs the tasks."""
+
+        def __init__(self, loader) -> None:
+            pass
+
+        def run(self, arguments) -> int:
+            seen.append(gc.get_freeze_count())
+            return 0
+
+    monkeypatch.setattr(runner, "DoitMain", Doit)
+    graph = SimpleNamespace(diagnostics=[], reported=lambda: [])
+    result = runner._run({"DOIT_CONFIG": {}}, graph, ["run"], 0.0)
+    assert result.status == 0 and seen[0] > 0
+    assert gc.get_freeze_count() == 0

@@ -10,6 +10,7 @@ from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
 from .diagnostics import Diagnostic
+from .memory import long_lived_frozen
 from .reporter import BuildRecord, progress_reporter
 from .tasks import Graph, make_namespace
 
@@ -42,7 +43,8 @@ def _run(namespace: dict, graph: Graph, arguments: list[str], started: float) ->
     """doit over namespace's tasks with our reporter, and what came of it."""
     record = BuildRecord()
     namespace["DOIT_CONFIG"]["reporter"] = progress_reporter(record)
-    status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
+    with long_lived_frozen():
+        status = DoitMain(ModuleTaskLoader(namespace)).run(arguments)
     return BuildResult(status, record, graph.diagnostics + graph.reported(), time.perf_counter() - started)
 
 
