@@ -16,7 +16,6 @@ from .invocation import bundle_problem, course_problem, folder_problem, output_p
 from .scan import readme_problems, scan_session
 from .lms import IMAGE_FORMATS
 from .runner import OUTPUT_KINDS, BuildResult, build_course, export_course_markdown, run_doit
-from .watch import watch_course
 
 
 # Builds are CPU-bound and their tasks independent, so by default every processor works.
@@ -83,6 +82,7 @@ def command_build(args: argparse.Namespace) -> int:
 
 def command_watch(args: argparse.Namespace) -> int:
     """Build, then rebuild on every change until interrupted."""
+    from .watch import watch_course  # the file watcher loads only for this command
 
     def report(result: BuildResult, changed: set[str]) -> None:
         if changed:

@@ -10,8 +10,6 @@ from .course import CourseSettings, read_session_day, read_settings
 from .diagrams.cache import SceneCache
 from .diagnostics import Diagnostic, Severity, write_report
 from .document import read_document
-from .marp import read_marp
-from .marp_plan import MarpPlanner
 from .plan import DeckPlan, Planner
 from .template import DeckTemplate, TemplateError, load_template
 from .pptx_writer import write_deck
@@ -62,6 +60,9 @@ def build_deck(
 def plan_marp_deck(course_root: str, deck_path: str, scene_dir: str = "", scene_salt: str = "") -> PlannedDeck:
     """Plan the Marp deck at deck_path (inside course_root) on the course's theme (and template); the
     .pptx and the slide PDF are written from this same plan."""
+    from .marp import read_marp  # the Marp reader and planner load only in processes that build Marp decks
+    from .marp_plan import MarpPlanner
+
     root = Path(course_root)
     settings = read_settings(root)
     theme = load_theme(settings.theme, root)

@@ -25,7 +25,6 @@ from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, keep_document, kept_document, read_document
 from .images import REMOTE, locate_image, resolve_image
 from .lint import fence_problems, link_problems, linked_files, structure_problems
-from .marp import read_marp
 from .remote import RemoteImages
 
 CACHE_VERSION = 7
@@ -83,7 +82,12 @@ def scan_session(path: Path, course_root: Path, is_session: bool = True, remote:
     that cannot be drawn, Marp features not honoured, and for sessions a missing title or content
     and duplicate headings. With remote, a session's remote pictures are fetched into that cache
     and count as its images."""
-    document = read_marp(path).document() if marp else read_document(path)
+    if marp:
+        from .marp import read_marp  # the Marp reader (and its CSS parser) loads only for Marp decks
+
+        document = read_marp(path).document()
+    else:
+        document = read_document(path)
     diagnostics = list(document.diagnostics)
     readable = not any(d.severity is Severity.ERROR and d.line == 0 for d in document.diagnostics)
     if not readable:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "handouts"
@@ -35,8 +34,11 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def templates() -> Environment:
-    """The Jinja2 environment over handouts/, with autoescaping on."""
+def templates():
+    """The Jinja2 environment over handouts/, with autoescaping on. Jinja2 loads here, in the processes
+    that render pages: the build process only needs TEMPLATES, the folder every PDF depends on."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html", "j2"], default=True),
