@@ -1,13 +1,14 @@
 """Discovery of weeks, days and sessions, and what day READMEs and sessions say."""
 
+import json
 from pathlib import Path
 
 from conftest import CORPUS, SAMPLE_COURSE, requires_corpus
 
 from deckbuild.course import discover, read_session_day
-from deckbuild.day_readme import read_day_readme
+from deckbuild.day_readme import read_day_readme, readme_from_record, readme_record
 from deckbuild.discussion import find_discussion
-from deckbuild.document import parse_markdown
+from deckbuild.document import parse_markdown, read_document
 
 
 def make_tree(root: Path, files: list[str]) -> None:
@@ -138,3 +139,11 @@ def test_corpus_day_is_read():
     assert len(course.sessions) == 8
     day, session = read_session_day(CORPUS, course.sessions[0].path)
     assert len(day.readme.topics) == 8 and session.number == 1
+
+
+def test_a_readme_kept_as_a_record_says_the_same():
+    readmes = sorted(SAMPLE_COURSE.rglob("README.md")) + sorted(CORPUS.rglob("README.md"))
+    facts = [read_day_readme(read_document(path)) for path in readmes]
+    assert any(readme.assignment for readme in facts) and any(readme.topics for readme in facts)
+    for path, readme in zip(readmes, facts):
+        assert readme_from_record(path, json.loads(json.dumps(readme_record(readme)))) == readme

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from deckbuild import course as course_module
 from deckbuild.reporter import Progress
 from deckbuild.runner import build_course
+from deckbuild.tasks import Graph
 from deckbuild.watch import watch_course
 
 README = """# Week 1 - Day {day}: 작은 과정
@@ -115,6 +117,28 @@ def test_each_edit_reruns_exactly_what_depends_on_it(small_course, tmp_path):
 
     append(small_course / "themes" / "mine" / "theme.toml", "\n# a comment changes the theme file\n")
     assert ran(small_course, out) == EVERYTHING | {SCENE}
+
+
+def test_a_build_reads_only_the_day_readmes_changed_since_the_last(small_course, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = Graph(small_course, out)
+    first.cache.save()
+    parsed = []
+    real_read = course_module.read_document
+    monkeypatch.setattr(course_module, "read_document", lambda path: parsed.append(path) or real_read(path))
+    monkeypatch.setattr(course_module, "_readme_facts", {})  # as a new build process
+
+    second = Graph(small_course, out)
+    assert parsed == []
+    assert [day.readme for day in second.course.days] == [day.readme for day in first.course.days]
+    assert second.course.days[0].readme.assignment is not None
+
+    readme = small_course / "week_01" / "day_02" / "README.md"
+    append(readme, "\n## 🎯 학습 목표\n- 새 목표\n")
+    monkeypatch.setattr(course_module, "_readme_facts", {})
+    third = Graph(small_course, out)
+    assert parsed == [readme]
+    assert third.course.days[1].readme.goals == ("새 목표",)
 
 
 def test_progress_is_a_plain_line_per_task_outside_a_terminal(small_course, tmp_path, capsys):

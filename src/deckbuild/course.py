@@ -7,7 +7,6 @@ and the day's parent is its week. Everything is ordered numerically.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import tomllib
@@ -230,12 +229,34 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
     return Day(day_path, folder_number(day_path.name) if day_path != root else None, week, readme, tuple(sessions))
 
 
-@functools.lru_cache(maxsize=64)
-def _day_readme(path: Path, size: int, mtime_ns: int) -> tuple[DayReadme, tuple[Diagnostic, ...]]:
+ReadmeFacts = tuple[DayReadme, tuple[Diagnostic, ...]]  # what a day README says, and its problems
+ReadmeVersion = tuple[Path, int, int]  # a README's path, size and modification time (ns)
+
+_readme_facts: dict[ReadmeVersion, ReadmeFacts] = {}
+KEPT_READMES = 2_000  # README versions a process keeps (a long watch sees each edit as a new one)
+
+
+def _day_readme(path: Path, size: int, mtime_ns: int) -> ReadmeFacts:
     """A day README's facts and problems, read once per process for as long as the file stays the same
-    (a build process makes every deck of a day, and each deck reads its day)."""
-    document = read_document(path)
-    return read_day_readme(document), tuple(document.diagnostics)
+    (a build process makes every deck of a day, and each deck reads its day), or once per course
+    when a cache remembered them (remember_day_readme)."""
+    version = (path, size, mtime_ns)
+    if version not in _readme_facts:
+        document = read_document(path)
+        remember_day_readme(version, (read_day_readme(document), tuple(document.diagnostics)))
+    return _readme_facts[version]
+
+
+def remember_day_readme(version: ReadmeVersion, facts: ReadmeFacts) -> None:
+    """Take facts as what the README at version says, in this process and the ones forked from it."""
+    if len(_readme_facts) >= KEPT_READMES:
+        _readme_facts.clear()
+    _readme_facts[version] = facts
+
+
+def day_readmes_read() -> dict[ReadmeVersion, ReadmeFacts]:
+    """Every README version this process has the facts of (for a cache to keep)."""
+    return dict(_readme_facts)
 
 
 def day_session_files(day_path: Path) -> list[Path]:

@@ -129,7 +129,33 @@ def read_day_readme(document: Document) -> DayReadme:
     )
 
 
-__all__ = ["Assignment", "DayReadme", "SESSION_FILE", "read_day_readme", "unquote", "Run"]
+def readme_record(readme: DayReadme) -> dict:
+    """A DayReadme as JSON-ready data (for the scan cache: a build reads a day README again only
+    when it changed)."""
+    assignment = readme.assignment
+    return {"title": readme.title, "session_titles": list(readme.session_titles.items()),
+            "topics": list(readme.topics.items()), "goals": list(readme.goals), "keywords": list(readme.keywords),
+            "assignment": None if assignment is None else [assignment.title, assignment.lead_in,
+                                                            list(assignment.topics), assignment.pages, assignment.line]}
+
+
+def readme_from_record(path: Path, record: dict) -> DayReadme:
+    """The inverse of readme_record, for the README at path."""
+    assignment = record["assignment"]
+    return DayReadme(
+        path=path,
+        title=record["title"],
+        session_titles={number: title for number, title in record["session_titles"]},
+        topics={number: topic for number, topic in record["topics"]},
+        assignment=None if assignment is None else Assignment(assignment[0], assignment[1], tuple(assignment[2]),
+                                                              assignment[3], assignment[4]),
+        goals=tuple(record["goals"]),
+        keywords=tuple(record["keywords"]),
+    )
+
+
+__all__ = ["Assignment", "DayReadme", "SESSION_FILE", "read_day_readme", "readme_from_record", "readme_record",
+           "unquote", "Run"]
 
 
 def topic_problems(readme: DayReadme, session_numbers: list[int]) -> list[Diagnostic]:

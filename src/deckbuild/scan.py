@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from .files import write_atomically
-from .course import Day
-from .day_readme import topic_problems
+from .course import Course, Day, day_readmes_read, remember_day_readme
+from .day_readme import readme_from_record, readme_record, topic_problems
 from .diagnostics import Diagnostic, Severity, from_records, to_records
 from .diagrams.build import parse_only
 from .diagrams.mermaid.config import diagram_config
@@ -150,11 +150,13 @@ class ScanCache:
         self.remote = remote
         self.version = f"{CACHE_VERSION}:{tool_version}:{'fetch' if remote else 'offline'}"
         self.entries: dict[str, dict] = {}
+        self.readmes: dict[str, dict] = {}  # day README path → its stamp, facts and problems
         self.changed = False
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == self.version:
                 self.entries = data["entries"]
+                self.readmes = data.get("readmes", {})
         except (OSError, ValueError, KeyError):
             pass
 
@@ -222,7 +224,30 @@ class ScanCache:
         }
         self.changed = True
 
+    def remember_readmes(self) -> None:
+        """Give course discovery (course.remember_day_readme) what every day README unchanged since an
+        earlier build says, so that it parses none of them again: a course of forty days would
+        spend half a second of every build, a no-op one included, on its READMEs."""
+        for key, entry in self.readmes.items():
+            stamp = self._stamp([key])[0]
+            if stamp is not None and stamp == entry["stamp"]:
+                path = Path(key)
+                facts = readme_from_record(path, entry["facts"]), tuple(from_records(entry["problems"]))
+                remember_day_readme((path, *stamp), facts)
+
+    def keep_readmes(self, course: Course) -> None:
+        """Keep what course's day READMEs say, as discovery read them, for the next build."""
+        readmes = {day.path / "README.md" for day in course.days if day.readme is not None}
+        for (path, size, mtime_ns), (readme, problems) in day_readmes_read().items():
+            key, stamp = str(path), [size, mtime_ns]
+            current = self._stamp([key])[0] == stamp
+            if path in readmes and current and self.readmes.get(key, {}).get("stamp") != stamp:
+                self.readmes[key] = {"stamp": stamp, "facts": readme_record(readme),
+                                     "problems": to_records(problems)}
+                self.changed = True
+
     def save(self) -> None:
         if not self.changed:
             return
-        write_atomically(self.path, json.dumps({"version": self.version, "entries": self.entries}, ensure_ascii=False))
+        write_atomically(self.path, json.dumps({"version": self.version, "entries": self.entries, "readmes": self.readmes},
+                                               ensure_ascii=False))

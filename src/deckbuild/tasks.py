@@ -192,13 +192,15 @@ class Graph:
     def __init__(self, course_root: Path, out_dir: Path, fetch_remote: bool = False, jobs: int = 1) -> None:
         self.course_root = course_root
         self.out_dir = out_dir
-        self.course: Course = discover(course_root)
-        self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.fingerprint = code_fingerprint()
         self.course_settings = read_settings(course_root)
         fetching = fetch_remote or self.course_settings.fetch_remote
         self.remote = RemoteImages(out_dir / STATE_DIR / "remote") if fetching else None
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint, self.remote)
+        self.cache.remember_readmes()  # discovery reads only the day READMEs changed since the last build
+        self.course: Course = discover(course_root)
+        self.cache.keep_readmes(self.course)
+        self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
         self.theme: Theme | None = None
         try:
             self.theme = load_theme(self.course.theme, course_root)
