@@ -1,6 +1,6 @@
 """Whole builds, measured side by side in one run and printed as ratios.
 
-    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--src SRC ...]
+    .venv/bin/python benchmarks/builds.py [COURSE ...] [--copies N] [--decks] [--rounds N] [--src SRC ...]
 
 For each course (default: the sample course, ../shared/corpus, the corpus
 copied into nine weeks, 72 sessions, and those 72 sessions each made its own), on a fresh copy: a full build with its
@@ -26,7 +26,10 @@ the CPU time of the whole process tree, steadier than wall time when other
 jobs share the machine.
 
 --decks measures the decks alone (at one and two jobs, against Pandoc): a few
-minutes instead of half an hour.
+minutes instead of half an hour. The decks at one and two jobs are built --rounds
+times (default 3), one job and two in turn, and each time shown is the median of
+its rounds (the fastest and slowest beside it): one pair of builds on a shared
+machine can move the ratio between them by a tenth.
 
 --src SRC measures the deckbuild whose package is SRC/deckbuild, a checkout's src (give it twice to
 compare two versions, e.g. a checkout of the previous release, measurement by
@@ -42,6 +45,7 @@ import platform
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -208,7 +212,7 @@ def row(name: str, values: list[str]) -> None:
     print(f"  {name:<30}" + "".join(f"{value:<44}" for value in values))
 
 
-def bench(name: str, source: Path, tools: list[Tool], folder: Path, only_decks: bool = False) -> None:
+def bench(name: str, source: Path, tools: list[Tool], folder: Path, only_decks: bool = False, rounds: int = 1) -> None:
     sessions = sorted(source.rglob("session*.md"))
     print(f"\n{name}: {len(sessions)} sessions in {len({s.parent for s in sessions})} days; builds at -n 2 unless said")
     row("", [tool.label for tool in tools])
@@ -258,10 +262,18 @@ def bench(name: str, source: Path, tools: list[Tool], folder: Path, only_decks: 
     decks: dict[Tool, tuple[float, float, float]] = {}
 
     def decks_only(tool: Tool) -> str:
-        one, _, _ = build(tool, courses[tool], folder / f"decks1-{tool.label}", 1, "decks", fresh=True)
-        two, ran, _ = build(tool, courses[tool], folder / f"decks2-{tool.label}", 2, "decks", fresh=True)
-        decks[tool] = one, two, tool.cpu
-        return f"{two:6.2f} s {ran:4d} tasks  -n 1 {one:.2f} s: {one / two:.2f}×"
+        ones, twos, cpus = [], [], []
+        for _ in range(rounds):
+            for jobs, times in ((1, ones), (2, twos)):
+                output = folder / f"decks{jobs}-{tool.label}"
+                shutil.rmtree(output, ignore_errors=True)
+                seconds, ran, _ = build(tool, courses[tool], output, jobs, "decks", fresh=True)
+                times.append(seconds)
+            cpus.append(tool.cpu)
+        one, two = statistics.median(ones), statistics.median(twos)
+        decks[tool] = one, two, statistics.median(cpus)
+        spread = f" ({min(twos):.2f}–{max(twos):.2f}; -n 1 {min(ones):.2f}–{max(ones):.2f})" if rounds > 1 else ""
+        return f"{two:6.2f} s {ran:4d} tasks  -n 1 {one:.2f} s: {one / two:.2f}×{spread}"
 
     pandoc_before = pandoc_seconds(source, folder / "pandoc2", 2)
     measure("decks only", decks_only)
@@ -285,6 +297,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=9, help="copies of the corpus for the large course (0: none)")
     parser.add_argument("--src", type=Path, action="append", help="deckbuild source folder(s) to measure (default: this checkout)")
     parser.add_argument("--decks", action="store_true", help="only the decks: -n 1 and -n 2 against Pandoc")
+    parser.add_argument("--rounds", type=int, default=3, help="builds of the decks at -n 1 and -n 2 (their median is shown)")
     args = parser.parse_args()
     print(f"machine: {machine()}; pandoc: {shutil.which('pandoc') or 'not installed'}")
     with tempfile.TemporaryDirectory() as scratch_name:
@@ -301,7 +314,7 @@ def main() -> None:
             courses.append((f"corpus ×{args.copies}, each copy its own",
                             course_copy([CORPUS], args.copies, scratch / "large-own", own=True)))
         for index, (name, course) in enumerate(courses):
-            bench(name, course, tools, scratch / f"bench-{index}", args.decks)
+            bench(name, course, tools, scratch / f"bench-{index}", args.decks, args.rounds)
 
 
 if __name__ == "__main__":
