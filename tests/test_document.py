@@ -166,3 +166,4 @@ def test_scanning_processes_hand_their_parsed_documents_to_the_build(tmp_path, m
     ScanCache(tmp_path / "scan.json").scan_many([(path, True, False) for path in paths], tmp_path, jobs=2)
     monkeypatch.setattr(module, "parse_markdown", lambda text, path: (_ for _ in ()).throw(AssertionError(path)))
     assert [read_document(path).blocks[0].title for path in paths] == [f"Session {n}: 제목" for n in (1, 2, 3)]
+

@@ -68,6 +68,10 @@ def test_what_lives_through_the_block_is_frozen_then_collectable_again():
         del first, second
         gc.collect()
         assert gone() is not None  # frozen: a collection inside the block leaves it alone
+        with memory.long_lived_frozen():  # as the scan's processes are forked inside a build
+            pass
+        gc.collect()
+        assert gone() is not None  # still frozen: only the outermost block gives them back
     assert gc.get_freeze_count() == 0
     gc.collect()
     assert gone() is None  # a process that builds again (watch) frees what the last build left

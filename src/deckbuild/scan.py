@@ -25,6 +25,7 @@ from .diagrams.model import MermaidError
 from .document import Diagram, Image, Paragraph, Table, iter_blocks, keep_document, kept_document, read_document
 from .images import REMOTE, locate_image, resolve_image
 from .lint import fence_problems, link_problems, linked_files, structure_problems
+from .memory import long_lived_frozen
 from .remote import RemoteImages
 
 CACHE_VERSION = 7
@@ -182,13 +183,15 @@ class ScanCache:
 
     def scan_many(self, files: list[tuple[Path, bool, bool]], course_root: Path, jobs: int) -> None:
         """Scan the files (path, is_session, marp) the cache does not hold, jobs processes at a time:
-        the first build of a course parses every session before any task can start. Fetching
-        builds scan one at a time, as downloads go into this process's remote cache."""
+        the first build of a course parses every session before any task can start. The processes
+        are forked with what this one holds frozen (memory.long_lived_frozen), as their collections
+        would walk and copy it. Fetching builds scan one at a time, as downloads go into this
+        process's remote cache."""
         stale = [file for file in files if self._kept(file[0]) is None]
         if jobs < 2 or len(stale) < 2 or self.remote is not None:
             return
         stamps = [self._stamp([str(path)]) for path, _, _ in stale]
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with long_lived_frozen(), ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             results = pool.map(_scan_and_parsed, [path for path, _, _ in stale], [course_root] * len(stale),
                                [is_session for _, is_session, _ in stale], [marp for _, _, marp in stale])
             for (path, _, _), stamp, (result, parsed) in zip(stale, stamps, results):
