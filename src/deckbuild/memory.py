@@ -6,7 +6,7 @@ sessions, every one of them alive until the end. Python's full collections would
 again and again, in the build process and in each process forked from it (where walking them
 also copies the pages they share with the build process). Frozen, they are left alone
 (long_lived_frozen): a 72-session decks build spends a third less time collecting at -n 2, and
-the processes that scan a course's sessions take a sixth less time.
+the processes that scan a course's sessions take about an eighth less time.
 
 glibc keeps the heap pages a process frees for its own later use. A build
 process runs many tasks one after another, so without this each would hold the
