@@ -68,6 +68,8 @@ def _ranges(*spans: tuple[int, int]) -> frozenset[int]:
     return frozenset(code for low, high in spans for code in range(low, high + 1))
 
 
+HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)  # the 11,172 precomposed syllables
+
 # What an editor is likely to type into a deck, besides the deck's own characters.
 CODE_TYPABLE = _ranges(
     (0x0020, 0x007E),  # Basic Latin
@@ -89,7 +91,7 @@ TYPABLE = CODE_TYPABLE | _ranges(
     (0x3000, 0x303F),  # CJK symbols and punctuation
     (0x3131, 0x318E),  # Hangul compatibility jamo (ㄱ, ㅋ)
     (0x3200, 0x327F),  # parenthesised and circled Hangul
-    (0xAC00, 0xD7A3),  # all 11,172 Hangul syllables
+    (HANGUL_SYLLABLES.start, HANGUL_SYLLABLES.stop - 1),  # all 11,172 Hangul syllables
     (0xFF01, 0xFF60),  # full-width forms
     (0xFFE0, 0xFFE6),  # full-width signs (￦)
 )
@@ -371,8 +373,6 @@ def same_hangul(family: str, other: str) -> bool:
     fonts = [hb.Font(harfbuzz_face(face.path, face.index)) for face in faces]
     return all(fonts[0].get_nominal_glyph(code) == fonts[1].get_nominal_glyph(code) for code in HANGUL_SYLLABLES)
 
-
-HANGUL_SYLLABLES = range(0xAC00, 0xD7A4)
 
 
 def _shared_tables(font) -> tuple:

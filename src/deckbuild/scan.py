@@ -243,8 +243,9 @@ class ScanCache:
         readmes = {day.path / "README.md" for day in course.days if day.readme is not None}
         for (path, size, mtime_ns), (readme, problems) in day_readmes_read().items():
             key, stamp = str(path), [size, mtime_ns]
-            current = self._stamp([key])[0] == stamp
-            if path in readmes and current and self.readmes.get(key, {}).get("stamp") != stamp:
+            if path not in readmes or self.readmes.get(key, {}).get("stamp") == stamp:
+                continue
+            if self._stamp([key])[0] == stamp:  # the version on disk now
                 self.readmes[key] = {"stamp": stamp, "facts": readme_record(readme),
                                      "problems": to_records(problems)}
                 self.changed = True
