@@ -374,7 +374,6 @@ def same_hangul(family: str, other: str) -> bool:
     return all(fonts[0].get_nominal_glyph(code) == fonts[1].get_nominal_glyph(code) for code in HANGUL_SYLLABLES)
 
 
-
 def _shared_tables(font) -> tuple:
     """Where a face's outline and advance tables sit in its file: the same places, the same glyphs."""
     return tuple((tag, entry.offset, entry.length) for tag, entry in sorted(font.reader.tables.items())
