@@ -57,7 +57,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 EDIT = "\n\n편집: 수업 직전에 고친 문장 하나입니다.\n"
-MACHINE_CACHES = ("font-metrics", "embedded-fonts", "deflated")  # user caches a first build of any course fills
+MACHINE_CACHES = ("font-facts", "embedded-fonts", "deflated")  # user caches a first build of any course fills
 FIRST_BUILD_CACHES = ("glyphs",)  # inside those, what each course's first build makes for itself
 
 

@@ -11,11 +11,11 @@ def test_advances_are_cached_and_a_damaged_cache_is_read_again(tmp_path, monkeyp
     font = locate("Noto Sans CJK KR")
     fresh = font_advances(font)
     assert 0.8 < fresh[ord("가")] <= 1.0 and 0.2 < fresh[ord("a")] < 0.7
-    [cached] = (tmp_path / "deckbuild" / "font-metrics").iterdir()
-    measure._advances.cache_clear()  # as a new process: read from the cache folder
+    [cached] = (tmp_path / "deckbuild" / "font-facts").iterdir()
+    measure._kept_facts.clear()  # as a new process: read from the cache folder
     assert font_advances(font) == fresh
     cached.write_bytes(b"not marshal data")
-    measure._advances.cache_clear()
+    measure._kept_facts.clear()
     assert font_advances(font) == fresh
 
 

@@ -42,7 +42,7 @@ from typing import Iterable, Mapping, Sequence
 from lxml import etree
 
 from .files import cached_bytes, locked, user_cache, write_atomically
-from .measure import FontFile, FontNotFound, font_advances, harfbuzz_face, locate
+from .measure import FontFile, FontNotFound, font_advances, font_fact, harfbuzz_face, locate
 from .timestamps import zip_bytes
 
 CACHE_VERSION = 2  # bump when the cached faces change shape (2: cut by HarfBuzz)
@@ -357,20 +357,26 @@ def same_hangul(family: str, other: str) -> bool:
     metrics and map each syllable to the same glyph (Noto Sans Mono CJK KR and Noto Sans CJK KR).
     The deck writer then sets code's Hangul in the body face, which every deck embeds whole, so
     the code face's cut holds only the rest of the code's characters and is the same in most decks."""
-    import uharfbuzz as hb
-
     try:
         faces = installed_face(family, False), installed_face(other, False)
     except EmbeddingRefused:
         return False
     if faces[0].path != faces[1].path:
         return False
-    opened = [_open_face(face, lazy=True) for face in faces]
+    return font_fact(faces[0], lambda: _draw_hangul_alike(*faces), f"same Hangul as face {faces[1].index}")
+
+
+def _draw_hangul_alike(face: FontFile, other: FontFile) -> bool:
+    """Whether two faces of one file share their outline tables and vertical metrics and map every
+    Hangul syllable to the same glyph."""
+    import uharfbuzz as hb
+
+    opened = [_open_face(each, lazy=True) for each in (face, other)]
     if any("hhea" not in font or "OS/2" not in font for font in opened):
         return False
     if len({_shared_tables(font) for font in opened}) != 1 or len({_vertical_metrics(font) for font in opened}) != 1:
         return False
-    fonts = [hb.Font(harfbuzz_face(face.path, face.index)) for face in faces]
+    fonts = [hb.Font(harfbuzz_face(each.path, each.index)) for each in (face, other)]
     return all(fonts[0].get_nominal_glyph(code) == fonts[1].get_nominal_glyph(code) for code in HANGUL_SYLLABLES)
 
 
@@ -386,11 +392,14 @@ def _vertical_metrics(font) -> tuple:
             os2.usWinAscent, os2.usWinDescent)
 
 
-@lru_cache(maxsize=None)
 def _face_names(path: str, index: int) -> tuple[frozenset[str], int]:
     """The legacy family names (name ID 1, every language: what Windows matches a typeface against)
     and the weight class of one face."""
-    font = _open_face(FontFile(path, index), lazy=True)
+    return font_fact(FontFile(path, index), lambda: _read_face_names(FontFile(path, index)), "names")
+
+
+def _read_face_names(face: FontFile) -> tuple[frozenset[str], int]:
+    font = _open_face(face, lazy=True)
     names = {record.toUnicode("replace").lower() for record in font["name"].names if record.nameID == 1}
     weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
     return frozenset(names), weight
@@ -421,19 +430,17 @@ def may_subset(fs_type: int) -> bool:
 # --- converting, subsetting and caching a face ------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+def file_digest(path: str) -> str:
+    """sha256 of a font file's bytes (a kept font fact: a CJK collection is tens of megabytes)."""
+    return font_fact(FontFile(path, 0), lambda: _sha256(path), "sha256")
+
+
+def _sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def file_digest(path: str) -> str:
-    """sha256 of a font file's bytes (computed once per process and file version)."""
-    stat = os.stat(path)
-    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
 
 
 def eot_face(

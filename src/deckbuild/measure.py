@@ -11,6 +11,7 @@ counted too, so what fits here fits in PowerPoint and LibreOffice alike.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -18,6 +19,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from fontTools.ttLib import TTCollection, TTFont
 
@@ -100,32 +102,41 @@ class Face:
 
 
 def font_advances(font_file: FontFile) -> dict[int, float]:
-    """{code point: advance width in ems} for every character of a face.
-
-    Reading a CJK font's tables takes most of a second, so the result is kept
-    in the user's cache folder, keyed by the font file's path, size and date
-    (without a writable cache it is simply read each time), and in the process
-    for the next caller (every deck's font embedding asks again)."""
-    stat = os.stat(font_file.path)
-    return _advances(font_file, stat.st_size, stat.st_mtime_ns, user_cache("font-metrics"))
+    """{code point: advance width in ems} for every character of a face (reading a CJK font's
+    tables takes most of a second, so it is a kept font fact)."""
+    return font_fact(font_file, lambda: _read_advances(font_file), f"advances {METRICS_VERSION}")
 
 
-@functools.lru_cache(maxsize=16)
-def _advances(font_file: FontFile, size: int, mtime_ns: int, cache_folder: Path) -> dict[int, float]:
-    key = hashlib.sha256(f"{METRICS_VERSION}|{font_file.path}|{font_file.index}|{size}|{mtime_ns}".encode())
-    cached = cache_folder / f"{key.hexdigest()[:24]}.marshal"
-    try:
-        return marshal.loads(cached.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+def _read_advances(font_file: FontFile) -> dict[int, float]:
     font = _open(font_file)
     metrics, units_per_em = font["hmtx"].metrics, font["head"].unitsPerEm
-    advances = {code: metrics[glyph][0] / units_per_em for code, glyph in font.getBestCmap().items()}
+    return {code: metrics[glyph][0] / units_per_em for code, glyph in font.getBestCmap().items()}
+
+
+def font_fact(font_file: FontFile, read: Callable[[], object], what: str):
+    """What read() learns from one face of an installed font file (its advance widths, names, digest).
+
+    Reading a CJK font file takes tens of milliseconds and more, and every build process would
+    read it again for its first deck. So the value is kept in the user's cache folder, keyed by
+    what, the face and the file's path, size and date (values marshal can store; without a
+    writable cache it is simply read each time), and in the process for the next caller."""
+    stat = os.stat(font_file.path)
+    key = f"{what}|{font_file.path}|{font_file.index}|{stat.st_size}|{stat.st_mtime_ns}"
+    folder = user_cache("font-facts")
+    if (key, folder) in _kept_facts:
+        return _kept_facts[key, folder]
+    cached = folder / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.marshal"
     try:
-        write_atomically(cached, marshal.dumps(advances))
-    except OSError:
-        pass
-    return advances
+        value = marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        value = read()
+        with contextlib.suppress(OSError):
+            write_atomically(cached, marshal.dumps(value))
+    _kept_facts[key, folder] = value
+    return value
+
+
+_kept_facts: dict[tuple[str, Path], object] = {}
 
 
 def _open(font_file: FontFile) -> TTFont:

@@ -15,7 +15,6 @@ import re
 import zipfile
 
 from lxml import etree
-from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.chart import XL_TICK_LABEL_POSITION, XL_TICK_MARK
@@ -237,6 +236,8 @@ class ChartWriter:
 
 def _chart_data(model: Chart):
     """The chart type and its sheet: slices, series per category, or the points."""
+    from pptx.chart.data import CategoryChartData, XyChartData  # with its spreadsheet writer, only where a deck has a chart
+
     if model.kind == "quadrant":
         data = XyChartData(number_format="General")
         points = data.add_series("points")
