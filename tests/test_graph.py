@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT
 
 from deckbuild import course as course_module
+from deckbuild import document as document_module
 from deckbuild.reporter import Progress
 from deckbuild.runner import build_course
 from deckbuild.tasks import Graph
@@ -139,6 +140,23 @@ def test_a_build_reads_only_the_day_readmes_changed_since_the_last(small_course,
     third = Graph(small_course, out)
     assert parsed == [readme]
     assert third.course.days[1].readme.goals == ("새 목표",)
+
+
+def test_a_first_build_on_two_processors_parses_the_day_readmes_in_its_scanning_processes(small_course, tmp_path,
+                                                                                            monkeypatch):
+    """Discovery takes the READMEs' facts from the documents the scanning processes parsed: the build
+    process, which every task waits for, parses none of them."""
+    alone = Graph(small_course, tmp_path / "alone")
+    monkeypatch.setattr(course_module, "_readme_facts", {})  # as a new build process
+    monkeypatch.setattr(document_module, "_kept_documents", {})
+    parsed = []
+    real_parse = document_module.parse_markdown
+    monkeypatch.setattr(document_module, "parse_markdown", lambda text, path: parsed.append(path) or real_parse(text, path))
+
+    shared = Graph(small_course, tmp_path / "shared", jobs=2)
+    readmes = [day.readme.path for day in shared.course.days if day.readme]
+    assert len(readmes) == 2 and not set(readmes) & set(parsed)
+    assert [day.readme for day in shared.course.days] == [day.readme for day in alone.course.days]
 
 
 def test_progress_is_a_plain_line_per_task_outside_a_terminal(small_course, tmp_path, capsys):

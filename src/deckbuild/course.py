@@ -219,14 +219,26 @@ def read_day(root: Path, day_path: Path, session_paths: list[Path], diagnostics:
         )
     sessions.sort(key=lambda s: (s.number, s.path.name))
     readme = None
-    readme_path = day_path / "README.md"
-    if readme_path.is_file() and readme_path.resolve().is_relative_to(root.resolve()):
+    readme_path = day_readme_path(root, day_path)
+    if readme_path is not None:
         stat = readme_path.stat()
         readme, problems = _day_readme(readme_path, stat.st_size, stat.st_mtime_ns)
         if diagnostics is not None:
             diagnostics.extend(problems)
     week = folder_number(day_path.parent.name) if root not in (day_path, day_path.parent) else None
     return Day(day_path, folder_number(day_path.name) if day_path != root else None, week, readme, tuple(sessions))
+
+
+def day_readme_path(root: Path, day_path: Path) -> Path | None:
+    """The README of a day folder, when it has one inside the course (a symlink out of it is not read)."""
+    path = day_path / "README.md"
+    return path if path.is_file() and path.resolve().is_relative_to(root.resolve()) else None
+
+
+def day_readme_paths(root: Path, session_files: list[Path]) -> list[Path]:
+    """The READMEs of the days these session files belong to, as discovery will read them."""
+    days = dict.fromkeys(_day_folder(path) for path in session_files)
+    return [readme for day in days if (readme := day_readme_path(root, day)) is not None]
 
 
 ReadmeFacts = tuple[DayReadme, tuple[Diagnostic, ...]]  # what a day README says, and its problems

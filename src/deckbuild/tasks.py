@@ -15,7 +15,8 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed
 
 from . import __version__
-from .course import COURSE_FILE, STATE_DIR, Course, Day, Session, discover, find_marp_decks, has_assignment, read_settings
+from .course import (COURSE_FILE, STATE_DIR, Course, Day, Session, day_readme_paths, discover, find_marp_decks,
+                     find_session_files, has_assignment, read_settings)
 from .diagnostics import Diagnostic, Severity, read_report
 from .interrupt import stop_if_interrupted
 from .diagrams.cache import SceneCache
@@ -198,6 +199,14 @@ class Graph:
         self.remote = RemoteImages(out_dir / STATE_DIR / "remote") if fetching else None
         self.cache = ScanCache(out_dir / STATE_DIR / "scan.json", self.fingerprint, self.remote)
         self.cache.remember_readmes()  # discovery reads only the day READMEs changed since the last build
+        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
+        sessions = find_session_files(course_root)
+        # What no earlier build scanned is parsed jobs at a time, the day READMEs too: discovery then
+        # takes their facts from the parsed documents instead of parsing them one after another.
+        self.cache.scan_many([*((path, True, False) for path in sessions),
+                              *((deck, False, True) for deck in self.marp_decks),
+                              *((readme, False, False) for readme in day_readme_paths(course_root, sessions))],
+                             course_root, jobs)
         self.course: Course = discover(course_root)
         self.cache.keep_readmes(self.course)
         self.diagnostics: list[Diagnostic] = list(self.course.diagnostics)
@@ -215,14 +224,9 @@ class Graph:
         self.settings = {"version": self.fingerprint, "theme": self.course.theme, "course": self.course.title,
                          "language": self.course.language, "organisation": self.course.organisation,
                          "remote": fetching}
-        self.marp_decks = find_marp_decks(course_root, self.course_settings.decks)
         self.scans = {}
         self.session_paths = {session.path for session in self.course.sessions}
         self.readmes_checked: set[Path] = set()
-        self.cache.scan_many([*((session.path, True, False) for session in self.course.sessions),
-                              *((deck, False, True) for deck in self.marp_decks),
-                              *((day.readme.path, False, False) for day in self.course.days if day.readme)],
-                             course_root, jobs)
 
     def scan(self, session: Session):
         """The session's scan, taken once per build and reported once."""
