@@ -17,6 +17,7 @@ from typing import Callable
 from .day_readme import SESSION_FILE, DayReadme, read_day_readme
 from .diagnostics import Diagnostic, Severity
 from .document import read_document
+from .marp_directives import is_marp
 
 COURSE_FILE = "course.toml"
 _NUMBER = re.compile(r"(\d+)")
@@ -125,8 +126,6 @@ def course_files(root: Path, wanted: Callable[[str], bool], refused: list[Path] 
 def find_marp_decks(root: Path, patterns: tuple[str, ...] = ()) -> list[Path]:
     """Marp decks below root: markdown files (not sessions) whose front matter says `marp: true`,
     and those course.toml's `decks` patterns name (`lectures/*.md`, relative to root)."""
-    from .marp import is_marp  # YAML and the Marp reader load only for courses that look
-
     listed = {path for pattern in patterns for path in root.glob(pattern)}
     return [path for path in course_files(root, lambda name: name.endswith(".md") and not SESSION_FILE.match(name))
             if path in listed or is_marp(path)]

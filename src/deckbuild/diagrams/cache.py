@@ -33,13 +33,24 @@ class SceneCache:
     def __init__(self, folder: Path | None, salt: str) -> None:
         self.folder = folder
         self.salt = salt
+        self._settings_digests: dict[tuple, "hashlib._Hash"] = {}
 
     def key(self, source: str, style: DiagramStyle, measure: Measurer) -> str:
-        digest = hashlib.sha256(self.salt.encode())
-        digest.update(repr(sorted(asdict(style).items())).encode())
-        digest.update(f"{measure.body_family}|{measure.mono_family}|{measure.safety}".encode())
+        digest = self._settings_digest(style, measure).copy()
         digest.update(source.encode())
         return digest.hexdigest()[:32]
+
+    def _settings_digest(self, style: DiagramStyle, measure: Measurer):
+        """The hash of the tool, the style and the metrics, to be continued with a source: made once per
+        style and fonts, as a build names the scenes of every diagram of the course before it starts."""
+        settings = (style, measure.body_family, measure.mono_family, measure.safety)
+        digest = self._settings_digests.get(settings)
+        if digest is None:
+            digest = hashlib.sha256(self.salt.encode())
+            digest.update(repr(sorted(asdict(style).items())).encode())
+            digest.update(f"{measure.body_family}|{measure.mono_family}|{measure.safety}".encode())
+            self._settings_digests[settings] = digest
+        return digest
 
     def path(self, source: str, style: DiagramStyle, measure: Measurer) -> Path | None:
         """Where the scene for source is kept (None without a cache folder)."""
