@@ -10,7 +10,7 @@ build with one job against two, and the decks alone at one and two jobs
 against Pandoc's pptx writer on the same sessions, one and two at a time, when
 `pandoc` is installed. Every build is a `deckbuild build` process, as a user
 runs it. Each full build starts with an empty user cache except what a first
-build of the sample course's decks leaves on a machine (font metrics, and the
+build of the sample course's decks leaves on a machine (facts read from the font files, and the
 theme's faces converted for embedding with that course's code-font subsets and
 compressed, but not the glyphs converted for them), so it is a first build of the course: its
 pictures are rasterised, and code-font subsets for other courses' code are cut
@@ -57,7 +57,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 EDIT = "\n\n편집: 수업 직전에 고친 문장 하나입니다.\n"
-MACHINE_CACHES = ("font-facts", "embedded-fonts", "deflated")  # user caches a first build of any course fills
+# User caches a first build of any course fills ("font-metrics": where versions before the font facts kept
+# advance widths, so that --src can measure them on the same terms).
+MACHINE_CACHES = ("font-facts", "font-metrics", "embedded-fonts", "deflated")
 FIRST_BUILD_CACHES = ("glyphs",)  # inside those, what each course's first build makes for itself
 
 

@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import io
 import marshal
-import os
 import posixpath
 import re
 import struct

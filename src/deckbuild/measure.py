@@ -132,10 +132,13 @@ def font_fact(font_file: FontFile, read: Callable[[], object], what: str):
         value = read()
         with contextlib.suppress(OSError):
             write_atomically(cached, marshal.dumps(value))
+    if len(_kept_facts) >= KEPT_FACTS:
+        _kept_facts.clear()
     _kept_facts[key, folder] = value
     return value
 
 
+KEPT_FACTS = 64  # font facts a process keeps (a theme's few faces; advance tables are megabytes each)
 _kept_facts: dict[tuple[str, Path], object] = {}
 
 
