@@ -19,9 +19,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
-from .marp_directives import GLOBAL_DIRECTIVES, LOCAL_DIRECTIVES, comment_directives, directives, front_matter
 from .document import Block, Callout, Document, Heading, Image, block_text, clean_text, iter_blocks, parse_markdown, read_nodes
 from .marp_css import PIXEL, UNIT_POINTS, CalloutStyle, css_colour, read_stylesheet
+from .marp_directives import GLOBAL_DIRECTIVES, LOCAL_DIRECTIVES, comment_directives, directives, front_matter
 
 HONOURED = {"marp", "style", "headingDivider", "size", "title", "paginate", "header", "footer", "class",
             "backgroundColor", "color"}
